@@ -1,0 +1,225 @@
+/**
+ * Real-browser test harness: launches Chromium with the built extension (dist/), finds its
+ * service worker and id, and gives tests CDP access to Chromium's own CORS verdicts.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+
+export const DIST_DIR = resolve(import.meta.dirname, '..', 'dist');
+
+const DEBIAN_CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+
+/**
+ * The browser to drive, in order: $CHROMIUM_PATH, Debian's chromium package, then Playwright's
+ * own Chromium if one was installed. Branded Google Chrome ignores --load-extension, so it is not tried.
+ */
+export function findChromium(): string {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, but no file is there.`);
+    return fromEnv;
+  }
+  for (const path of DEBIAN_CHROMIUM_PATHS) if (existsSync(path)) return path;
+  try {
+    const bundled = chromium.executablePath();
+    if (bundled && existsSync(bundled)) return bundled;
+  } catch {
+    // playwright-core knows the path but ships no browser: fall through to the message below.
+  }
+  throw new Error(
+    'No Chromium found. Install one: `sudo apt-get install chromium` (Debian/Ubuntu), or ' +
+      '`npx playwright install chromium`, or set CHROMIUM_PATH to a Chromium or Chrome for Testing binary.',
+  );
+}
+
+/** Flags for a machine with no network beyond loopback: without them Chromium keeps dialling out. */
+export const QUIET_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-features=Translate,OptimizationHints,MediaRouter',
+];
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  /** The extension's current service worker (it changes after a forced restart). */
+  worker(): Promise<Worker>;
+  /** An extension page kept open to call the message API from an extension context. */
+  extensionPage(): Promise<Page>;
+  /** `browser.runtime.sendMessage(message)` from an extension page. */
+  sendMessage<T = unknown>(message: unknown): Promise<T>;
+  /** The tab id Chromium gave a page (as webRequest and the message API use it). */
+  tabIdOf(page: Page): Promise<number>;
+  /** Stops the extension's service worker the way Chrome does when it is idle. */
+  stopServiceWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(
+  options: { headless?: boolean; args?: string[]; distDir?: string } = {},
+): Promise<ExtensionBrowser> {
+  const distDir = options.distDir ?? DIST_DIR;
+  if (!existsSync(join(distDir, 'manifest.json'))) {
+    throw new Error(`No built extension in ${distDir}: run \`npm run build\` first.`);
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cors-doctor-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: findChromium(),
+    headless: options.headless ?? true,
+    args: [
+      ...QUIET_FLAGS,
+      `--disable-extensions-except=${distDir}`,
+      `--load-extension=${distDir}`,
+      ...(options.args ?? []),
+    ],
+  });
+  let firstWorker = context.serviceWorkers().find(isExtensionWorker);
+  firstWorker ??= await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 });
+  const extensionId = new URL(firstWorker.url()).host;
+
+  async function worker(): Promise<Worker> {
+    const live = context.serviceWorkers().find(isExtensionWorker);
+    if (live) return live;
+    return context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 });
+  }
+
+  let helperPage: Page | null = null;
+  async function extensionPage(): Promise<Page> {
+    if (helperPage && !helperPage.isClosed()) return helperPage;
+    helperPage = await context.newPage();
+    // The popup page is a plain extension page: it has the full runtime API.
+    await helperPage.goto(`chrome-extension://${extensionId}/src/popup/popup.html?harness=1`);
+    return helperPage;
+  }
+
+  async function sendMessage<T>(message: unknown): Promise<T> {
+    const page = await extensionPage();
+    return page.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<T>;
+  }
+
+  async function tabIdOf(page: Page): Promise<number> {
+    const url = page.url();
+    const helper = await extensionPage();
+    const tabs = await helper.evaluate(() => chrome.tabs.query({}));
+    // Tab URLs are visible to the extension only with the tabs permission or host access; the lab
+    // origins are covered by <all_urls>.
+    const matches = tabs.filter((t) => t.url === url);
+    if (matches.length === 1 && matches[0]!.id !== undefined) return matches[0]!.id;
+    // Several tabs on one URL: mark the wanted one and look again.
+    const marker = `cors-doctor-${Math.random().toString(36).slice(2)}`;
+    await page.evaluate((m) => (document.title = m), marker);
+    const retitled = await helper.evaluate(() => chrome.tabs.query({}));
+    const tab = retitled.find((t) => t.title === marker);
+    if (tab?.id === undefined) throw new Error(`Could not find the tab id of ${url}`);
+    return tab.id;
+  }
+
+  async function stopServiceWorker(): Promise<void> {
+    const page = await context.newPage();
+    try {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+    } finally {
+      await page.close();
+    }
+  }
+
+  async function close(): Promise<void> {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+
+  return { context, extensionId, worker, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };
+}
+
+function isExtensionWorker(worker: Worker): boolean {
+  return worker.url().startsWith('chrome-extension://');
+}
+
+/** Chromium's own CORS verdict for one request, read through the DevTools protocol. */
+export interface ChromiumVerdict {
+  requestId: string;
+  url: string;
+  method: string;
+  errorText: string | null;
+  /** `corsErrorStatus.corsError`, or null when Chromium did not block it by CORS. */
+  corsError: string | null;
+  failedParameter: string | null;
+  finished: boolean;
+}
+
+/**
+ * Records Chromium's verdict for every request a page makes, keyed by request id, from
+ * `Network.loadingFailed.corsErrorStatus` (the oracle for the engine).
+ */
+export async function recordChromiumVerdicts(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ cdp: CDPSession; verdicts: Map<string, ChromiumVerdict>; forUrl(url: string): ChromiumVerdict[] }> {
+  const cdp = await context.newCDPSession(page);
+  const verdicts = new Map<string, ChromiumVerdict>();
+  cdp.on('Network.requestWillBeSent', (event) => {
+    if (verdicts.has(event.requestId)) {
+      // A redirect reuses the request id; the URL that failed is the latest one.
+      verdicts.get(event.requestId)!.url = event.request.url;
+      return;
+    }
+    verdicts.set(event.requestId, {
+      requestId: event.requestId,
+      url: event.request.url,
+      method: event.request.method,
+      errorText: null,
+      corsError: null,
+      failedParameter: null,
+      finished: false,
+    });
+  });
+  cdp.on('Network.loadingFinished', (event) => {
+    const verdict = verdicts.get(event.requestId);
+    if (verdict) verdict.finished = true;
+  });
+  cdp.on('Network.loadingFailed', (event) => {
+    const verdict = verdicts.get(event.requestId);
+    if (!verdict) return;
+    verdict.finished = true;
+    verdict.errorText = event.errorText;
+    verdict.corsError = event.corsErrorStatus?.corsError ?? null;
+    verdict.failedParameter = event.corsErrorStatus?.failedParameter ?? null;
+  });
+  await cdp.send('Network.enable');
+  return {
+    cdp,
+    verdicts,
+    forUrl: (url) => [...verdicts.values()].filter((v) => v.url === url),
+  };
+}
+
+/** Polls `read` until `accept` says yes or the time is up; returns the last value read. */
+export async function waitFor<T>(
+  read: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  { timeoutMs = 15_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!accept(value)) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+    value = await read();
+  }
+  return value;
+}
+
+export type { BrowserContext, Page, Worker };

@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>CORS Doctor</p>, document.getElementById('app')!);

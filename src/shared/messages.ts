@@ -1,0 +1,34 @@
+/**
+ * The message API between the service worker and its clients (panel, popup, tests).
+ * A product contract: see docs/api.md.
+ */
+import type { Report, ReportEntry } from './report';
+
+export type ExportFormat = 'markdown' | 'json' | 'har';
+
+export type Request =
+  | { type: 'getReport'; tabId: number }
+  | { type: 'clearTab'; tabId: number }
+  | { type: 'exportReport'; tabId: number; format: ExportFormat; includeSecrets?: boolean };
+
+export interface ExportResult {
+  filename: string;
+  mimeType: string;
+  text: string;
+}
+
+/** Name of the long-lived port a panel opens with `browser.runtime.connect({ name })`. */
+export const PANEL_PORT_NAME = 'cors-doctor-panel';
+
+/** Panel → worker, first message on the port. */
+export interface SubscribeMessage {
+  type: 'subscribe';
+  tabId: number;
+}
+
+/** Worker → panel. */
+export type PortMessage =
+  | { type: 'snapshot'; report: Report }
+  | { type: 'entry'; entry: ReportEntry }
+  | { type: 'navigated'; currentPageId: number; url: string | null }
+  | { type: 'cleared' };

@@ -1,0 +1,54 @@
+/**
+ * The report contract (schema version 1): what `getReport` returns, what the panel, the popup and
+ * the exports read. docs/report.schema.json is its JSON Schema; keep the two in step.
+ */
+import type {
+  HeaderList,
+  ObservedPreflight,
+  ObservedRedirect,
+  ObservedResponse,
+  ResourceType,
+  Verdict,
+} from '../engine/types';
+
+export interface ReportEntry {
+  /** Unique within the tab, stable across service-worker restarts. */
+  id: string;
+  /** Epoch milliseconds when the request started. */
+  time: number;
+  /** Epoch milliseconds when the exchange closed. */
+  endTime: number;
+  /** Sequence number of the page (top-level navigation) the request belongs to. */
+  pageId: number;
+  frameId: number;
+  frameUrl: string | null;
+  initiator: string | null;
+  request: { url: string; method: string; type: ResourceType; headers: HeaderList | null };
+  preflight: ObservedPreflight | null;
+  redirects: ObservedRedirect[];
+  response: ObservedResponse | null;
+  error: string | null;
+  fromCache: boolean;
+  verdict: Verdict;
+}
+
+export interface ReportSummary {
+  total: number;
+  failures: number;
+  byRule: Record<string, number>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  /** ISO 8601. */
+  generatedAt: string;
+  browser: { name: string; version: string } | null;
+  tab: { id: number; url: string | null; title: string | null };
+  /** The current page's sequence number: entries with another pageId came before the last navigation. */
+  currentPageId: number;
+  /** Entries dropped from this tab's log because it was full. */
+  dropped: number;
+  summary: ReportSummary;
+  entries: ReportEntry[];
+}
