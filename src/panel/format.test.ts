@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, ruleKeyOf, shortenUrl, truncateMiddle } from './format';
+import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from './testing/fixtures';
+
+describe('panel formatting', () => {
+  it('shortens a URL to host, last path segment and query', () => {
+    expect(shortenUrl('http://localhost:5600/api/v1/users/42?x=1')).toBe('localhost:5600/…/42?x=1');
+    expect(shortenUrl('http://localhost:5600/users')).toBe('localhost:5600/users');
+    expect(shortenUrl('https://example.com/')).toBe('example.com/');
+    expect(shortenUrl(`https://example.com/${'a'.repeat(200)}`, 30)).toHaveLength(30);
+    expect(shortenUrl('not a url <b>', 60)).toBe('not a url <b>');
+  });
+
+  it('truncates in the middle', () => {
+    expect(truncateMiddle('abcdefghij', 5)).toBe('ab…ij');
+    expect(truncateMiddle('abc', 5)).toBe('abc');
+  });
+
+  it('formats durations like DevTools', () => {
+    expect(formatDuration(12.4)).toBe('12 ms');
+    expect(formatDuration(1234)).toBe('1.23 s');
+    expect(formatDuration(-1)).toBe('');
+  });
+
+  it('shows the status, or why there was none', () => {
+    expect(formatStatus(makeEntry())).toBe('200');
+    expect(formatStatus(headerDisallowedEntry())).toBe('(preflight 204)');
+    expect(formatStatus(networkErrorEntry())).toBe('ERR_CONNECTION_REFUSED');
+  });
+
+  it('names resource types as the Network panel does', () => {
+    expect(formatType('xmlhttprequest')).toBe('fetch');
+    expect(formatType('font')).toBe('font');
+    expect(formatType('future_type')).toBe('future_type');
+  });
+
+  it('treats CORS blocks and network errors as failures, keyed by rule or net error', () => {
+    expect(isFailure(makeEntry())).toBe(false);
+    expect(ruleKeyOf(makeEntry())).toBeNull();
+    expect(ruleKeyOf(missingAllowOriginEntry())).toBe('MissingAllowOriginHeader');
+    expect(isFailure(networkErrorEntry())).toBe(true);
+    expect(ruleKeyOf(networkErrorEntry())).toBe('net::ERR_CONNECTION_REFUSED');
+  });
+
+  it('finds headers case-insensitively and joins repeats', () => {
+    const headers = [
+      { name: 'Vary', value: 'Origin' },
+      { name: 'vary', value: 'Accept' },
+    ];
+    expect(findHeader(headers, 'VARY')).toBe('Origin, Accept');
+    expect(findHeader(headers, 'Missing')).toBeNull();
+    expect(findHeader(null, 'Vary')).toBeNull();
+  });
+
+  it('points at the headers a verdict is about', () => {
+    expect([...offendingHeaderNames(missingAllowOriginEntry())]).toEqual(['access-control-allow-origin']);
+    expect(offendingHeaderNames(headerDisallowedEntry()).has('access-control-request-headers')).toBe(true);
+  });
+});

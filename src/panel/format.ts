@@ -1,0 +1,117 @@
+/** Pure formatting helpers for the panel: no DOM, no browser APIs, unit-tested. */
+import type { HeaderList } from '../engine/types';
+import type { ReportEntry } from '../shared/report';
+
+/**
+ * A URL short enough for a dense list row: host and the last path segment, keeping the query
+ * recognisable. The full URL stays in the row's title.
+ */
+export function shortenUrl(url: string, maxLength = 60): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return truncateMiddle(url, maxLength);
+  }
+  const segments = parsed.pathname.split('/').filter(Boolean);
+  const lastSegment = segments.at(-1) ?? '';
+  const path = segments.length > 1 ? `/…/${lastSegment}` : `/${lastSegment}`;
+  return truncateMiddle(`${parsed.host}${path}${parsed.search}`, maxLength);
+}
+
+export function truncateMiddle(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const keep = maxLength - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/** Wall-clock time with milliseconds, as DevTools prints it in the console. */
+export function formatClockTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** The status column: the HTTP status when a response arrived, else the reason there was none. */
+export function formatStatus(entry: ReportEntry): string {
+  if (entry.response) return String(entry.response.status);
+  if (entry.preflight?.response && entry.verdict.stage === 'preflight') return `(preflight ${entry.preflight.response.status})`;
+  if (entry.error) return entry.error.replace(/^net::/, '');
+  return '(pending)';
+}
+
+export const TYPE_LABELS: Record<string, string> = {
+  xmlhttprequest: 'fetch',
+  main_frame: 'document',
+  sub_frame: 'iframe',
+  stylesheet: 'stylesheet',
+  script: 'script',
+  image: 'img',
+  font: 'font',
+  media: 'media',
+  websocket: 'websocket',
+  ping: 'ping',
+  csp_report: 'csp',
+  object: 'object',
+  webbundle: 'webbundle',
+  other: 'other',
+};
+
+export function formatType(type: string): string {
+  return TYPE_LABELS[type] ?? type;
+}
+
+/** A failure for the list is anything that did not get through: a CORS block or a network error. */
+export function isFailure(entry: ReportEntry): boolean {
+  return entry.verdict.blocked || entry.verdict.kind === 'network-error';
+}
+
+/** The key a failure is counted and filtered under: the Chromium rule name, or the net error. */
+export function ruleKeyOf(entry: ReportEntry): string | null {
+  const { verdict } = entry;
+  if (verdict.rule) return verdict.rule;
+  if (verdict.kind === 'network-error') return verdict.networkError ?? entry.error ?? 'network error';
+  return null;
+}
+
+export function verdictLabel(entry: ReportEntry): string {
+  const { verdict } = entry;
+  if (verdict.kind === 'passed') return verdict.title || 'Passed';
+  if (verdict.kind === 'not-cors') return verdict.title || 'Not a CORS request';
+  return verdict.title || verdict.rule || verdict.networkError || 'Failed';
+}
+
+/** Header names compared case-insensitively, as HTTP does. */
+export function findHeader(headers: HeaderList | null | undefined, name: string): string | null {
+  if (!headers) return null;
+  const lower = name.toLowerCase();
+  const values = headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
+  return values.length ? values.join(', ') : null;
+}
+
+/** Names of the headers a verdict points at, lower-cased, for highlighting in the header tables. */
+export function offendingHeaderNames(entry: ReportEntry): Set<string> {
+  const names = new Set<string>();
+  for (const observation of entry.verdict.observed) {
+    if (/^[A-Za-z0-9-]+$/.test(observation.field) && observation.field.includes('-')) {
+      names.add(observation.field.toLowerCase());
+    }
+  }
+  const parameter = entry.verdict.failedParameter;
+  if (entry.verdict.rule === 'HeaderDisallowedByPreflightResponse' && parameter) {
+    names.add('access-control-allow-headers');
+    names.add('access-control-request-headers');
+  }
+  if (entry.verdict.rule === 'MethodDisallowedByPreflightResponse') {
+    names.add('access-control-allow-methods');
+    names.add('access-control-request-method');
+  }
+  return names;
+}
