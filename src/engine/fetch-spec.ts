@@ -1,0 +1,448 @@
+/**
+ * The Fetch standard's CORS algorithms, one function per algorithm, named after it, each with its
+ * anchor on https://fetch.spec.whatwg.org/. Where Chromium implements an algorithm differently, the
+ * function follows Chromium (that is whose verdict the engine must reproduce) and says so; the
+ * spec-only variant is selected with `flavour: 'spec'`.
+ */
+import { MIMEType } from 'whatwg-mimetype';
+import type { HeaderLine, HeaderList } from './types';
+import {
+  asciiLowercase,
+  byteLength,
+  getHeader,
+  isToken,
+  originOfUrl,
+  trimHttpTabOrSpace,
+  urlIncludesCredentials,
+} from './http';
+
+export type SafelistFlavour = 'chromium' | 'spec';
+
+export const SPEC = 'https://fetch.spec.whatwg.org/';
+
+/**
+ * https://fetch.spec.whatwg.org/#cors-safelisted-method
+ * Chromium upper-cases before comparing (cors.cc IsCorsSafelistedMethod); fetch() has already
+ * normalised GET/HEAD/POST, so the difference never shows on a real request.
+ */
+export function isCorsSafelistedMethod(method: string): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'POST') return true;
+  if (method.length < 3 || method.length > 4) return false;
+  const upper = method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' || upper === 'POST';
+}
+
+/** https://fetch.spec.whatwg.org/#forbidden-method */
+export function isForbiddenMethod(method: string): boolean {
+  const upper = method.toUpperCase();
+  return upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK';
+}
+
+/** https://fetch.spec.whatwg.org/#concept-method-normalize */
+export function normalizeMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return NORMALISED_METHODS.has(upper) ? upper : method;
+}
+const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+const UNSAFE_REQUEST_HEADER_BYTES = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 0x20; c++) if (c !== 0x09) table[c] = 1;
+  for (const ch of '"():<>?@[\\]{}') table[ch.charCodeAt(0)] = 1;
+  table[0x7f] = 1;
+  return table;
+})();
+
+/** https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte (bytes ≥ 0x80 are not unsafe). */
+export function isCorsUnsafeRequestHeaderByte(code: number): boolean {
+  return code < 128 && UNSAFE_REQUEST_HEADER_BYTES[code] === 1;
+}
+
+/** The first CORS-unsafe request-header byte of a value, or -1. */
+export function indexOfCorsUnsafeRequestHeaderByte(value: string): number {
+  for (let i = 0; i < value.length; i++) if (isCorsUnsafeRequestHeaderByte(value.charCodeAt(i))) return i;
+  return -1;
+}
+
+function isLanguageByte(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    code === 0x20 ||
+    code === 0x2a ||
+    code === 0x2c ||
+    code === 0x2d ||
+    code === 0x2e ||
+    code === 0x3b ||
+    code === 0x3d
+  );
+}
+
+export function indexOfNonLanguageByte(value: string): number {
+  for (let i = 0; i < value.length; i++) if (!isLanguageByte(value.charCodeAt(i))) return i;
+  return -1;
+}
+
+/** The three `Content-Type` essences a CORS request may send without a preflight. */
+export const SAFELISTED_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/**
+ * Chromium's ExtractMIMETypeFromMediaType + ParseMimeTypeWithoutParameter: the part before the
+ * first `;`, trimmed, as `type/subtype` when both are tokens; lower-cased. '' when it does not parse.
+ */
+export function chromiumMimeEssence(value: string): string {
+  const semicolon = value.indexOf(';');
+  const bare = trimHttpTabOrSpace(semicolon >= 0 ? value.slice(0, semicolon) : value);
+  const slash = bare.indexOf('/');
+  if (slash <= 0) return '';
+  const type = bare.slice(0, slash);
+  const subtype = bare.slice(slash + 1);
+  if (!isToken(type) || !isToken(subtype)) return '';
+  return asciiLowercase(bare);
+}
+
+/** The MIME essence the spec's "parse a MIME type" gives (https://mimesniff.spec.whatwg.org/#parse-a-mime-type), '' on failure. */
+export function specMimeEssence(value: string): string {
+  const parsed = MIMEType.parse(value);
+  return parsed ? parsed.essence : '';
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#simple-range-header-value
+ * Returns [start, end] (either may be null, not both) or null on failure. Numbers are kept as
+ * digit strings: a Range value may exceed 2^53.
+ */
+export function parseSingleRangeHeaderValue(
+  value: string,
+  allowWhitespace: boolean,
+): [string | null, string | null] | null {
+  let position = 0;
+  const skipWhitespace = () => {
+    if (!allowWhitespace) return;
+    while (position < value.length && (value[position] === ' ' || value[position] === '\t')) position++;
+  };
+  if (value.slice(0, 5).toLowerCase() !== 'bytes') return null;
+  position = 5;
+  skipWhitespace();
+  if (value[position] !== '=') return null;
+  position++;
+  skipWhitespace();
+  const collectDigits = () => {
+    const start = position;
+    while (position < value.length) {
+      const code = value.charCodeAt(position);
+      if (code < 0x30 || code > 0x39) break;
+      position++;
+    }
+    return value.slice(start, position);
+  };
+  const start = collectDigits();
+  skipWhitespace();
+  if (value[position] !== '-') return null;
+  position++;
+  skipWhitespace();
+  const end = collectDigits();
+  if (position < value.length) return null;
+  if (start === '' && end === '') return null;
+  if (start !== '' && end !== '' && compareDigitStrings(start, end) > 0) return null;
+  return [start === '' ? null : start, end === '' ? null : end];
+}
+
+function compareDigitStrings(a: string, b: string): number {
+  const left = a.replace(/^0+(?=\d)/, '');
+  const right = b.replace(/^0+(?=\d)/, '');
+  if (left.length !== right.length) return left.length - right.length;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+// Chromium's client-hint value grammars (cors.cc IsSimilarToIntABNF / IsSimilarToDoubleABNF).
+const INT_ABNF = /^\d+$/;
+const DOUBLE_ABNF = /^\d+(\.\d+)?$/;
+const ECT_VALUES = new Set(['slow-2g', '2g', '3g', '4g']);
+
+/**
+ * Chromium's safelist beyond the spec's four names (cors.cc): client hints and `save-data`.
+ * `sec-ch-*` names are forbidden anyway, so they never reach the preflight decision.
+ */
+const CHROMIUM_EXTRA_SAFELISTED_NAMES = new Set([
+  'intervention',
+  'device-memory',
+  'dpr',
+  'width',
+  'viewport-width',
+  'rtt',
+  'downlink',
+  'ect',
+  'save-data',
+  'sec-ch-ua',
+  'sec-ch-ua-arch',
+  'sec-ch-ua-platform',
+  'sec-ch-ua-model',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-full-version',
+  'sec-ch-ua-platform-version',
+  'sec-ch-ua-bitness',
+  'sec-ch-ua-full-version-list',
+  'sec-ch-ua-wow64',
+  'sec-ch-ua-form-factors',
+  'sec-ch-prefers-color-scheme',
+  'sec-ch-prefers-reduced-motion',
+  'sec-ch-prefers-reduced-transparency',
+  'sec-ch-viewport-height',
+  'sec-ch-device-memory',
+  'sec-ch-dpr',
+  'sec-ch-width',
+  'sec-ch-viewport-width',
+]);
+
+export function isChromiumOnlySafelistedHeaderName(lowerName: string): boolean {
+  return CHROMIUM_EXTRA_SAFELISTED_NAMES.has(lowerName);
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+ * Default flavour 'chromium' adds Chromium's client-hint names and checks `Content-Type` with
+ * Chromium's MIME extraction; 'spec' is the standard's own list and MIME parser.
+ */
+export function isCorsSafelistedRequestHeader(name: string, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
+  if (value.length > 128 || byteLength(value) > 128) return false;
+  const lowerName = asciiLowercase(name);
+  switch (lowerName) {
+    case 'accept':
+      return indexOfCorsUnsafeRequestHeaderByte(value) < 0;
+    case 'accept-language':
+    case 'content-language':
+      return indexOfNonLanguageByte(value) < 0;
+    case 'content-type': {
+      if (indexOfCorsUnsafeRequestHeaderByte(value) >= 0) return false;
+      const essence = flavour === 'spec' ? specMimeEssence(value) : chromiumMimeEssence(value);
+      return essence === SAFELISTED_CONTENT_TYPES[0] || essence === SAFELISTED_CONTENT_TYPES[1] || essence === SAFELISTED_CONTENT_TYPES[2];
+    }
+    case 'range': {
+      const range = parseSingleRangeHeaderValue(value, false);
+      return range !== null && range[0] !== null;
+    }
+  }
+  if (flavour === 'spec' || !CHROMIUM_EXTRA_SAFELISTED_NAMES.has(lowerName)) return false;
+  switch (lowerName) {
+    case 'device-memory':
+    case 'dpr':
+    case 'downlink':
+      return DOUBLE_ABNF.test(value);
+    case 'width':
+    case 'viewport-width':
+    case 'rtt':
+      return INT_ABNF.test(value);
+    case 'ect':
+      return ECT_VALUES.has(value);
+    case 'save-data':
+      return value.toLowerCase() === 'on';
+  }
+  return true;
+}
+
+/** The spec's four names plus `range`, and Chromium's extras: names that *can* be safelisted. */
+export function isCorsSafelistableRequestHeaderName(lowerName: string, flavour: SafelistFlavour = 'chromium'): boolean {
+  switch (lowerName) {
+    case 'accept':
+    case 'accept-language':
+    case 'content-language':
+    case 'content-type':
+    case 'range':
+      return true;
+  }
+  return flavour === 'chromium' && CHROMIUM_EXTRA_SAFELISTED_NAMES.has(lowerName);
+}
+
+/** The safelisted-value budget of https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names */
+export const SAFELISTED_VALUES_BUDGET = 1024;
+
+/**
+ * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
+ * In Chromium's order (cors.cc CorsUnsafeRequestHeaderNames): the unsafe names in request order,
+ * then, when safelisted values exceed 1024 bytes, every safelisted name in request order. The spec
+ * returns the same names sorted; `Access-Control-Request-Headers` is that sorted form.
+ */
+export function corsUnsafeRequestHeaderNames(headers: HeaderList, flavour: SafelistFlavour = 'chromium'): string[] {
+  return collectUnsafeNames(headers, flavour, false, false);
+}
+
+/**
+ * Chromium's CorsUnsafeNotForbiddenRequestHeaderNames (cors_util.cc): the preflight's input.
+ * Forbidden headers (Chromium counts `user-agent` as one) are skipped, and during cache
+ * revalidation so are the validators the HTTP cache adds.
+ */
+export function corsUnsafeNotForbiddenRequestHeaderNames(headers: HeaderList, isRevalidating = false): string[] {
+  return collectUnsafeNames(headers, 'chromium', true, isRevalidating);
+}
+
+const REVALIDATION_HEADERS = new Set(['if-modified-since', 'if-none-match', 'cache-control']);
+
+function collectUnsafeNames(
+  headers: HeaderList,
+  flavour: SafelistFlavour,
+  skipForbidden: boolean,
+  isRevalidating: boolean,
+): string[] {
+  const unsafe: string[] = [];
+  let safelisted: string[] | null = null;
+  let safelistedBytes = 0;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    const lowerName = asciiLowercase(line.name);
+    if (isRevalidating && REVALIDATION_HEADERS.has(lowerName)) continue;
+    if (skipForbidden && isForbiddenRequestHeader(lowerName, line.value, 'chromium')) continue;
+    if (isCorsSafelistedRequestHeader(lowerName, line.value, flavour)) {
+      (safelisted ??= []).push(lowerName);
+      safelistedBytes += byteLength(line.value);
+    } else unsafe.push(lowerName);
+  }
+  if (safelisted !== null && safelistedBytes > SAFELISTED_VALUES_BUDGET) unsafe.push(...safelisted);
+  return unsafe;
+}
+
+const FORBIDDEN_REQUEST_HEADER_NAMES = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'access-control-request-private-network',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+]);
+const METHOD_OVERRIDE_HEADERS = new Set(['x-http-method', 'x-http-method-override', 'x-method-override']);
+
+/**
+ * https://fetch.spec.whatwg.org/#forbidden-request-header
+ * Chromium (net::HttpUtil::IsSafeHeader) also forbids `user-agent`; the spec does not.
+ */
+export function isForbiddenRequestHeader(name: string, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
+  const lowerName = asciiLowercase(name);
+  if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lowerName)) return true;
+  if (lowerName.startsWith('proxy-') || lowerName.startsWith('sec-')) return true;
+  if (flavour === 'chromium' && lowerName === 'user-agent') return true;
+  if (METHOD_OVERRIDE_HEADERS.has(lowerName)) {
+    for (const method of value.split(',')) if (isForbiddenMethod(trimHttpTabOrSpace(method))) return true;
+  }
+  return false;
+}
+
+/** https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header-name */
+export function isNoCorsSafelistedRequestHeaderName(name: string): boolean {
+  const lowerName = asciiLowercase(name);
+  return lowerName === 'accept' || lowerName === 'accept-language' || lowerName === 'content-language' || lowerName === 'content-type';
+}
+
+/** https://fetch.spec.whatwg.org/#privileged-no-cors-request-header-name */
+export function isPrivilegedNoCorsRequestHeaderName(name: string): boolean {
+  return asciiLowercase(name) === 'range';
+}
+
+/** https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name */
+export function isCorsNonWildcardRequestHeaderName(name: string): boolean {
+  return asciiLowercase(name) === 'authorization';
+}
+
+/** https://fetch.spec.whatwg.org/#ok-status */
+export function isOkStatus(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
+/** https://fetch.spec.whatwg.org/#redirect-status */
+export function isRedirectStatus(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#concept-header-extract-mime-type's sibling for lists:
+ * https://fetch.spec.whatwg.org/#extract-header-list-values, as Chromium's
+ * ParseAccessControlAllowList implements it for ACAM/ACAH: split on commas, trim, skip empty
+ * elements, every other element must be a token. null = header absent; 'failure' = unparsable.
+ */
+export function extractHeaderListValues(combinedValue: string | null): string[] | 'failure' | null {
+  if (combinedValue === null) return null;
+  const values: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= combinedValue.length; i++) {
+    if (i < combinedValue.length && combinedValue.charCodeAt(i) !== 0x2c) continue;
+    const element = trimHttpTabOrSpace(combinedValue.slice(start, i));
+    start = i + 1;
+    if (element === '') continue;
+    if (!isToken(element)) return 'failure';
+    values.push(element);
+  }
+  return values;
+}
+
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
+
+/**
+ * https://fetch.spec.whatwg.org/#concept-cors-check — the standard's CORS check, as a boolean.
+ * The Chromium layer's `checkAccess` names *why* it failed, in Chromium's order.
+ */
+export function corsCheck(responseHeaders: HeaderList, serializedRequestOrigin: string, credentials: CredentialsMode): boolean {
+  const origin = getHeader(responseHeaders, 'access-control-allow-origin');
+  if (origin === null) return false;
+  if (credentials !== 'include' && origin === '*') return true;
+  if (serializedRequestOrigin !== origin) return false;
+  if (credentials !== 'include') return true;
+  return getHeader(responseHeaders, 'access-control-allow-credentials') === 'true';
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#concept-request-tainted-origin, reduced to what origin
+ * serialization needs: true when some hop went cross-origin from a URL that was itself
+ * cross-origin to the request's origin (A → B → C). Chromium's CorsURLLoader taints on the same rule.
+ */
+export function isRedirectTainted(requestOrigin: string, urlList: readonly string[]): boolean {
+  for (let i = 1; i < urlList.length; i++) {
+    const lastOrigin = originOfUrl(urlList[i - 1] as string);
+    if (originOfUrl(urlList[i] as string) !== lastOrigin && requestOrigin !== lastOrigin) return true;
+  }
+  return false;
+}
+
+/** https://fetch.spec.whatwg.org/#serializing-a-request-origin */
+export function serializingARequestOrigin(requestOrigin: string, urlList: readonly string[]): string {
+  return isRedirectTainted(requestOrigin, urlList) ? 'null' : requestOrigin;
+}
+
+/**
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch steps 4–5 (location check): a redirect of
+ * a CORS request to a URL with credentials is a network error. Returns true when it is.
+ */
+export function httpRedirectFetchLocationFails(
+  requestOrigin: string,
+  locationUrl: string,
+  mode: string,
+  responseTaintingIsCors: boolean,
+): boolean {
+  if (!urlIncludesCredentials(locationUrl)) return false;
+  if (mode === 'cors' && requestOrigin !== originOfUrl(locationUrl)) return true;
+  return responseTaintingIsCors;
+}
+
+/** https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 6.6: Access-Control-Max-Age, Chromium's clamps. */
+export const PREFLIGHT_DEFAULT_MAX_AGE_SECONDS = 5;
+export const CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS = 7200;
+export const FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS = 86400;
+
+export function lowerCaseSortedUnique(names: Iterable<string>): string[] {
+  return [...new Set([...names].map(asciiLowercase))].sort();
+}

@@ -1,0 +1,202 @@
+/**
+ * Byte-level HTTP helpers shared by the spec layer and the Chromium layer: header-list lookups
+ * that keep wire order and duplicates, tokens, origins of URLs. Kept allocation-light because
+ * every observed request goes through them.
+ */
+import type { HeaderLine, HeaderList } from './types';
+
+/** HTTP tab or space: https://fetch.spec.whatwg.org/#http-tab-or-space */
+export function isHttpTabOrSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** Removes leading and trailing HTTP tab-or-space bytes, as Chromium's header parser does. */
+export function trimHttpTabOrSpace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpTabOrSpace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpTabOrSpace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+export function asciiLowercase(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) return value.toLowerCase();
+  }
+  return value;
+}
+
+/** Compares a header name with a lower-case name without allocating in the common case. */
+export function headerNameIs(name: string, lowerName: string): boolean {
+  if (name.length !== lowerName.length) return false;
+  if (name === lowerName) return true;
+  return name.toLowerCase() === lowerName;
+}
+
+/** The length of a value in bytes as it goes on the wire (webRequest hands over UTF-8 decoded text). */
+export function byteLength(value: string): number {
+  let length = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      // A surrogate pair is 4 UTF-8 bytes for 2 UTF-16 units.
+      length += 1;
+      i++;
+      if (i >= value.length) length += 1;
+    } else length += 2;
+  }
+  return length;
+}
+
+const TOKEN_CODE_POINTS = (() => {
+  const table = new Uint8Array(128);
+  const extra = "!#$%&'*+-.^_`|~";
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (const ch of extra) table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** RFC 9110 `token` (net::HttpUtil::IsToken): one or more tchar. */
+export function isToken(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128 || TOKEN_CODE_POINTS[code] !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * All values of `lowerName` in wire order. Returns null when the header is absent, so "absent"
+ * and "present but empty" stay distinct (the spec: "Null is not `null`").
+ */
+export function getAllHeaderValues(headers: HeaderList, lowerName: string): string[] | null {
+  let values: string[] | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    if (headerNameIs(line.name, lowerName)) (values ??= []).push(trimHttpTabOrSpace(line.value));
+  }
+  return values;
+}
+
+/**
+ * Chromium's HttpResponseHeaders::GetNormalizedHeader, and the Fetch spec's "get" on a header
+ * list: every line of the name, combined with ", " in wire order.
+ * https://fetch.spec.whatwg.org/#concept-header-list-get
+ */
+export function getHeader(headers: HeaderList, lowerName: string): string | null {
+  let combined: string | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    if (!headerNameIs(line.name, lowerName)) continue;
+    const value = trimHttpTabOrSpace(line.value);
+    combined = combined === null ? value : `${combined}, ${value}`;
+  }
+  return combined;
+}
+
+export function countHeaderLines(headers: HeaderList, lowerName: string): number {
+  let count = 0;
+  for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) count++;
+  return count;
+}
+
+export function hasHeader(headers: HeaderList, lowerName: string): boolean {
+  for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) return true;
+  return false;
+}
+
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+
+function isPlainHostCode(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e || code === 0x5f
+  );
+}
+
+/**
+ * The serialized origin of a URL (https://html.spec.whatwg.org/#ascii-serialisation-of-an-origin),
+ * or "null" for an opaque origin or an unparsable URL. The fast path covers lower-case http(s)
+ * URLs with plain hosts, which is nearly all traffic; everything else goes through the URL parser.
+ */
+export function originOfUrl(url: string): string {
+  let schemeEnd = -1;
+  if (url.startsWith('https://')) schemeEnd = 5;
+  else if (url.startsWith('http://')) schemeEnd = 4;
+  if (schemeEnd > 0) {
+    const hostStart = schemeEnd + 3;
+    let i = hostStart;
+    let portStart = -1;
+    for (; i < url.length; i++) {
+      const code = url.charCodeAt(i);
+      if (code === 0x2f || code === 0x3f || code === 0x23) break;
+      if (code === 0x3a && portStart < 0) {
+        portStart = i;
+        continue;
+      }
+      if (portStart >= 0) {
+        if (code < 0x30 || code > 0x39) return originByParser(url);
+      } else if (!isPlainHostCode(code)) return originByParser(url);
+    }
+    const hostEnd = portStart >= 0 ? portStart : i;
+    if (hostEnd === hostStart) return originByParser(url);
+    if (portStart < 0) return url.slice(0, i);
+    const port = url.slice(portStart + 1, i);
+    if (port.length === 0 || port.charCodeAt(0) === 0x30 || port === DEFAULT_PORTS[url.slice(0, schemeEnd + 1)]) {
+      return originByParser(url);
+    }
+    return url.slice(0, i);
+  }
+  return originByParser(url);
+}
+
+function originByParser(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
+export function schemeOfUrl(url: string): string {
+  const colon = url.indexOf(':');
+  return colon > 0 ? asciiLowercase(url.slice(0, colon)) : '';
+}
+
+export function isHttpOrHttpsUrl(url: string): boolean {
+  const scheme = schemeOfUrl(url);
+  return scheme === 'http' || scheme === 'https';
+}
+
+/** Whether a URL carries a username or a password (https://url.spec.whatwg.org/#include-credentials). */
+export function urlIncludesCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** GURL-style validity of an `Access-Control-Allow-Origin` value: an absolute URL that parses. */
+export function isValidAbsoluteUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Origins that are potentially trustworthy (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy). */
+export function isPotentiallyTrustworthyOrigin(origin: string): boolean {
+  if (origin.startsWith('https://') || origin.startsWith('wss://')) return true;
+  if (!origin.startsWith('http://')) return false;
+  const host = origin.slice(7).replace(/:\d+$/, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
