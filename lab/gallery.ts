@@ -1,0 +1,515 @@
+/**
+ * The CORS lab gallery: one case per common CORS mistake, each with the server behaviour that
+ * breaks it, the request a page makes, the rule Chromium reports, and a fixed twin that passes.
+ * The cases are data so that the gallery page, the demo, the browser tests and the conformance
+ * suite all exercise exactly the same exchanges.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CorsErrorName } from '../src/engine/types';
+import type { Lab, ResponseSpec } from './server';
+
+/** How the page asks for the resource. */
+export type GalleryRequest =
+  | {
+      kind: 'fetch';
+      method?: string;
+      headers?: Array<[string, string]>;
+      credentials?: 'omit' | 'same-origin' | 'include';
+      body?: string;
+      /** A response header the page then reads with `response.headers.get()`. */
+      readHeader?: string;
+    }
+  | { kind: 'xhr'; method?: string; headers?: Array<[string, string]>; withCredentials?: boolean; body?: string }
+  /** An `@font-face` rule whose `src` is the URL. Fonts are always fetched in CORS mode. */
+  | { kind: 'font' }
+  /** `<img crossorigin="anonymous">`, as pages do before drawing an image into a canvas. */
+  | { kind: 'image' }
+  /** `<script type="module">`: module scripts are always fetched in CORS mode. */
+  | { kind: 'module-script' };
+
+export type LabApiOrigin = 'api' | 'api2';
+
+/**
+ * One route the lab serves for a case. `path` is relative to the variant's base path
+ * (`/cors-lab/<case id>` or `/cors-lab/<case id>/fixed`); the first route is the one requested.
+ *
+ * Besides the lab's own `{origin}`, `{page}`, `{api}` and `{api2}`, header values and redirect
+ * targets may use `{base}` (the variant's base path) and `{api.host}` / `{api2.host}` (host:port,
+ * for URLs that need user info in front of the host).
+ */
+export interface GalleryRoute {
+  origin: LabApiOrigin;
+  path: string;
+  preflight?: ResponseSpec;
+  response?: ResponseSpec;
+}
+
+/** Chromium's verdict: the `Network.CorsError` name, and `failedParameter` where it is meaningful. */
+export interface ExpectedBlock {
+  rule: CorsErrorName;
+  /** Compared exactly; may use `{page}`, `{api}`, `{api2}`. Omitted where Chromium's value carries no lesson. */
+  failedParameter?: string;
+}
+
+export interface GalleryCase {
+  id: string;
+  title: string;
+  /** One line: the mistake and what the browser does about it. */
+  description: string;
+  request: GalleryRequest;
+  routes: GalleryRoute[];
+  /** Null for a lesson that is not a block: the request passes, but the page cannot see what it wants. */
+  expected: ExpectedBlock | null;
+  /** For a non-blocking lesson: what the page sees instead. */
+  lesson?: string;
+  fixed: {
+    /** One line: what the corrected server does differently. */
+    note: string;
+    routes: GalleryRoute[];
+    /** Only when the honest fix is on the client (a method name the server cannot sensibly match). */
+    request?: GalleryRequest;
+  };
+}
+
+const ACAO = 'Access-Control-Allow-Origin';
+const ACAC = 'Access-Control-Allow-Credentials';
+const ACAM = 'Access-Control-Allow-Methods';
+const ACAH = 'Access-Control-Allow-Headers';
+const ACEH = 'Access-Control-Expose-Headers';
+
+const echoOrigin: Array<[string, string]> = [
+  [ACAO, '{origin}'],
+  ['Vary', 'Origin'],
+];
+
+function preflightOk(methods: string, headers?: string, credentials = false): ResponseSpec {
+  return {
+    status: 204,
+    headers: [
+      ...echoOrigin,
+      [ACAM, methods],
+      ...(headers ? ([[ACAH, headers]] as Array<[string, string]>) : []),
+      ...(credentials ? ([[ACAC, 'true']] as Array<[string, string]>) : []),
+      ['Access-Control-Max-Age', '600'],
+    ],
+  };
+}
+
+const jsonOk: ResponseSpec = { status: 200, body: 'json', headers: echoOrigin };
+
+export const GALLERY_CASES: readonly GalleryCase[] = [
+  {
+    id: 'missing-allow-origin',
+    title: 'Missing Access-Control-Allow-Origin',
+    description: 'The API answers 200 but sends no Access-Control-Allow-Origin, so the browser hides the response.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    fixed: { note: 'Sends Access-Control-Allow-Origin with the page origin (and Vary: Origin).', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'wrong-origin',
+    title: 'Wrong origin allowed',
+    description: 'The API allows only the production site, https://app.example.com, not the page that asks.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, 'https://app.example.com']] } }],
+    expected: { rule: 'AllowOriginMismatch', failedParameter: 'https://app.example.com' },
+    fixed: { note: 'Checks the request Origin against an allow-list that includes this page, and echoes it.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'trailing-slash',
+    title: 'Trailing slash in the origin',
+    description: 'Access-Control-Allow-Origin is the page origin plus a "/": origins have no path, so it never matches.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '{page}/']] } }],
+    expected: { rule: 'AllowOriginMismatch', failedParameter: '{page}/' },
+    fixed: { note: 'Sends the origin exactly as the browser wrote it in the Origin header: scheme, host, port, no slash.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'two-values',
+    title: 'Two Access-Control-Allow-Origin headers',
+    description: 'Both the proxy and the app add Access-Control-Allow-Origin; the browser joins the two lines and rejects the list.',
+    request: { kind: 'fetch' },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        response: { status: 200, body: 'json', headers: [[ACAO, '{origin}'], [ACAO, '{origin}'], ['Vary', 'Origin']] },
+      },
+    ],
+    expected: { rule: 'MultipleAllowOriginValues', failedParameter: '{page}, {page}' },
+    fixed: { note: 'Only one layer (the app or the proxy, not both) sets the header.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'wildcard-with-credentials',
+    title: '"*" with credentials',
+    description: 'fetch() sends cookies (credentials: "include") but the API answers Access-Control-Allow-Origin: *.',
+    request: { kind: 'fetch', credentials: 'include' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } }],
+    expected: { rule: 'WildcardOriginNotAllowed', failedParameter: '' },
+    fixed: {
+      note: 'Echoes the allowed origin instead of "*" and adds Access-Control-Allow-Credentials: true.',
+      routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAC, 'true']] } }],
+    },
+  },
+  {
+    id: 'missing-allow-credentials',
+    title: 'Missing Access-Control-Allow-Credentials',
+    description: 'An XMLHttpRequest with withCredentials = true gets the right origin back, but no Access-Control-Allow-Credentials: true.',
+    request: { kind: 'xhr', withCredentials: true },
+    routes: [{ origin: 'api', path: '', response: jsonOk }],
+    expected: { rule: 'InvalidAllowCredentials', failedParameter: '' },
+    fixed: {
+      note: 'Adds Access-Control-Allow-Credentials: true (exactly "true", lower case).',
+      routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAC, 'true']] } }],
+    },
+  },
+  {
+    id: 'preflight-404',
+    title: 'Preflight not handled (404)',
+    description: 'PUT needs a preflight; the router has no OPTIONS route and answers 404 without CORS headers.',
+    request: { kind: 'fetch', method: 'PUT', headers: [['Content-Type', 'text/plain']], body: 'hello' },
+    routes: [{ origin: 'api', path: '', preflight: { status: 404, body: 'text' }, response: jsonOk }],
+    expected: { rule: 'PreflightMissingAllowOriginHeader', failedParameter: '' },
+    fixed: { note: 'Answers OPTIONS with 204, the origin and Access-Control-Allow-Methods: PUT.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+  },
+  {
+    id: 'preflight-405',
+    title: 'Preflight not handled (405)',
+    description: 'The CORS headers are set globally, but the DELETE route rejects OPTIONS with 405 Method Not Allowed.',
+    request: { kind: 'fetch', method: 'DELETE' },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { status: 405, body: 'text', headers: [...echoOrigin, ['Allow', 'GET, DELETE']] },
+        response: jsonOk,
+      },
+    ],
+    expected: { rule: 'PreflightInvalidStatus', failedParameter: '' },
+    fixed: { note: 'Handles OPTIONS before routing: 204 with Access-Control-Allow-Methods: DELETE.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+  },
+  {
+    id: 'preflight-auth',
+    title: 'Preflight behind authentication (401)',
+    description: 'The auth check runs before CORS and answers the preflight 401; browsers never send credentials on a preflight.',
+    request: { kind: 'fetch', headers: [['Authorization', 'Bearer lab-token']] },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { status: 401, body: 'json', headers: [...echoOrigin, ['WWW-Authenticate', 'Bearer']] },
+        response: { status: 200, body: 'json', headers: echoOrigin },
+      },
+    ],
+    expected: { rule: 'PreflightInvalidStatus', failedParameter: '' },
+    fixed: {
+      note: 'Lets OPTIONS through without authentication and allows the Authorization header.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
+    },
+  },
+  {
+    id: 'preflight-redirect',
+    title: 'Preflight redirected',
+    description: 'The API redirects /path to /path/ (or http to https); a preflight may not follow any redirect.',
+    request: { kind: 'fetch', method: 'PUT', body: 'hello' },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { headers: echoOrigin, redirect: { to: '{api}{base}/', status: 302 } },
+        response: jsonOk,
+      },
+      { origin: 'api', path: '/', preflight: preflightOk('PUT'), response: jsonOk },
+    ],
+    expected: { rule: 'PreflightDisallowedRedirect', failedParameter: '' },
+    fixed: { note: 'Answers the preflight at the URL the page calls (clients call the final URL).', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+  },
+  {
+    id: 'method-not-allowed',
+    title: 'Method not allowed',
+    description: 'The preflight allows GET and POST only; the page sends PUT.',
+    request: { kind: 'fetch', method: 'PUT', body: 'hello' },
+    routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST'), response: jsonOk }],
+    expected: { rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'PUT' },
+    fixed: { note: 'Lists PUT in Access-Control-Allow-Methods.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT'), response: jsonOk }] },
+  },
+  {
+    id: 'patch-lower-case',
+    title: 'PATCH sent lower-case',
+    description: 'fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT; "patch" stays "patch" and does not match "PATCH".',
+    request: { kind: 'fetch', method: 'patch', body: 'hello' },
+    routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PATCH'), response: jsonOk }],
+    expected: { rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'patch' },
+    fixed: {
+      note: 'The client writes method: "PATCH"; method names are case-sensitive and the server is right.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PATCH'), response: jsonOk }],
+      request: { kind: 'fetch', method: 'PATCH', body: 'hello' },
+    },
+  },
+  {
+    id: 'header-not-allowed',
+    title: 'Request header not allowed',
+    description: 'The page adds X-Request-Id; the preflight answer does not list it in Access-Control-Allow-Headers.',
+    request: { kind: 'fetch', headers: [['X-Request-Id', 'lab-42']] },
+    routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
+    expected: { rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-request-id' },
+    fixed: { note: 'Lists X-Request-Id in Access-Control-Allow-Headers.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization, X-Request-Id'), response: jsonOk }] },
+  },
+  {
+    id: 'json-content-type',
+    title: 'JSON Content-Type triggers a preflight',
+    description: 'Content-Type: application/json is not a "simple" type, so a preflight goes out; the server never allowed Content-Type.',
+    request: { kind: 'fetch', method: 'POST', headers: [['Content-Type', 'application/json']], body: '{"hello":"lab"}' },
+    routes: [{ origin: 'api', path: '', preflight: { status: 200, body: 'json', headers: echoOrigin }, response: jsonOk }],
+    expected: { rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'content-type' },
+    fixed: { note: 'Answers the preflight with Access-Control-Allow-Headers: Content-Type.', routes: [{ origin: 'api', path: '', preflight: preflightOk('POST', 'Content-Type'), response: jsonOk }] },
+  },
+  {
+    id: 'error-without-cors',
+    title: 'Error response without CORS headers',
+    description: 'The API fails with 500 from an error handler that skips the CORS middleware: the page sees a CORS error, not the 500.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 500, body: 'json' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    fixed: {
+      note: 'Adds the CORS headers to error responses too, so the page can read the 500 and its message.',
+      routes: [{ origin: 'api', path: '', response: { status: 500, body: 'json', headers: echoOrigin } }],
+    },
+  },
+  {
+    id: 'redirect-null-origin',
+    title: 'Cross-origin redirect makes the origin "null"',
+    description: 'The API redirects to another origin; after that hop the browser sends Origin: null, which the allow-list rejects.',
+    request: { kind: 'fetch' },
+    routes: [
+      { origin: 'api', path: '', response: { headers: echoOrigin, redirect: { to: '{api2}{base}/target', status: 302 } } },
+      { origin: 'api2', path: '/target', response: { status: 200, body: 'json', headers: [[ACAO, '{page}']] } },
+    ],
+    expected: { rule: 'AllowOriginMismatch', failedParameter: '{page}' },
+    fixed: {
+      note: 'The redirect target is public and answers Access-Control-Allow-Origin: * (or the page calls the final URL directly).',
+      routes: [
+        { origin: 'api', path: '', response: { headers: echoOrigin, redirect: { to: '{api2}{base}/target', status: 302 } } },
+        { origin: 'api2', path: '/target', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } },
+      ],
+    },
+  },
+  {
+    id: 'redirect-with-credentials',
+    title: 'Credentials in a redirect',
+    description: 'The API redirects to a URL with user:password@ in it, which browsers refuse for cross-origin requests.',
+    request: { kind: 'fetch' },
+    routes: [
+      { origin: 'api', path: '', response: { headers: echoOrigin, redirect: { to: 'http://lab:secret@{api.host}{base}/target', status: 302 } } },
+      { origin: 'api', path: '/target', response: jsonOk },
+    ],
+    expected: { rule: 'RedirectContainsCredentials' },
+    fixed: {
+      note: 'Redirects to a plain URL and authenticates with a header or cookie instead.',
+      routes: [
+        { origin: 'api', path: '', response: { headers: echoOrigin, redirect: { to: '{api}{base}/target', status: 302 } } },
+        { origin: 'api', path: '/target', response: jsonOk },
+      ],
+    },
+  },
+  {
+    id: 'font-without-cors',
+    title: 'Web font without CORS headers',
+    description: 'An @font-face font from a CDN origin: fonts are always fetched in CORS mode, so the CDN must allow it.',
+    request: { kind: 'font' },
+    routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'font' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    fixed: { note: 'The CDN sends Access-Control-Allow-Origin: * for fonts.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'font', headers: [[ACAO, '*']] } }] },
+  },
+  {
+    id: 'image-crossorigin',
+    title: 'Image with crossorigin, no CORS headers',
+    description: '<img crossorigin> (needed to read pixels from a canvas) makes the image a CORS request the server does not answer.',
+    request: { kind: 'image' },
+    routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'image' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    fixed: { note: 'The image server sends Access-Control-Allow-Origin: *.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'image', headers: [[ACAO, '*']] } }] },
+  },
+  {
+    id: 'module-script',
+    title: 'Module script from another origin',
+    description: '<script type="module"> is always a CORS request; a script CDN without CORS headers breaks it.',
+    request: { kind: 'module-script' },
+    routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'module' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    fixed: { note: 'The script server sends Access-Control-Allow-Origin: *.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'module', headers: [[ACAO, '*']] } }] },
+  },
+  {
+    id: 'header-not-exposed',
+    title: 'Response header not exposed',
+    description: 'Not a block: the request passes, but JavaScript reads X-Total-Count as null because the server never exposed it.',
+    request: { kind: 'fetch', readHeader: 'X-Total-Count' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, ['X-Total-Count', '42']] } }],
+    expected: null,
+    lesson: 'response.headers.get("X-Total-Count") returns null',
+    fixed: {
+      note: 'Adds Access-Control-Expose-Headers: X-Total-Count.',
+      routes: [
+        {
+          origin: 'api',
+          path: '',
+          response: { status: 200, body: 'json', headers: [...echoOrigin, ['X-Total-Count', '42'], [ACEH, 'X-Total-Count']] },
+        },
+      ],
+    },
+  },
+];
+
+export type VariantName = 'broken' | 'fixed';
+
+/** A case variant with concrete URLs, as the gallery page and the tests use it. */
+export interface ResolvedVariant {
+  /** The URL the page requests (before any cache-busting `run` parameter). */
+  url: string;
+  request: GalleryRequest;
+  /** For the broken variant: Chromium's expected verdict (null for a non-blocking lesson); always null for fixed. */
+  expected: ExpectedBlock | null;
+}
+
+export interface ResolvedCase {
+  id: string;
+  title: string;
+  description: string;
+  lesson: string | null;
+  fixNote: string;
+  broken: ResolvedVariant;
+  fixed: ResolvedVariant;
+}
+
+export interface LabOrigins {
+  page: string;
+  api: string;
+  api2: string;
+}
+
+export const GALLERY_BASE_PATH = '/cors-lab';
+
+export function variantBasePath(caseId: string, variant: VariantName): string {
+  return variant === 'broken' ? `${GALLERY_BASE_PATH}/${caseId}` : `${GALLERY_BASE_PATH}/${caseId}/fixed`;
+}
+
+/** Fills the gallery's own placeholders; `{origin}` is left for the lab, which knows the request. */
+export function fillTemplate(value: string, origins: LabOrigins, base = ''): string {
+  return value
+    .replaceAll('{base}', base)
+    .replaceAll('{page}', origins.page)
+    .replaceAll('{api}', origins.api)
+    .replaceAll('{api2}', origins.api2)
+    .replaceAll('{api.host}', new URL(origins.api).host)
+    .replaceAll('{api2.host}', new URL(origins.api2).host);
+}
+
+function fillSpec(spec: ResponseSpec | undefined, origins: LabOrigins, base: string): ResponseSpec | undefined {
+  if (!spec) return undefined;
+  return {
+    ...spec,
+    headers: spec.headers?.map(([name, value]) => [name, fillTemplate(value, origins, base)] as [string, string]),
+    redirect: spec.redirect ? { ...spec.redirect, to: fillTemplate(spec.redirect.to, origins, base) } : undefined,
+  };
+}
+
+function registerVariant(lab: Lab, caseId: string, variant: VariantName, routes: GalleryRoute[]): string {
+  const base = variantBasePath(caseId, variant);
+  const urls = routes.map((route) =>
+    lab.route(route.origin, base + route.path, {
+      preflight: fillSpec(route.preflight, lab.origins, base),
+      response: fillSpec(route.response, lab.origins, base),
+    }),
+  );
+  return urls[0]!;
+}
+
+/** Registers every case's routes (broken and fixed) with the lab and resolves their URLs. */
+export function registerGalleryRoutes(lab: Lab, cases: readonly GalleryCase[] = GALLERY_CASES): ResolvedCase[] {
+  return cases.map((galleryCase) => ({
+    id: galleryCase.id,
+    title: galleryCase.title,
+    description: galleryCase.description,
+    lesson: galleryCase.lesson ?? null,
+    fixNote: galleryCase.fixed.note,
+    broken: {
+      url: registerVariant(lab, galleryCase.id, 'broken', galleryCase.routes),
+      request: galleryCase.request,
+      expected: galleryCase.expected && {
+        rule: galleryCase.expected.rule,
+        ...(galleryCase.expected.failedParameter !== undefined && {
+          failedParameter: fillTemplate(galleryCase.expected.failedParameter, lab.origins),
+        }),
+      },
+    },
+    fixed: {
+      url: registerVariant(lab, galleryCase.id, 'fixed', galleryCase.fixed.routes),
+      request: galleryCase.fixed.request ?? galleryCase.request,
+      expected: null,
+    },
+  }));
+}
+
+/** Which case and variant a request URL belongs to (query and fragment ignored), or null. */
+export function findVariant(
+  cases: readonly ResolvedCase[],
+  url: string,
+): { galleryCase: ResolvedCase; variant: VariantName } | null {
+  const key = withoutQuery(url);
+  for (const galleryCase of cases) {
+    if (withoutQuery(galleryCase.broken.url) === key) return { galleryCase, variant: 'broken' };
+    if (withoutQuery(galleryCase.fixed.url) === key) return { galleryCase, variant: 'fixed' };
+  }
+  return null;
+}
+
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href;
+}
+
+const ASSETS_DIR = join(import.meta.dirname, 'gallery');
+
+/** The gallery page's HTML: the page script renders the cards from the embedded case list. */
+export function galleryPageHtml(cases: readonly ResolvedCase[], origins: LabOrigins): string {
+  const data = JSON.stringify({ cases, origins }).replaceAll('<', '\\u003c');
+  const style = readFileSync(join(ASSETS_DIR, 'gallery.css'), 'utf8');
+  const script = readFileSync(join(ASSETS_DIR, 'gallery.js'), 'utf8');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>CORS lab</title>
+<link rel="icon" href="data:,">
+<style>${style}</style>
+</head>
+<body data-state="idle">
+<header class="top">
+  <div>
+    <h1>CORS lab</h1>
+    <p class="lede">Every card is a real CORS mistake served by this lab. Send the broken request and watch CORS Doctor name the rule; send the fixed one to see the corrected server pass.</p>
+  </div>
+  <div class="run">
+    <button id="run-all" type="button">Run all</button>
+    <p id="progress" aria-live="polite"></p>
+  </div>
+</header>
+<main id="cards"></main>
+<script type="application/json" id="gallery-data">${data}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+/** Registers the routes and the gallery page; returns the page URL and the resolved cases. */
+export function mountGallery(lab: Lab, path = '/'): { url: string; cases: ResolvedCase[] } {
+  const cases = registerGalleryRoutes(lab);
+  const url = lab.page(path, galleryPageHtml(cases, lab.origins));
+  return { url, cases };
+}
