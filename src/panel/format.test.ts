@@ -24,7 +24,7 @@ describe('panel formatting', () => {
 
   it('shows the status, or why there was none', () => {
     expect(formatStatus(makeEntry())).toBe('200');
-    expect(formatStatus(headerDisallowedEntry())).toBe('(preflight 204)');
+    expect(formatStatus(headerDisallowedEntry())).toBe('OPTIONS 204');
     expect(formatStatus(networkErrorEntry())).toBe('ERR_CONNECTION_REFUSED');
   });
 
@@ -55,5 +55,22 @@ describe('panel formatting', () => {
   it('points at the headers a verdict is about', () => {
     expect([...offendingHeaderNames(missingAllowOriginEntry())]).toEqual(['access-control-allow-origin']);
     expect(offendingHeaderNames(headerDisallowedEntry()).has('access-control-request-headers')).toBe(true);
+  });
+});
+
+import { resolveTabId, resolveTheme } from './theme';
+
+describe('panel start-up parameters', () => {
+  it('takes the theme from the URL, then DevTools, then the OS', () => {
+    expect(resolveTheme(new URLSearchParams('theme=dark'), 'default', false)).toBe('dark');
+    expect(resolveTheme(new URLSearchParams('theme=bogus'), 'dark', false)).toBe('dark');
+    expect(resolveTheme(new URLSearchParams(''), 'default', true)).toBe('light');
+    expect(resolveTheme(new URLSearchParams(''), undefined, true)).toBe('dark');
+  });
+
+  it('takes the tab id from the URL, else from DevTools', () => {
+    expect(resolveTabId(new URLSearchParams('tabId=42'), 7)).toBe(42);
+    expect(resolveTabId(new URLSearchParams('tabId=4x'), 7)).toBe(7);
+    expect(resolveTabId(new URLSearchParams(''), undefined)).toBeNull();
   });
 });

@@ -42,7 +42,7 @@ export function formatDuration(ms: number): string {
 /** The status column: the HTTP status when a response arrived, else the reason there was none. */
 export function formatStatus(entry: ReportEntry): string {
   if (entry.response) return String(entry.response.status);
-  if (entry.preflight?.response && entry.verdict.stage === 'preflight') return `(preflight ${entry.preflight.response.status})`;
+  if (entry.preflight?.response && entry.verdict.stage === 'preflight') return `OPTIONS ${entry.preflight.response.status}`;
   if (entry.error) return entry.error.replace(/^net::/, '');
   return '(pending)';
 }

@@ -1,0 +1,236 @@
+/** The panel: toolbar, rule counts, the request list and the detail pane side by side. */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ExportFormat } from '../shared/messages';
+import type { ConnectionStatus } from './connection';
+import { DetailPane } from './DetailPane';
+import { RequestList } from './RequestList';
+import {
+  deriveView,
+  focus,
+  moveFocus,
+  select,
+  setFilterText,
+  setMode,
+  setPreserveLog,
+  toggleRuleFilter,
+  type PanelState,
+  type PanelStore,
+} from './store';
+
+export interface PanelActions {
+  clear(): Promise<void>;
+  /** Null when the panel already is a tab. */
+  openInTab: (() => Promise<void>) | null;
+  exportReport(format: ExportFormat, includeSecrets: boolean): Promise<void>;
+  copy(text: string): Promise<void>;
+}
+
+export interface AppProps {
+  tabId: number;
+  store: PanelStore;
+  actions: PanelActions;
+  connectionStatus: ConnectionStatus;
+}
+
+function useStoreState(store: PanelStore): PanelState {
+  const [state, setState] = useState(store.get());
+  useEffect(() => {
+    setState(store.get());
+    return store.subscribe(setState);
+  }, [store]);
+  return state;
+}
+
+const SPLIT_STORAGE_KEY = 'cors-doctor.listWidthPercent';
+
+export function App({ tabId, store, actions, connectionStatus }: AppProps) {
+  const state = useStoreState(store);
+  const view = useMemo(() => deriveView(state), [state]);
+  const [exportStatus, setExportStatus] = useState('');
+  const [includeSecrets, setIncludeSecrets] = useState(false);
+
+  async function runExport(format: ExportFormat) {
+    setExportStatus('');
+    try {
+      await actions.exportReport(format, includeSecrets);
+      setExportStatus(format === 'markdown' ? 'Markdown copied' : 'Download started');
+    } catch (error) {
+      setExportStatus(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const emptyMessage =
+    state.entries.size === 0
+      ? 'No cross-origin requests yet. Reload the page or trigger the request to record it.'
+      : state.mode === 'failures' && view.failures === 0
+        ? `No failures: ${view.total} cross-origin request${view.total === 1 ? '' : 's'} passed. Switch to All to see them.`
+        : 'No request matches the filter.';
+
+  return (
+    <div class="panel">
+      <div class="toolbar" role="toolbar" aria-label="Request log">
+        <button type="button" class="tool-button" aria-label="Clear" title="Clear the log of this tab" onClick={() => void actions.clear()}>
+          <span aria-hidden="true" class="icon-clear" />
+          Clear
+        </button>
+        <label class="tool-check" title="Keep entries across page loads">
+          <input type="checkbox" checked={state.preserveLog} onChange={(e) => store.update((s) => setPreserveLog(s, e.currentTarget.checked))} />
+          Preserve log
+        </label>
+        <span class="tool-divider" aria-hidden="true" />
+        <input
+          class="filter-input"
+          type="search"
+          placeholder="Filter URL, rule, header"
+          aria-label="Filter by URL, rule or header name"
+          value={state.filterText}
+          onInput={(e) => store.update((s) => setFilterText(s, e.currentTarget.value))}
+        />
+        <div class="segmented" role="radiogroup" aria-label="Show">
+          {(['failures', 'all'] as const).map((mode) => (
+            <button
+              key={mode}
+              type="button"
+              role="radio"
+              aria-checked={state.mode === mode}
+              class={state.mode === mode ? 'segment is-active' : 'segment'}
+              onClick={() => store.update((s) => setMode(s, mode))}
+            >
+              {mode === 'failures' ? `Failures (${view.failures})` : `All (${view.total})`}
+            </button>
+          ))}
+        </div>
+        <span class="tool-spacer" />
+        <div class="export-group" role="group" aria-label="Export">
+          <button type="button" class="tool-button" onClick={() => void runExport('markdown')}>
+            Copy Markdown
+          </button>
+          <button type="button" class="tool-button" onClick={() => void runExport('json')}>
+            Download JSON
+          </button>
+          <button type="button" class="tool-button" onClick={() => void runExport('har')}>
+            Download HAR
+          </button>
+          <label class="tool-check" title="Cookies, Authorization and other credentials are redacted unless this is on">
+            <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets(e.currentTarget.checked)} />
+            Include secrets
+          </label>
+        </div>
+        {actions.openInTab && (
+          <>
+            <span class="tool-divider" aria-hidden="true" />
+            <button type="button" class="tool-button" title="Open this panel in a browser tab" onClick={() => void actions.openInTab?.()}>
+              Open in tab
+            </button>
+          </>
+        )}
+      </div>
+
+      {view.ruleCounts.length > 0 && (
+        <div class="rule-bar" role="group" aria-label="Failures per rule">
+          {view.ruleCounts.map((rule) => (
+            <button
+              key={rule.key}
+              type="button"
+              class={state.ruleFilter === rule.key ? 'rule-chip is-active' : 'rule-chip'}
+              aria-pressed={state.ruleFilter === rule.key}
+              title={`${rule.title}: show only these`}
+              onClick={() => store.update((s) => toggleRuleFilter(s, rule.key))}
+            >
+              <span class="rule-chip-name">{rule.key}</span>
+              <span class="rule-chip-count">{rule.count}</span>
+            </button>
+          ))}
+        </div>
+      )}
+
+      <SplitView
+        list={
+          <RequestList
+            rows={view.rows}
+            focusedId={state.focusedId}
+            selectedId={state.selectedId}
+            emptyMessage={emptyMessage}
+            onFocusRow={(id) => store.update((s) => focus(s, id))}
+            onOpenRow={(id) => store.update((s) => select(s, id))}
+            onMove={(delta) => store.update((s) => moveFocus(s, view.rows, delta))}
+          />
+        }
+        detail={
+          view.selected ? (
+            <DetailPane key={view.selected.id} entry={view.selected} copy={actions.copy} />
+          ) : (
+            <div class="detail-empty">Select a request (click, or arrows and Enter) to see why it was blocked and how to fix the server.</div>
+          )
+        }
+      />
+
+      <div class="status-bar" role="status" aria-live="polite">
+        <span>
+          {view.rows.length} shown · {view.total} request{view.total === 1 ? '' : 's'} · {view.failures} failure{view.failures === 1 ? '' : 's'}
+          {state.dropped > 0 && ` · ${state.dropped} dropped (log full)`}
+        </span>
+        <span>{exportStatus}</span>
+        <span class={connectionStatus === 'connected' ? 'connection' : 'connection is-waiting'}>
+          tab {tabId} · {connectionStatus === 'connected' ? 'live' : connectionStatus === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function SplitView({ list, detail }: { list: ComponentChildren; detail: ComponentChildren }) {
+  const [listPercent, setListPercent] = useState(() => {
+    const saved = Number(localStorage.getItem(SPLIT_STORAGE_KEY));
+    return saved >= 15 && saved <= 85 ? saved : 45;
+  });
+  const containerRef = useRef<HTMLDivElement>(null);
+
+  function commit(percent: number) {
+    const clamped = Math.min(85, Math.max(15, percent));
+    setListPercent(clamped);
+    localStorage.setItem(SPLIT_STORAGE_KEY, String(Math.round(clamped)));
+  }
+
+  function onPointerDown(event: PointerEvent) {
+    const container = containerRef.current;
+    if (!container) return;
+    const handle = event.currentTarget as HTMLElement;
+    handle.setPointerCapture(event.pointerId);
+    const bounds = container.getBoundingClientRect();
+    const onMove = (move: PointerEvent) => commit(((move.clientX - bounds.left) / bounds.width) * 100);
+    const onUp = () => {
+      handle.removeEventListener('pointermove', onMove);
+      handle.removeEventListener('pointerup', onUp);
+    };
+    handle.addEventListener('pointermove', onMove);
+    handle.addEventListener('pointerup', onUp);
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'ArrowLeft') commit(listPercent - 5);
+    else if (event.key === 'ArrowRight') commit(listPercent + 5);
+    else return;
+    event.preventDefault();
+  }
+
+  return (
+    <div class="split" ref={containerRef} style={{ gridTemplateColumns: `${listPercent}% 5px minmax(0, 1fr)` }}>
+      <div class="split-list">{list}</div>
+      <div
+        class="split-handle"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the list and the details"
+        aria-valuemin={15}
+        aria-valuemax={85}
+        aria-valuenow={Math.round(listPercent)}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onKeyDown={onKeyDown}
+      />
+      <div class="split-detail">{detail}</div>
+    </div>
+  );
+}

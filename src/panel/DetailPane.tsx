@@ -1,0 +1,319 @@
+/**
+ * Everything about one request: why it failed, what was expected and what came, why it was
+ * preflighted, the headers on the wire, the redirects, and the fix. Every network value is a text
+ * node: nothing here builds markup from strings.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import type { Fix, HeaderList, ObservedResponse } from '../engine/types';
+import type { ReportEntry } from '../shared/report';
+import { formatClockTime, formatDuration, isFailure, offendingHeaderNames } from './format';
+
+export interface DetailPaneProps {
+  entry: ReportEntry;
+  copy(text: string): Promise<void>;
+}
+
+export function DetailPane({ entry, copy }: DetailPaneProps) {
+  const { verdict } = entry;
+  const offending = offendingHeaderNames(entry);
+  const missing = verdict.observed.filter((o) => o.actual === null && offending.has(o.field.toLowerCase())).map((o) => o.field);
+  const failed = isFailure(entry);
+  return (
+    <div class="detail" role="region" aria-label="Request details">
+      <header class="detail-head">
+        <h2 class={failed ? 'detail-title is-failure' : 'detail-title'}>{verdict.title || 'Passed'}</h2>
+        <div class="detail-meta">
+          {verdict.rule && <code class="rule-name">{verdict.rule}</code>}
+          {verdict.stage && <span class="pill">{verdict.stage} stage</span>}
+          <span class={verdict.confidence === 'inferred' ? 'pill pill-warn' : 'pill'}>{verdict.confidence}</span>
+          {verdict.credentials === 'include' && <span class="pill">credentials: include</span>}
+        </div>
+        <div class="detail-url">
+          <span class="detail-method">{entry.request.method}</span> <span class="selectable">{entry.request.url}</span>
+        </div>
+        <div class="detail-sub">
+          {formatClockTime(entry.time)} · {formatDuration(entry.endTime - entry.time)}
+          {entry.initiator && <> · from {entry.initiator}</>}
+          {entry.error && <> · {entry.error}</>}
+          {entry.fromCache && <> · from cache</>}
+        </div>
+      </header>
+
+      {verdict.explanation && <p class="explanation">{verdict.explanation}</p>}
+
+      {verdict.observed.length > 0 && (
+        <table class="observed" aria-label="Expected and actual values">
+          <thead>
+            <tr>
+              <th scope="col">Checked</th>
+              <th scope="col">Expected</th>
+              <th scope="col">Actual</th>
+            </tr>
+          </thead>
+          <tbody>
+            {verdict.observed.map((observation, index) => (
+              <tr key={index}>
+                <th scope="row">
+                  <code>{observation.field}</code>
+                </th>
+                <td>
+                  <code class="expected">{observation.expected}</code>
+                </td>
+                <td>
+                  {observation.actual === null ? (
+                    <mark class="actual is-absent">(absent)</mark>
+                  ) : (
+                    <mark class="actual">{observation.actual}</mark>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {verdict.confidence === 'inferred' && verdict.evidence.length > 0 && (
+        <Section title="Why we think so (inferred)">
+          <ul class="plain-list">
+            {verdict.evidence.map((item, index) => (
+              <li key={index}>{item}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+
+      {verdict.fix && <FixSection fix={verdict.fix} copy={copy} />}
+
+      {verdict.preflightReasons.length > 0 && (
+        <Section title="Why a preflight was needed">
+          <ul class="plain-list">
+            {verdict.preflightReasons.map((reason, index) => (
+              <li key={index}>{reason.message}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+
+      <Section title="Headers">
+        <div class={entry.preflight ? 'header-columns' : 'header-columns is-single'}>
+          {entry.preflight && (
+            <div class="header-column" aria-label="Preflight">
+              <h4>
+                Preflight <span class="muted">OPTIONS {entry.preflight.url}</span>
+              </h4>
+              <HeaderTable caption="Request headers" headers={entry.preflight.request.headers} offending={offending} />
+              <ResponseTable
+                response={entry.preflight.response}
+                offending={offending}
+                missing={verdict.stage === 'preflight' ? missing : []}
+                noResponse={entry.preflight.error ?? 'no response'}
+              />
+            </div>
+          )}
+          <div class="header-column" aria-label="Actual request">
+            <h4>
+              Actual request <span class="muted">{entry.request.method}</span>
+            </h4>
+            {entry.request.headers ? (
+              <HeaderTable caption="Request headers" headers={entry.request.headers} offending={offending} />
+            ) : (
+              <p class="muted">Not sent: the browser stopped at the preflight.</p>
+            )}
+            <ResponseTable
+              response={entry.response}
+              offending={offending}
+              missing={verdict.stage === 'preflight' ? [] : missing}
+              noResponse={entry.error ?? 'no response'}
+            />
+          </div>
+        </div>
+      </Section>
+
+      {entry.redirects.length > 0 && (
+        <Section title="Redirect chain">
+          <ol class="redirects">
+            {entry.redirects.map((hop, index) => (
+              <li key={index} class={verdict.hopIndex === index ? 'is-failed-hop' : undefined}>
+                <span class="status">{hop.status}</span> <span class="selectable">{hop.url}</span> → <span class="selectable">{hop.location}</span>
+              </li>
+            ))}
+          </ol>
+        </Section>
+      )}
+
+      {(verdict.chromeMessage || verdict.firefox) && (
+        <Section title="What the browsers say">
+          {verdict.chromeMessage && (
+            <div class="browser-message">
+              <div class="browser-message-head">
+                <span>Chromium console</span>
+                <CopyButton label="Copy Chromium message" text={verdict.chromeMessage} copy={copy} />
+              </div>
+              <pre class="console-text">{verdict.chromeMessage}</pre>
+            </div>
+          )}
+          {verdict.firefox && (
+            <div class="browser-message">
+              <div class="browser-message-head">
+                <span>
+                  Firefox <code>{verdict.firefox.key}</code>
+                </span>
+              </div>
+              <pre class="console-text">{verdict.firefox.message}</pre>
+            </div>
+          )}
+        </Section>
+      )}
+
+      {verdict.specUrl && isWebLink(verdict.specUrl) && (
+        <p class="spec-link">
+          Specification:{' '}
+          <a href={verdict.specUrl} target="_blank" rel="noopener noreferrer">
+            {verdict.specUrl}
+          </a>
+        </p>
+      )}
+
+      {verdict.warnings.length > 0 && (
+        <Section title="Warnings">
+          <ul class="plain-list warnings">
+            {verdict.warnings.map((warning) => (
+              <li key={warning.code}>
+                <code>{warning.code}</code> {warning.message}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+    </div>
+  );
+}
+
+function isWebLink(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+function Section({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <section class="detail-section" aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void> }) {
+  const [activeStack, setActiveStack] = useState<string | null>(null);
+  const active = fix.snippets.find((snippet) => snippet.stack === activeStack) ?? fix.snippets[0];
+  return (
+    <Section title="Fix">
+      <p class="fix-summary">{fix.summary}</p>
+      {fix.details && <p class="fix-details">{fix.details}</p>}
+      {fix.snippets.length > 0 && active && (
+        <div class="snippets">
+          <div class="snippet-tabs" role="tablist" aria-label="Server stack">
+            {fix.snippets.map((snippet) => (
+              <button
+                key={snippet.stack}
+                type="button"
+                role="tab"
+                id={`snippet-tab-${snippet.stack}`}
+                aria-selected={snippet === active}
+                aria-controls="snippet-panel"
+                tabIndex={snippet === active ? 0 : -1}
+                class={snippet === active ? 'snippet-tab is-active' : 'snippet-tab'}
+                onClick={() => setActiveStack(snippet.stack)}
+              >
+                {snippet.label}
+              </button>
+            ))}
+          </div>
+          <div class="snippet-panel" role="tabpanel" id="snippet-panel" aria-labelledby={`snippet-tab-${active.stack}`}>
+            <CopyButton label={`Copy ${active.label} snippet`} text={active.code} copy={copy} />
+            <pre class="snippet-code">
+              <code data-language={active.language}>{active.code}</code>
+            </pre>
+          </div>
+        </div>
+      )}
+      {fix.traps.length > 0 && (
+        <ul class="plain-list traps" aria-label="Traps">
+          {fix.traps.map((trap, index) => (
+            <li key={index}>{trap}</li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+export function CopyButton({ label, text, copy }: { label: string; text: string; copy(text: string): Promise<void> }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  async function onClick() {
+    try {
+      await copy(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 1500);
+  }
+  return (
+    <button type="button" class="copy-button" aria-label={label} title={label} onClick={onClick}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+    </button>
+  );
+}
+
+function HeaderTable({
+  caption,
+  headers,
+  offending,
+  missing = [],
+}: {
+  caption: string;
+  headers: HeaderList;
+  offending: Set<string>;
+  missing?: string[];
+}) {
+  return (
+    <table class="headers" aria-label={caption}>
+      <caption>{caption}</caption>
+      <tbody>
+        {headers.map((header, index) => {
+          const isOffending = offending.has(header.name.toLowerCase());
+          return (
+            <tr key={index} class={isOffending ? 'is-offending' : undefined}>
+              <th scope="row">{header.name}</th>
+              <td>{isOffending ? <mark>{header.value}</mark> : header.value}</td>
+            </tr>
+          );
+        })}
+        {missing.map((name) => (
+          <tr key={`missing-${name}`} class="is-offending is-missing">
+            <th scope="row">{name}</th>
+            <td>
+              <mark>(missing)</mark>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ResponseTable({
+  response,
+  offending,
+  missing,
+  noResponse,
+}: {
+  response: ObservedResponse | null;
+  offending: Set<string>;
+  missing: string[];
+  noResponse: string;
+}) {
+  if (!response) return <p class="muted">No response ({noResponse}).</p>;
+  return <HeaderTable caption={`Response headers · ${response.status}`} headers={response.headers} offending={offending} missing={missing} />;
+}
