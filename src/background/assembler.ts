@@ -1,0 +1,446 @@
+/**
+ * Turns webRequest events into closed exchanges: one actual cross-origin CORS-mode request with its
+ * preflight, redirect hops, final response and outcome. Pure: no browser APIs, time comes from the
+ * events, so the whole state machine is unit-testable with fakes.
+ *
+ * Event sequences it relies on (Chromium, listeners with extraHeaders; see
+ * /work/shared/reference/chromium-webrequest.md and the browser tests):
+ * - the preflight is a separate request (OPTIONS carrying Access-Control-Request-Method) that ends
+ *   before its actual request shows any event beyond onBeforeRequest;
+ * - an actual request whose preflight failed shows only onErrorOccurred;
+ * - every response, redirects and CORS-failed ones included, shows onHeadersReceived;
+ * - a redirect keeps the requestId and sends headers again for the new URL.
+ * It needs no onBeforeRequest and no onBeforeRedirect: the preflight is matched when the actual
+ * request next shows up, and a hop is recognised by a 3xx with Location followed by anything else.
+ */
+import type {
+  HeaderLine,
+  ObservedExchange,
+  ObservedPreflight,
+  ObservedRedirect,
+  ObservedResponse,
+  Outcome,
+} from '../engine/types';
+import { findHeader, findRawHeader, toHeaderLines, type RawHeader } from './headers';
+import { isCrossOrigin } from './origin';
+
+export interface RequestDetails {
+  requestId: string;
+  url: string;
+  method: string;
+  type: string;
+  tabId: number;
+  frameId: number;
+  initiator?: string;
+  timeStamp: number;
+}
+export interface SendHeadersDetails extends RequestDetails {
+  requestHeaders?: RawHeader[];
+}
+export interface HeadersReceivedDetails extends RequestDetails {
+  statusCode: number;
+  responseHeaders?: RawHeader[];
+}
+export interface RedirectDetails extends RequestDetails {
+  statusCode: number;
+  redirectUrl: string;
+  responseHeaders?: RawHeader[];
+  fromCache?: boolean;
+}
+export interface CompletedDetails extends RequestDetails {
+  statusCode: number;
+  responseHeaders?: RawHeader[];
+  fromCache?: boolean;
+}
+export interface ErrorDetails extends RequestDetails {
+  error: string;
+  fromCache?: boolean;
+}
+
+/** A closed exchange, with what the store needs besides the engine's input. */
+export interface ClosedExchange {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  startTime: number;
+  endTime: number;
+  exchange: ObservedExchange;
+  /**
+   * True when the request's first events were not seen (the service worker restarted mid-flight),
+   * so its request headers may be missing.
+   */
+  partial: boolean;
+}
+
+export interface AssemblerOptions {
+  /** How long a finished preflight waits for its actual request to show up. */
+  preflightClaimMs?: number;
+  /** A request with no event for this long is forgotten (its end event, if it ever comes, starts afresh). */
+  idleFlightMs?: number;
+  /** How often the sweep runs, at most (it runs from events, not from a timer). */
+  sweepEveryMs?: number;
+}
+
+interface Flight {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  initiator: string | null;
+  type: string;
+  method: string;
+  firstUrl: string;
+  currentUrl: string;
+  startTime: number;
+  lastEventTime: number;
+  requestHeaders: HeaderLine[] | null;
+  /** Headers have been sent for currentUrl: a later preflight cannot belong to this URL. */
+  sentForCurrentUrl: boolean;
+  preflight: PendingPreflight | null;
+  redirects: ObservedRedirect[];
+  /** The latest response of this request; a 3xx with Location becomes a hop once the request moves on. */
+  lastResponse: (ObservedResponse & { url: string; location: string | null }) | null;
+  fromCache: boolean;
+  partial: boolean;
+}
+
+interface PendingPreflight {
+  requestId: string;
+  key: string;
+  /** Access-Control-Request-Method: the actual request's method. */
+  method: string;
+  url: string;
+  startTime: number;
+  endTime: number | null;
+  lastEventTime: number;
+  requestHeaders: HeaderLine[];
+  response: ObservedResponse | null;
+  redirectedTo: string | null;
+  error: string | null;
+}
+
+/** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
+const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
+
+export class ExchangeAssembler {
+  private readonly flights = new Map<string, Flight>();
+  private readonly preflights = new Map<string, PendingPreflight>();
+  /** Preflights by pairing key, oldest first, until claimed by their actual request or expired. */
+  private readonly preflightsByKey = new Map<string, PendingPreflight[]>();
+  /** Cross-origin requests seen to be no-cors: their later events are dropped with one lookup. */
+  private readonly ignored = new Map<string, number>();
+  private readonly preflightClaimMs: number;
+  private readonly idleFlightMs: number;
+  private readonly sweepEveryMs: number;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly onClosed: (closed: ClosedExchange) => void,
+    options: AssemblerOptions = {},
+  ) {
+    this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
+    this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
+    this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
+  }
+
+  /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
+  static isCandidate(details: RequestDetails): boolean {
+    return details.tabId >= 0 && isCrossOrigin(details.initiator, details.url);
+  }
+
+  onSendHeaders(details: SendHeadersDetails): void {
+    this.maybeSweep(details.timeStamp);
+    if (!ExchangeAssembler.isCandidate(details)) return;
+    const raw = details.requestHeaders;
+    if (details.method === 'OPTIONS') {
+      const requestedMethod = findRawHeader(raw, 'access-control-request-method');
+      if (requestedMethod !== null && findRawHeader(raw, 'origin') !== null) {
+        this.startPreflight(details, requestedMethod, toHeaderLines(raw));
+        return;
+      }
+    }
+    if (!isCorsMode(raw)) {
+      this.ignored.set(details.requestId, details.timeStamp);
+      this.flights.delete(details.requestId);
+      return;
+    }
+    const flight = this.flights.get(details.requestId) ?? this.startFlight(details, false);
+    flight.lastEventTime = details.timeStamp;
+    this.moveTo(flight, details.url);
+    this.claimPreflight(flight);
+    flight.requestHeaders = toHeaderLines(raw);
+    flight.sentForCurrentUrl = true;
+  }
+
+  onHeadersReceived(details: HeadersReceivedDetails): void {
+    this.maybeSweep(details.timeStamp);
+    if (this.ignored.has(details.requestId)) return;
+    const preflight = this.preflights.get(details.requestId);
+    if (preflight) {
+      const headers = toHeaderLines(details.responseHeaders);
+      preflight.response = { status: details.statusCode, headers };
+      preflight.lastEventTime = details.timeStamp;
+      const location = findHeader(headers, 'location');
+      if (isRedirectStatus(details.statusCode) && location !== null) {
+        preflight.redirectedTo = resolveLocation(location, details.url);
+      }
+      return;
+    }
+    const flight = this.flightFor(details);
+    if (!flight) return;
+    flight.lastEventTime = details.timeStamp;
+    this.moveTo(flight, details.url);
+    const headers = toHeaderLines(details.responseHeaders);
+    const location = isRedirectStatus(details.statusCode) ? findHeader(headers, 'location') : null;
+    flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
+  }
+
+  /** Optional: hops are recognised without it, but when listened to it pins the hop precisely. */
+  onBeforeRedirect(details: RedirectDetails): void {
+    if (this.ignored.has(details.requestId) || this.preflights.has(details.requestId)) return;
+    const flight = this.flights.get(details.requestId);
+    if (!flight) return;
+    flight.lastEventTime = details.timeStamp;
+    if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
+      const headers = toHeaderLines(details.responseHeaders);
+      flight.lastResponse = { url: details.url, status: details.statusCode, headers, location: details.redirectUrl };
+    }
+    this.commitHop(flight, details.redirectUrl);
+    flight.currentUrl = details.redirectUrl;
+  }
+
+  onCompleted(details: CompletedDetails): void {
+    this.maybeSweep(details.timeStamp);
+    if (this.ignored.delete(details.requestId)) return;
+    const preflight = this.preflights.get(details.requestId);
+    if (preflight) {
+      if (!preflight.response && details.responseHeaders) {
+        preflight.response = { status: details.statusCode, headers: toHeaderLines(details.responseHeaders) };
+      }
+      this.endPreflight(preflight, details.timeStamp);
+      return;
+    }
+    const flight = this.flightFor(details);
+    if (!flight) return;
+    if (details.fromCache) flight.fromCache = true;
+    if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
+      // The response headers event was lost (worker restart): onCompleted carries them too.
+      const headers = toHeaderLines(details.responseHeaders);
+      this.moveTo(flight, details.url);
+      flight.lastResponse = { url: details.url, status: details.statusCode, headers, location: null };
+    }
+    this.close(flight, { kind: 'completed' }, details.timeStamp);
+  }
+
+  onErrorOccurred(details: ErrorDetails): void {
+    this.maybeSweep(details.timeStamp);
+    if (this.ignored.delete(details.requestId)) return;
+    const preflight = this.preflights.get(details.requestId);
+    if (preflight) {
+      // With a response, the preflight reached the server: its failure is a CORS one, judged from that response.
+      if (!preflight.response) preflight.error = details.error;
+      this.endPreflight(preflight, details.timeStamp);
+      return;
+    }
+    const flight = this.flightFor(details);
+    if (!flight) return;
+    if (details.fromCache) flight.fromCache = true;
+    if (flight.lastResponse?.location != null) {
+      // Died on a redirect response: the hop is where it failed (CORS check of the redirect, or the next URL).
+      this.commitHop(flight, resolveLocation(flight.lastResponse.location, flight.lastResponse.url));
+    } else if (!flight.sentForCurrentUrl) {
+      // Never sent headers for this URL: its preflight (if any) decided its fate.
+      this.claimPreflight(flight);
+    }
+    this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
+  }
+
+  /** Requests and preflights still open, for tests and leak checks. */
+  get openCount(): { flights: number; preflights: number; ignored: number } {
+    return { flights: this.flights.size, preflights: this.preflights.size, ignored: this.ignored.size };
+  }
+
+  /** Forgets what has waited too long; runs from events so it needs no timer. */
+  sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [id, flight] of this.flights) {
+      if (now - flight.lastEventTime > this.idleFlightMs) this.flights.delete(id);
+    }
+    for (const [id, preflight] of this.preflights) {
+      const since = preflight.endTime ?? preflight.lastEventTime;
+      const limit = preflight.endTime === null ? this.idleFlightMs : this.preflightClaimMs;
+      if (now - since > limit) this.dropPreflight(id, preflight);
+    }
+    for (const [id, time] of this.ignored) if (now - time > this.idleFlightMs) this.ignored.delete(id);
+  }
+
+  private maybeSweep(now: number): void {
+    if (now - this.lastSweep >= this.sweepEveryMs) this.sweep(now);
+  }
+
+  /** The flight for an event, or a new partial one when its start was not seen (worker restart, failed preflight). */
+  private flightFor(details: RequestDetails): Flight | null {
+    const known = this.flights.get(details.requestId);
+    if (known) return known;
+    if (details.method === 'OPTIONS') return null; // an orphan preflight cannot be told from a real OPTIONS
+    if (!ExchangeAssembler.isCandidate(details)) return null;
+    return this.startFlight(details, true);
+  }
+
+  private startFlight(details: RequestDetails, partial: boolean): Flight {
+    const flight: Flight = {
+      requestId: details.requestId,
+      tabId: details.tabId,
+      frameId: details.frameId,
+      initiator: details.initiator ?? null,
+      type: details.type,
+      method: details.method,
+      firstUrl: details.url,
+      currentUrl: details.url,
+      startTime: details.timeStamp,
+      lastEventTime: details.timeStamp,
+      requestHeaders: null,
+      sentForCurrentUrl: false,
+      preflight: null,
+      redirects: [],
+      lastResponse: null,
+      fromCache: false,
+      partial,
+    };
+    this.flights.set(details.requestId, flight);
+    return flight;
+  }
+
+  /** An event for a new URL means the previous response was a followed redirect. */
+  private moveTo(flight: Flight, url: string): void {
+    if (url === flight.currentUrl) return;
+    this.commitHop(flight, url);
+    flight.currentUrl = url;
+  }
+
+  private commitHop(flight: Flight, to: string): void {
+    const last = flight.lastResponse;
+    if (!last) return;
+    flight.redirects.push({ url: last.url, status: last.status, location: last.location ?? to, headers: last.headers });
+    flight.lastResponse = null;
+    flight.sentForCurrentUrl = false;
+  }
+
+  private startPreflight(details: SendHeadersDetails, method: string, requestHeaders: HeaderLine[]): void {
+    const existing = this.preflights.get(details.requestId);
+    if (existing) this.dropPreflight(details.requestId, existing);
+    const key = pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null);
+    const preflight: PendingPreflight = {
+      requestId: details.requestId,
+      key,
+      method,
+      url: details.url,
+      startTime: details.timeStamp,
+      endTime: null,
+      lastEventTime: details.timeStamp,
+      requestHeaders,
+      response: null,
+      redirectedTo: null,
+      error: null,
+    };
+    this.preflights.set(details.requestId, preflight);
+    const queue = this.preflightsByKey.get(key);
+    if (queue) queue.push(preflight);
+    else this.preflightsByKey.set(key, [preflight]);
+  }
+
+  private endPreflight(preflight: PendingPreflight, time: number): void {
+    preflight.endTime = time;
+    preflight.lastEventTime = time;
+  }
+
+  /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  private claimPreflight(flight: Flight): void {
+    if (flight.sentForCurrentUrl) return;
+    const key = pairingKey(flight.tabId, flight.frameId, flight.currentUrl, flight.initiator);
+    const queue = this.preflightsByKey.get(key);
+    if (!queue) return;
+    const index = queue.findIndex((p) => p.method === flight.method);
+    if (index < 0) return;
+    const [preflight] = queue.splice(index, 1);
+    if (queue.length === 0) this.preflightsByKey.delete(key);
+    this.preflights.delete(preflight!.requestId);
+    flight.preflight = preflight!;
+    if (preflight!.startTime < flight.startTime) flight.startTime = preflight!.startTime;
+  }
+
+  private dropPreflight(id: string, preflight: PendingPreflight): void {
+    this.preflights.delete(id);
+    const queue = this.preflightsByKey.get(preflight.key);
+    if (!queue) return;
+    const index = queue.indexOf(preflight);
+    if (index >= 0) queue.splice(index, 1);
+    if (queue.length === 0) this.preflightsByKey.delete(preflight.key);
+  }
+
+  private close(flight: Flight, outcome: Outcome, endTime: number): void {
+    this.flights.delete(flight.requestId);
+    const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
+    const headerless = flight.requestHeaders === null;
+    // Without request headers and without a preflight, the request's mode is unknown: keep it only when
+    // its type is always CORS-mode or the server answered as to a CORS request.
+    if (headerless && !flight.preflight && !ALWAYS_CORS_TYPES.has(flight.type)) {
+      const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
+      if (!corsAnswer) return;
+    }
+    const exchange: ObservedExchange = {
+      initiator: flight.initiator,
+      request: { url: flight.firstUrl, method: flight.method, type: flight.type, headers: flight.requestHeaders },
+      preflight: flight.preflight ? toObservedPreflight(flight.preflight) : null,
+      redirects: flight.redirects,
+      response,
+      outcome,
+      fromCache: flight.fromCache,
+    };
+    this.onClosed({
+      requestId: flight.requestId,
+      tabId: flight.tabId,
+      frameId: flight.frameId,
+      startTime: flight.startTime,
+      endTime,
+      exchange,
+      partial: flight.partial,
+    });
+  }
+}
+
+function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {
+  return {
+    url: preflight.url,
+    request: { headers: preflight.requestHeaders },
+    response: preflight.response,
+    redirectedTo: preflight.redirectedTo,
+    error: preflight.error,
+  };
+}
+
+function pairingKey(tabId: number, frameId: number, url: string, initiator: string | null): string {
+  return `${tabId}\u0000${frameId}\u0000${initiator ?? ''}\u0000${url}`;
+}
+
+/**
+ * CORS mode from the headers actually sent: Sec-Fetch-Mode says it outright where it is sent;
+ * otherwise a cross-origin request carries Origin in CORS mode (and on no-cors POSTs, which are
+ * rare outside navigations and are judged like CORS ones rather than lost).
+ */
+function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
+  const fetchMode = findRawHeader(raw, 'sec-fetch-mode');
+  if (fetchMode !== null) return fetchMode === 'cors';
+  return findRawHeader(raw, 'origin') !== null;
+}
+
+function isRedirectStatus(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function resolveLocation(location: string, base: string): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
