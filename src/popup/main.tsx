@@ -1,3 +1,71 @@
 import { render } from 'preact';
+import { browser } from '../platform/browser';
+import { copyExportedText, saveExportedFile } from '../report/download';
+import type { ExportFormat, ExportResult, Request } from '../shared/messages';
+import type { Report } from '../shared/report';
+import { Popup, type PopupActions } from './Popup';
 
-render(<p>CORS Doctor</p>, document.getElementById('app')!);
+const params = new URLSearchParams(location.search);
+
+/** `?tabId=N` lets the popup be opened as a tab for another tab (tests, and links from the panel). */
+function tabIdFromUrl(): number | null {
+  const raw = params.get('tabId');
+  if (raw === null || !/^\d+$/.test(raw)) return null;
+  return Number(raw);
+}
+
+async function resolveTabId(): Promise<number | null> {
+  const fromUrl = tabIdFromUrl();
+  if (fromUrl !== null) return fromUrl;
+  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+  return active?.id ?? null;
+}
+
+function actionsFor(tabId: number): PopupActions {
+  return {
+    async loadReport() {
+      const request: Request = { type: 'getReport', tabId };
+      const report = (await browser.runtime.sendMessage(request)) as Report | undefined;
+      if (!report || !Array.isArray(report.entries)) throw new Error('the extension sent no report');
+      return report;
+    },
+    async exportAs(format: ExportFormat, includeSecrets: boolean) {
+      const request: Request = { type: 'exportReport', tabId, format, includeSecrets };
+      const result = (await browser.runtime.sendMessage(request)) as ExportResult | undefined;
+      if (!result || typeof result.text !== 'string') throw new Error('the extension returned no export');
+      if (format === 'markdown') {
+        await copyExportedText(result);
+        return 'Markdown copied to the clipboard.';
+      }
+      saveExportedFile(result);
+      return `Saved ${result.filename}`;
+    },
+    async openPanel() {
+      await browser.tabs.create({ url: browser.runtime.getURL(`src/panel/panel.html?tabId=${tabId}`) });
+      // As the toolbar popup, get out of the way of the new tab; opened as a page (?tabId=N), stay.
+      if (tabIdFromUrl() === null) window.close();
+    },
+  };
+}
+
+const root = document.getElementById('app')!;
+
+if (params.get('harness') === '1') {
+  // The test harness keeps this page open to call the runtime API: no polling, no tab lookups,
+  // nothing that would wake the service worker behind the tests' backs.
+  render(<main class="popup"><p class="empty">CORS Doctor test harness page.</p></main>, root);
+} else {
+  resolveTabId()
+    .catch(() => null)
+    .then((tabId) => {
+      const actions: PopupActions =
+        tabId === null
+          ? {
+              loadReport: () => Promise.reject(new Error('no tab')),
+              exportAs: () => Promise.reject(new Error('no tab')),
+              openPanel: () => Promise.reject(new Error('no tab')),
+            }
+          : actionsFor(tabId);
+      render(<Popup tabId={tabId} actions={actions} />, root);
+    });
+}
