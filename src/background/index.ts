@@ -1,2 +1,41 @@
-// Service worker entry point. Listeners must be registered synchronously at top level.
-export {};
+/**
+ * The service worker. Everything that registers a browser listener runs synchronously at the top
+ * level: Chromium delivers the events that wake a stopped worker only to listeners registered
+ * during its first run.
+ */
+import { judgeExchange } from '../engine/index';
+import { exportReport } from '../report/export';
+import { PANEL_PORT_NAME } from '../shared/messages';
+import { browser } from '../platform/browser';
+import { registerCapture, type WebRequestApi } from './capture';
+import { badgeSurface, browserInfo, sessionArea, supportsExtraHeaders } from './platform';
+import { Background, type PortLike } from './service';
+
+const manifest = browser.runtime.getManifest();
+
+const background = new Background({
+  area: sessionArea(),
+  badge: badgeSurface(),
+  judge: judgeExchange,
+  getTab: (tabId) => browser.tabs.get(tabId),
+  tool: { name: manifest.name, version: manifest.version },
+  browserInfo: browserInfo(),
+  exportReport: (report, format, includeSecrets) => exportReport(report, format, { includeSecrets }),
+});
+
+registerCapture(browser.webRequest as unknown as WebRequestApi, background.assembler, {
+  extraHeaders: supportsExtraHeaders(),
+  onTopLevelResponse: (details) => void background.navigated(details.tabId, details.url),
+});
+
+browser.runtime.onMessage.addListener((message: unknown) => background.handleMessage(message));
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === PANEL_PORT_NAME) background.handlePort(port as unknown as PortLike);
+});
+
+browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  if (changeInfo.status === 'loading' || changeInfo.url !== undefined) void background.tabUpdated(tabId);
+});
+
+browser.tabs.onRemoved.addListener((tabId) => void background.tabRemoved(tabId));

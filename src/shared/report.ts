@@ -30,6 +30,20 @@ export interface ReportEntry {
   error: string | null;
   fromCache: boolean;
   verdict: Verdict;
+  /**
+   * True when the service worker restarted while the request was in flight and missed its first
+   * events: request headers (and so credentials evidence) may be missing.
+   */
+  partial?: boolean;
+  /** Values cut to keep the log inside the storage quota; empty or absent when nothing was cut. */
+  truncated?: Truncation[];
+}
+
+/** One value that was cut: where it was (e.g. `response.headers[3].value`) and how long it was. */
+export interface Truncation {
+  path: string;
+  /** Length before cutting: UTF-16 units for a string, lines for a header list. */
+  originalLength: number;
 }
 
 export interface ReportSummary {
@@ -51,4 +65,6 @@ export interface Report {
   dropped: number;
   summary: ReportSummary;
   entries: ReportEntry[];
+  /** Plain sentences about the log itself, e.g. that storage was full and old entries were dropped. */
+  notices?: string[];
 }

@@ -1,0 +1,146 @@
+/**
+ * From a closed exchange to a stored report entry: judge it (never losing the exchange when the
+ * engine throws on hostile input), and cap what could blow the storage quota, saying what was cut.
+ */
+import type { HeaderLine, ObservedExchange, Verdict } from '../engine/types';
+import type { ReportEntry, Truncation } from '../shared/report';
+import type { ClosedExchange } from './assembler';
+
+export type Judge = (exchange: ObservedExchange) => Verdict;
+
+export interface EntryLimits {
+  /** Longest header value kept, in UTF-16 units. */
+  maxHeaderValue: number;
+  /** Most header lines kept per list. */
+  maxHeaderLines: number;
+  /** Longest URL or other string kept. */
+  maxString: number;
+}
+
+export const DEFAULT_ENTRY_LIMITS: EntryLimits = { maxHeaderValue: 4096, maxHeaderLines: 200, maxString: 8192 };
+
+/** The entry without what only the store knows (id, page). */
+export type EntryDraft = Omit<ReportEntry, 'id' | 'pageId'>;
+
+export function judgeSafely(judge: Judge, exchange: ObservedExchange): Verdict {
+  try {
+    return judge(exchange);
+  } catch (error) {
+    return unjudgedVerdict(exchange, error);
+  }
+}
+
+/** What the entry says when the engine could not judge: the browser's outcome, plainly, and why. */
+export function unjudgedVerdict(exchange: ObservedExchange, error: unknown): Verdict {
+  const failedWith = exchange.outcome.kind === 'error' ? exchange.outcome.error : null;
+  const blocked = failedWith === 'net::ERR_FAILED';
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    kind: blocked ? 'cors-blocked' : failedWith ? 'network-error' : 'passed',
+    blocked,
+    rule: null,
+    failedParameter: '',
+    stage: null,
+    hopIndex: null,
+    networkError: blocked ? null : failedWith,
+    title: 'CORS Doctor could not analyse this request',
+    explanation: `The request ${failedWith ? `failed with ${failedWith}` : 'completed'}, but the analysis stopped with an internal error: ${reason}`,
+    observed: [],
+    preflightReasons: [],
+    fix: null,
+    specUrl: null,
+    chromeMessage: null,
+    firefox: null,
+    confidence: 'inferred',
+    evidence: ['internal error in the rule engine'],
+    warnings: [{ code: 'engine-error', message: reason }],
+    credentials: 'unknown',
+  };
+}
+
+export function buildEntryDraft(
+  closed: ClosedExchange,
+  verdict: Verdict,
+  frameUrl: string | null,
+  limits: EntryLimits = DEFAULT_ENTRY_LIMITS,
+): EntryDraft {
+  const { exchange } = closed;
+  const truncated: Truncation[] = [];
+  const cutString = (value: string, path: string, max = limits.maxString): string => {
+    if (value.length <= max) return value;
+    truncated.push({ path, originalLength: value.length });
+    return value.slice(0, max);
+  };
+  const cutHeaders = (lines: readonly HeaderLine[], path: string): HeaderLine[] => {
+    const kept = lines.length > limits.maxHeaderLines ? lines.slice(0, limits.maxHeaderLines) : lines;
+    if (kept !== lines) truncated.push({ path, originalLength: lines.length });
+    return kept.map((line, i) => ({
+      name: cutString(line.name, `${path}[${i}].name`, limits.maxHeaderValue),
+      value: cutString(line.value, `${path}[${i}].value`, limits.maxHeaderValue),
+    }));
+  };
+  const draft: EntryDraft = {
+    time: closed.startTime,
+    endTime: closed.endTime,
+    frameId: closed.frameId,
+    frameUrl: frameUrl === null ? null : cutString(frameUrl, 'frameUrl'),
+    initiator: exchange.initiator === null ? null : cutString(exchange.initiator, 'initiator'),
+    request: {
+      url: cutString(exchange.request.url, 'request.url'),
+      method: cutString(exchange.request.method, 'request.method', 64),
+      type: exchange.request.type,
+      headers: exchange.request.headers ? cutHeaders(exchange.request.headers, 'request.headers') : null,
+    },
+    preflight: exchange.preflight
+      ? {
+          url: cutString(exchange.preflight.url, 'preflight.url'),
+          request: { headers: cutHeaders(exchange.preflight.request.headers, 'preflight.request.headers') },
+          response: exchange.preflight.response
+            ? {
+                status: exchange.preflight.response.status,
+                headers: cutHeaders(exchange.preflight.response.headers, 'preflight.response.headers'),
+              }
+            : null,
+          redirectedTo:
+            exchange.preflight.redirectedTo == null
+              ? null
+              : cutString(exchange.preflight.redirectedTo, 'preflight.redirectedTo'),
+          error: exchange.preflight.error,
+        }
+      : null,
+    redirects: exchange.redirects.map((hop, i) => ({
+      url: cutString(hop.url, `redirects[${i}].url`),
+      status: hop.status,
+      location: cutString(hop.location, `redirects[${i}].location`),
+      headers: cutHeaders(hop.headers, `redirects[${i}].headers`),
+    })),
+    response: exchange.response
+      ? { status: exchange.response.status, headers: cutHeaders(exchange.response.headers, 'response.headers') }
+      : null,
+    error: exchange.outcome.kind === 'error' ? exchange.outcome.error : null,
+    fromCache: exchange.fromCache ?? false,
+    partial: closed.partial,
+    verdict: capVerdict(verdict, limits, truncated),
+    truncated,
+  };
+  return draft;
+}
+
+/** The verdict quotes observed values (a 1 MB Allow-Origin would be quoted whole): cap its strings too. */
+function capVerdict(verdict: Verdict, limits: EntryLimits, truncated: Truncation[]): Verdict {
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'string') {
+      if (value.length <= limits.maxString) return value;
+      truncated.push({ path, originalLength: value.length });
+      return value.slice(0, limits.maxString);
+    }
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
+    if (value && typeof value === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) copy[key] = walk(item, `${path}.${key}`);
+      return copy;
+    }
+    return value;
+  };
+  return walk(verdict, 'verdict') as Verdict;
+}

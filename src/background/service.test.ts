@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { ObservedExchange, Verdict } from '../engine/types';
+import type { PortMessage } from '../shared/messages';
+import { unjudgedVerdict } from './entry';
+import { memoryArea } from './memory-area';
+import { Background, type PortLike } from './service';
+
+const PAGE = 'http://127.0.0.1:4000';
+
+function fakeJudge(exchange: ObservedExchange): Verdict {
+  if (exchange.request.url.includes('throw')) throw new Error('engine blew up');
+  const verdict = unjudgedVerdict(exchange, 'fake');
+  if (verdict.blocked) return { ...verdict, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
+  return verdict;
+}
+
+function setup() {
+  const badges: Array<[number, string]> = [];
+  const background = new Background({
+    area: memoryArea(),
+    badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {} },
+    judge: fakeJudge,
+    getTab: async (tabId) => (tabId === 9 ? { url: `${PAGE}/app`, title: 'App' } : null),
+    tool: { name: 'CORS Doctor', version: '0.1.0' },
+    browserInfo: { name: 'Chromium', version: '156' },
+    badgeThrottleMs: 0,
+  });
+  let clock = 10_000;
+  const fail = (id: string, url = 'http://localhost:5000/x', tabId = 9) => {
+    const base = { requestId: id, url, method: 'GET', type: 'xmlhttprequest', tabId, frameId: 0, initiator: PAGE };
+    background.assembler.onSendHeaders({ ...base, timeStamp: clock++, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    background.assembler.onHeadersReceived({ ...base, timeStamp: clock++, statusCode: 200, responseHeaders: [] });
+    background.assembler.onErrorOccurred({ ...base, timeStamp: clock++, error: 'net::ERR_FAILED' });
+  };
+  return { background, badges, fail };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('Background', () => {
+  it('answers getReport with the contract shape and counts failures by rule', async () => {
+    const { background, fail } = setup();
+    fail('1');
+    fail('2');
+    await settle();
+    const report = (await background.handleMessage({ type: 'getReport', tabId: 9 })) as Awaited<ReturnType<Background['report']>>;
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      tool: { name: 'CORS Doctor', version: '0.1.0' },
+      tab: { id: 9, url: `${PAGE}/app`, title: 'App' },
+      currentPageId: 1,
+      dropped: 0,
+      summary: { total: 2, failures: 2, byRule: { MissingAllowOriginHeader: 2 } },
+    });
+    expect(report.entries.map((e) => e.id)).toEqual(['9-0', '9-1']);
+  });
+
+  it('ignores messages that are not ours and rejects ours without a tab id', async () => {
+    const { background } = setup();
+    expect(background.handleMessage({ type: 'somethingElse' })).toBeUndefined();
+    expect(background.handleMessage('getReport')).toBeUndefined();
+    expect(background.handleMessage({ type: 'toString', tabId: 1 })).toBeUndefined();
+    await expect(background.handleMessage({ type: 'getReport' })).rejects.toThrow(/integer tabId/);
+  });
+
+  it('keeps an exchange the engine could not judge', async () => {
+    const { background, fail } = setup();
+    fail('1', 'http://localhost:5000/throw');
+    await settle();
+    const report = await background.report(9);
+    expect(report.entries[0]?.verdict).toMatchObject({ blocked: true, rule: null, confidence: 'inferred' });
+    expect(report.entries[0]?.verdict.explanation).toContain('engine blew up');
+  });
+
+  it('shows the page failure count on the badge and resets it on navigation', async () => {
+    const { background, badges, fail } = setup();
+    fail('1');
+    await settle();
+    fail('2');
+    await settle();
+    await background.navigated(9, `${PAGE}/next`);
+    await settle();
+    expect(badges.filter(([tab]) => tab === 9).map(([, text]) => text)).toEqual(['1', '2', '']);
+  });
+
+  it('sends a panel the snapshot, then each new entry, navigation and clearing', async () => {
+    const { background, fail } = setup();
+    fail('1');
+    await settle();
+    const received: PortMessage[] = [];
+    const listeners: Array<(m: unknown) => void> = [];
+    const port: PortLike = {
+      name: 'cors-doctor-panel',
+      postMessage: (m) => void received.push(m),
+      onMessage: { addListener: (l) => void listeners.push(l) },
+      onDisconnect: { addListener: () => {} },
+    };
+    background.handlePort(port);
+    listeners[0]!({ type: 'subscribe', tabId: 9 });
+    // An entry closing while the snapshot is built is sent once: in the snapshot or after it.
+    fail('2');
+    await settle();
+    fail('3');
+    await settle();
+    await background.navigated(9, `${PAGE}/b`);
+    await background.clearTab(9);
+    const snapshot = received[0] as Extract<PortMessage, { type: 'snapshot' }>;
+    const live = received.filter((m): m is Extract<PortMessage, { type: 'entry' }> => m.type === 'entry');
+    expect([...snapshot.report.entries, ...live.map((m) => m.entry)].map((e) => e.id)).toEqual(['9-0', '9-1', '9-2']);
+    expect(received.map((m) => m.type).slice(-2)).toEqual(['navigated', 'cleared']);
+  });
+
+  it('cuts huge header values and says where', async () => {
+    const { background } = setup();
+    const base = { requestId: 'h', url: 'http://localhost:5000/x', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
+    background.assembler.onSendHeaders({ ...base, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    background.assembler.onHeadersReceived({ ...base, timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Huge', value: 'z'.repeat(1_000_000) }] });
+    background.assembler.onCompleted({ ...base, timeStamp: 3, statusCode: 200 });
+    await settle();
+    const [entry] = (await background.report(9)).entries;
+    expect(entry?.response?.headers[0]?.value.length).toBeLessThanOrEqual(4096);
+    expect(entry?.truncated).toEqual([{ path: 'response.headers[0].value', originalLength: 1_000_000 }]);
+  });
+});

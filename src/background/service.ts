@@ -1,0 +1,229 @@
+/**
+ * The service worker's logic, wired from injected parts (storage area, badge surface, engine, tab
+ * lookup) so that it runs the same under unit-test fakes and in Chromium. index.ts supplies the
+ * real parts and registers the browser listeners.
+ */
+import type { Verdict } from '../engine/types';
+import type { ExportFormat, ExportResult, PortMessage, Request, SubscribeMessage } from '../shared/messages';
+import type { Report, ReportEntry, ReportSummary } from '../shared/report';
+import { ExchangeAssembler, type AssemblerOptions, type ClosedExchange } from './assembler';
+import { BadgeController, type BadgeSurface } from './badge';
+import { buildEntryDraft, DEFAULT_ENTRY_LIMITS, judgeSafely, type EntryLimits, type Judge } from './entry';
+import { TabStore, utf8Length, type SessionArea, type StoreOptions } from './store';
+
+/** An entry bigger than this after the usual caps is cut again with the tight limits. */
+const MAX_ENTRY_BYTES = 64 * 1024;
+const TIGHT_ENTRY_LIMITS: EntryLimits = { maxHeaderValue: 512, maxHeaderLines: 64, maxString: 1024 };
+
+export type ExportReport = (
+  report: Report,
+  format: ExportFormat,
+  includeSecrets: boolean,
+) => ExportResult | Promise<ExportResult>;
+
+export interface BackgroundDeps {
+  area: SessionArea;
+  badge: BadgeSurface;
+  judge: Judge;
+  getTab(tabId: number): Promise<{ url?: string | undefined; title?: string | undefined } | null>;
+  tool: { name: string; version: string };
+  browserInfo: { name: string; version: string } | null;
+  exportReport?: ExportReport;
+  storeOptions?: StoreOptions;
+  assemblerOptions?: AssemblerOptions;
+  badgeThrottleMs?: number;
+  now?: () => number;
+}
+
+/** The part of a runtime Port the worker uses. */
+export interface PortLike {
+  name: string;
+  postMessage(message: PortMessage): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+type Handlers = { [K in Request['type']]?: (request: Extract<Request, { type: K }>) => Promise<unknown> };
+
+export class Background {
+  readonly store: TabStore;
+  readonly assembler: ExchangeAssembler;
+  readonly badge: BadgeController;
+  /** Open panels by tab; a panel whose snapshot is being built queues its entries. */
+  private readonly subscribers = new Map<number, Set<Subscriber>>();
+  private readonly handlers: Handlers;
+
+  constructor(private readonly deps: BackgroundDeps) {
+    this.store = new TabStore(deps.area, deps.storeOptions);
+    this.assembler = new ExchangeAssembler((closed) => void this.record(closed), deps.assemblerOptions);
+    this.badge = new BadgeController(deps.badge, deps.badgeThrottleMs, deps.now);
+    this.handlers = {
+      getReport: (request) => this.report(request.tabId),
+      clearTab: async (request) => {
+        await this.clearTab(request.tabId);
+        return { ok: true };
+      },
+    };
+    const exportReport = deps.exportReport;
+    if (exportReport) {
+      this.handlers.exportReport = async (request) =>
+        exportReport(await this.report(request.tabId), request.format, request.includeSecrets ?? false);
+    }
+    // A trailing badge update may have been lost when the worker stopped: repaint what the log says.
+    void this.store.whenReady().then(() => {
+      for (const tabId of this.store.tabIds()) void this.store.meta(tabId).then((meta) => meta && this.badge.show(tabId, meta.pageFailures));
+    });
+  }
+
+  /** runtime.onMessage: a promise for our requests, undefined for anything else (other listeners answer it). */
+  handleMessage(message: unknown): Promise<unknown> | undefined {
+    if (!message || typeof message !== 'object') return undefined;
+    const type = (message as { type?: unknown }).type;
+    if (typeof type !== 'string' || !Object.hasOwn(this.handlers, type)) return undefined;
+    const tabId = (message as { tabId?: unknown }).tabId;
+    if (typeof tabId !== 'number' || !Number.isInteger(tabId)) {
+      return Promise.reject(new Error(`${type} needs an integer tabId, got ${JSON.stringify(tabId)}`));
+    }
+    const handler = this.handlers[type as Request['type']] as (request: Request) => Promise<unknown>;
+    return handler(message as Request);
+  }
+
+  /** runtime.onConnect: a panel subscribes to one tab and gets a snapshot, then each change. */
+  handlePort(port: PortLike): void {
+    let subscriber: Subscriber | null = null;
+    port.onMessage.addListener((message) => {
+      const subscribe = message as SubscribeMessage;
+      if (subscribe?.type !== 'subscribe' || typeof subscribe.tabId !== 'number' || subscriber) return;
+      const tabId = subscribe.tabId;
+      const current: Subscriber = { port, queue: [] };
+      subscriber = current;
+      let set = this.subscribers.get(tabId);
+      if (!set) this.subscribers.set(tabId, (set = new Set()));
+      set.add(current);
+      void this.report(tabId).then(
+        (report) => {
+          const sent = new Set(report.entries.map((entry) => entry.id));
+          safePost(port, { type: 'snapshot', report });
+          for (const queued of current.queue ?? []) {
+            if (queued.type !== 'entry' || !sent.has(queued.entry.id)) safePost(port, queued);
+          }
+          current.queue = null;
+        },
+        (error) => console.warn('CORS Doctor: could not build the snapshot for a panel', error),
+      );
+    });
+    port.onDisconnect.addListener(() => {
+      if (!subscriber) return;
+      for (const set of this.subscribers.values()) set.delete(subscriber);
+    });
+  }
+
+  /** A top-level document started loading in the tab (main_frame response). */
+  async navigated(tabId: number, url: string): Promise<void> {
+    if (tabId < 0) return;
+    const meta = await this.store.navigate(tabId, url);
+    this.badge.reapply(tabId, 0);
+    this.publish(tabId, { type: 'navigated', currentPageId: meta.pageId, url });
+  }
+
+  /** The browser repainted the tab's action (navigation, bfcache restore): paint the badge again. */
+  async tabUpdated(tabId: number): Promise<void> {
+    const meta = await this.store.meta(tabId);
+    this.badge.reapply(tabId, meta?.pageFailures ?? 0);
+  }
+
+  async tabRemoved(tabId: number): Promise<void> {
+    this.badge.forget(tabId);
+    await this.store.remove(tabId);
+    this.publish(tabId, { type: 'cleared' });
+    this.subscribers.delete(tabId);
+  }
+
+  async clearTab(tabId: number): Promise<void> {
+    await this.store.clear(tabId);
+    this.badge.show(tabId, 0);
+    this.publish(tabId, { type: 'cleared' });
+  }
+
+  async report(tabId: number): Promise<Report> {
+    const [entries, meta, tab] = await Promise.all([
+      this.store.entries(tabId),
+      this.store.meta(tabId),
+      this.deps.getTab(tabId).catch(() => null),
+    ]);
+    const notices = [...this.store.storeNotices];
+    const report: Report = {
+      schemaVersion: 1,
+      tool: this.deps.tool,
+      generatedAt: new Date((this.deps.now ?? Date.now)()).toISOString(),
+      browser: this.deps.browserInfo,
+      tab: { id: tabId, url: tab?.url ?? meta?.pageUrl ?? null, title: tab?.title ?? null },
+      currentPageId: meta?.pageId ?? 1,
+      dropped: meta?.dropped ?? 0,
+      summary: summarize(entries),
+      entries,
+    };
+    if (notices.length > 0) report.notices = notices;
+    return report;
+  }
+
+  /** Flushes staged storage writes (tests, and before reporting storage state). */
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
+  private async record(closed: ClosedExchange): Promise<void> {
+    const verdict = judgeSafely(this.deps.judge, closed.exchange);
+    if (verdict.kind === 'not-cors') return;
+    try {
+      const { entry, meta } = await this.store.append(closed.tabId, (meta) =>
+        fitEntry(closed, verdict, closed.frameId === 0 ? meta.pageUrl : null),
+      );
+      if (entry.verdict.blocked) this.badge.show(closed.tabId, meta.pageFailures);
+      this.publish(closed.tabId, { type: 'entry', entry });
+    } catch (error) {
+      console.warn('CORS Doctor: could not record an exchange', error);
+    }
+  }
+
+  private publish(tabId: number, message: PortMessage): void {
+    const set = this.subscribers.get(tabId);
+    if (!set) return;
+    for (const subscriber of set) {
+      if (subscriber.queue) subscriber.queue.push(message);
+      else safePost(subscriber.port, message);
+    }
+  }
+}
+
+interface Subscriber {
+  port: PortLike;
+  /** Messages held back until the snapshot is sent; null once it is. */
+  queue: PortMessage[] | null;
+}
+
+function safePost(port: PortLike, message: PortMessage): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    // The panel closed between the event and the post; its disconnect handler cleans up.
+  }
+}
+
+function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null) {
+  const draft = buildEntryDraft(closed, verdict, frameUrl, DEFAULT_ENTRY_LIMITS);
+  if (utf8Length(JSON.stringify(draft)) <= MAX_ENTRY_BYTES) return draft;
+  return buildEntryDraft(closed, verdict, frameUrl, TIGHT_ENTRY_LIMITS);
+}
+
+export function summarize(entries: readonly ReportEntry[]): ReportSummary {
+  const byRule: Record<string, number> = {};
+  let failures = 0;
+  for (const entry of entries) {
+    if (!entry.verdict.blocked) continue;
+    failures += 1;
+    const rule = entry.verdict.rule ?? 'Unknown';
+    byRule[rule] = (byRule[rule] ?? 0) + 1;
+  }
+  return { total: entries.length, failures, byRule };
+}

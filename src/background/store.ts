@@ -1,0 +1,366 @@
+/**
+ * The per-tab log of entries, persisted incrementally so that a service-worker restart loses nothing.
+ *
+ * Layout in the session area (one key per entry, so an append writes one entry and one small meta,
+ * never the whole log):
+ *   `index`            { tabIds }                       which tabs have data
+ *   `tab:<id>`         TabMeta                          counters, page, sizes of the stored entries
+ *   `entry:<id>:<seq>` ReportEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
+ *
+ * Writes are batched per task (a microtask after the events of one task) rather than on a timer:
+ * Chromium can stop the worker between any two tasks, and a write already handed to the browser
+ * survives the stop while a timer does not. Metas load once on wake; entries load lazily per tab.
+ */
+import type { ReportEntry } from '../shared/report';
+import type { EntryDraft } from './entry';
+
+export interface SessionArea {
+  get(keys: string | string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
+
+export interface TabMeta {
+  tabId: number;
+  firstSeq: number;
+  nextSeq: number;
+  /** Entries dropped because the log was full (count or storage quota). */
+  dropped: number;
+  pageId: number;
+  pageUrl: string | null;
+  /** CORS failures on the current page, dropped entries included: what the badge shows. */
+  pageFailures: number;
+  /** UTF-8 size of each stored entry, from firstSeq on. */
+  sizes: number[];
+  /** Their sum. */
+  bytes: number;
+}
+
+export interface StoreOptions {
+  maxEntriesPerTab?: number;
+  /** Bytes of entries kept across all tabs: well inside chrome.storage.session's 10 MB. */
+  budgetBytes?: number;
+}
+
+export interface AppendResult {
+  entry: ReportEntry;
+  meta: Readonly<TabMeta>;
+}
+
+const INDEX_KEY = 'index';
+const metaKey = (tabId: number) => `tab:${tabId}`;
+const entryKey = (tabId: number, seq: number) => `entry:${tabId}:${seq}`;
+
+export const DEFAULT_MAX_ENTRIES_PER_TAB = 1000;
+export const DEFAULT_BUDGET_BYTES = 7 * 1024 * 1024;
+
+export class TabStore {
+  readonly maxEntriesPerTab: number;
+  /** Lowered after a quota error: the estimate missed something, so aim lower from then on. */
+  budgetBytes: number;
+  private readonly metas = new Map<number, TabMeta>();
+  /** Entries held in memory, by tab then seq: everything appended since wake plus what was loaded. */
+  private readonly cached = new Map<number, Map<number, ReportEntry>>();
+  /** Tabs whose stored entries have all been loaded into `cached`. */
+  private readonly fullyLoaded = new Set<number>();
+  private readonly pendingSet = new Map<string, unknown>();
+  private readonly pendingRemove = new Set<string>();
+  private flushQueued = false;
+  private loaded = false;
+  private readonly ready: Promise<void>;
+  private totalBytes = 0;
+  private readonly notices: string[] = [];
+
+  constructor(
+    private readonly area: SessionArea,
+    options: StoreOptions = {},
+  ) {
+    this.maxEntriesPerTab = options.maxEntriesPerTab ?? DEFAULT_MAX_ENTRIES_PER_TAB;
+    this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
+    this.ready = this.loadMetas();
+  }
+
+  /** Resolves once the metas are loaded (after a wake); every public method waits for it. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get bytesInUse(): number {
+    return this.totalBytes;
+  }
+
+  /** Sentences about the log itself (storage full, write failed), newest last. */
+  get storeNotices(): readonly string[] {
+    return this.notices;
+  }
+
+  tabIds(): number[] {
+    return [...this.metas.keys()];
+  }
+
+  async meta(tabId: number): Promise<Readonly<TabMeta> | null> {
+    await this.ready;
+    return this.metas.get(tabId) ?? null;
+  }
+
+  /** Adds an entry; `draft` may be built from the tab's meta (its page URL) once that is loaded. */
+  async append(tabId: number, draft: EntryDraft | ((meta: Readonly<TabMeta>) => EntryDraft)): Promise<AppendResult> {
+    if (!this.loaded) await this.ready;
+    return this.appendLoaded(tabId, typeof draft === 'function' ? draft(this.metaFor(tabId)) : draft);
+  }
+
+  /** A new top-level page in the tab: the badge count restarts; entries keep their pageId. */
+  async navigate(tabId: number, url: string | null): Promise<Readonly<TabMeta>> {
+    if (!this.loaded) await this.ready;
+    const meta = this.metaFor(tabId);
+    meta.pageId += 1;
+    meta.pageUrl = url;
+    meta.pageFailures = 0;
+    this.stage(metaKey(tabId), meta);
+    return meta;
+  }
+
+  /** Empties the tab's log (the page and its counter of ids carry on). */
+  async clear(tabId: number): Promise<void> {
+    await this.ready;
+    const meta = this.metas.get(tabId);
+    if (!meta) return;
+    for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) this.unstage(entryKey(tabId, seq));
+    this.totalBytes -= meta.bytes;
+    meta.firstSeq = meta.nextSeq;
+    meta.sizes = [];
+    meta.bytes = 0;
+    meta.dropped = 0;
+    meta.pageFailures = 0;
+    this.cached.delete(tabId);
+    this.fullyLoaded.add(tabId);
+    this.stage(metaKey(tabId), meta);
+  }
+
+  /** Frees everything the tab had (the tab closed). */
+  async remove(tabId: number): Promise<void> {
+    await this.ready;
+    const meta = this.metas.get(tabId);
+    if (!meta) return;
+    for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) this.unstage(entryKey(tabId, seq));
+    this.unstage(metaKey(tabId));
+    this.totalBytes -= meta.bytes;
+    this.metas.delete(tabId);
+    this.cached.delete(tabId);
+    this.fullyLoaded.delete(tabId);
+    this.stage(INDEX_KEY, { tabIds: this.tabIds() });
+  }
+
+  /** The tab's entries, oldest first, loading them from storage the first time. */
+  async entries(tabId: number): Promise<ReportEntry[]> {
+    await this.ready;
+    const meta = this.metas.get(tabId);
+    if (!meta) return [];
+    if (!this.fullyLoaded.has(tabId)) {
+      const cache = this.cacheFor(tabId);
+      const missing: string[] = [];
+      for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) if (!cache.has(seq)) missing.push(entryKey(tabId, seq));
+      if (missing.length > 0) {
+        const stored = await this.area.get(missing);
+        for (const [key, value] of Object.entries(stored)) {
+          const seq = Number(key.slice(key.lastIndexOf(':') + 1));
+          // Appends or drops may have happened while reading: keep only what is still in range.
+          if (seq >= meta.firstSeq && seq < meta.nextSeq && !cache.has(seq)) cache.set(seq, value as ReportEntry);
+        }
+      }
+      this.fullyLoaded.add(tabId);
+    }
+    const cache = this.cached.get(tabId);
+    if (!cache) return [];
+    const list: ReportEntry[] = [];
+    for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) {
+      const entry = cache.get(seq);
+      if (entry) list.push(entry);
+    }
+    return list;
+  }
+
+  /** Hands every staged change to the storage area now; resolves when the area has them. */
+  async flush(): Promise<void> {
+    this.flushQueued = false;
+    if (this.pendingRemove.size === 0 && this.pendingSet.size === 0) return;
+    const removals = [...this.pendingRemove];
+    const items = Object.fromEntries(this.pendingSet);
+    this.pendingRemove.clear();
+    this.pendingSet.clear();
+    const writes: Promise<unknown>[] = [];
+    // Issued without waiting for earlier flushes: the area applies calls in order, and a call made
+    // before the worker stops is applied even if the worker never sees it resolve.
+    if (removals.length > 0) writes.push(this.area.remove(removals).catch((error) => this.writeFailed(error, null)));
+    if (Object.keys(items).length > 0) writes.push(this.area.set(items).catch((error) => this.writeFailed(error, items)));
+    await Promise.all(writes);
+  }
+
+  private appendLoaded(tabId: number, draft: EntryDraft): AppendResult {
+    const meta = this.metaFor(tabId);
+    const seq = meta.nextSeq++;
+    const entry: ReportEntry = { ...draft, id: `${tabId}-${seq}`, pageId: meta.pageId };
+    if (entry.verdict.blocked) meta.pageFailures += 1;
+    const size = utf8Length(JSON.stringify(entry));
+    meta.sizes.push(size);
+    meta.bytes += size;
+    this.totalBytes += size;
+    this.cacheFor(tabId).set(seq, entry);
+    this.stage(entryKey(tabId, seq), entry);
+    while (meta.nextSeq - meta.firstSeq > this.maxEntriesPerTab) this.dropOldest(meta);
+    this.trimToBudget(this.budgetBytes);
+    this.stage(metaKey(tabId), meta);
+    return { entry, meta };
+  }
+
+  private metaFor(tabId: number): TabMeta {
+    let meta = this.metas.get(tabId);
+    if (!meta) {
+      meta = { tabId, firstSeq: 0, nextSeq: 0, dropped: 0, pageId: 1, pageUrl: null, pageFailures: 0, sizes: [], bytes: 0 };
+      this.metas.set(tabId, meta);
+      this.fullyLoaded.add(tabId);
+      this.stage(INDEX_KEY, { tabIds: this.tabIds() });
+    }
+    return meta;
+  }
+
+  private cacheFor(tabId: number): Map<number, ReportEntry> {
+    let cache = this.cached.get(tabId);
+    if (!cache) this.cached.set(tabId, (cache = new Map()));
+    return cache;
+  }
+
+  private dropOldest(meta: TabMeta): void {
+    if (meta.firstSeq >= meta.nextSeq) return;
+    const seq = meta.firstSeq++;
+    const size = meta.sizes.shift() ?? 0;
+    meta.bytes -= size;
+    this.totalBytes -= size;
+    meta.dropped += 1;
+    this.cached.get(meta.tabId)?.delete(seq);
+    this.unstage(entryKey(meta.tabId, seq));
+    this.stage(metaKey(meta.tabId), meta);
+  }
+
+  /** Drops oldest entries, from the tab using the most bytes, until the total fits `limit`. */
+  private trimToBudget(limit: number): number {
+    let dropped = 0;
+    while (this.totalBytes > limit) {
+      let largest: TabMeta | null = null;
+      for (const meta of this.metas.values()) {
+        if (meta.bytes > 0 && (!largest || meta.bytes > largest.bytes)) largest = meta;
+      }
+      if (!largest) break;
+      this.dropOldest(largest);
+      dropped += 1;
+    }
+    return dropped;
+  }
+
+  private stage(key: string, value: unknown): void {
+    this.pendingRemove.delete(key);
+    this.pendingSet.set(key, value);
+    this.scheduleFlush();
+  }
+
+  private unstage(key: string): void {
+    this.pendingSet.delete(key);
+    this.pendingRemove.add(key);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => void this.flush());
+  }
+
+  /**
+   * A write failed. On a quota error the estimate was wrong (other keys, encoding overhead): drop
+   * the oldest quarter of the bytes and write again what is still wanted. Never throws: the entries
+   * stay in memory and the report says what happened.
+   */
+  private async writeFailed(error: unknown, items: Record<string, unknown> | null): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!items || !/quota/i.test(message)) {
+      this.notice(`Could not save the log to session storage (${message}); entries since then may be lost if the service worker restarts.`);
+      return;
+    }
+    this.budgetBytes = Math.min(this.budgetBytes, Math.floor(this.totalBytes * 0.75));
+    const dropped = this.trimToBudget(this.budgetBytes);
+    this.notice(
+      `Session storage was full: dropped the ${dropped} oldest entries to make room. Close unused tabs or clear the log to keep more.`,
+    );
+    const retry: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(items)) if (!this.pendingRemove.has(key)) retry[key] = value;
+    for (const key of this.pendingSet.keys()) retry[key] = this.pendingSet.get(key);
+    this.pendingSet.clear();
+    const removals = [...this.pendingRemove];
+    this.pendingRemove.clear();
+    try {
+      if (removals.length > 0) await this.area.remove(removals);
+      await this.area.set(retry);
+    } catch (again) {
+      this.notice(`Session storage is still full after trimming (${again instanceof Error ? again.message : String(again)}); the log is kept in memory only.`);
+    }
+  }
+
+  private notice(sentence: string): void {
+    console.warn(`CORS Doctor: ${sentence}`);
+    if (this.notices.at(-1) !== sentence) this.notices.push(sentence);
+    if (this.notices.length > 20) this.notices.shift();
+  }
+
+  private async loadMetas(): Promise<void> {
+    try {
+      const { [INDEX_KEY]: index } = await this.area.get(INDEX_KEY);
+      const tabIds = isIndex(index) ? index.tabIds : [];
+      if (tabIds.length > 0) {
+        const stored = await this.area.get(tabIds.map(metaKey));
+        for (const tabId of tabIds) {
+          const meta = stored[metaKey(tabId)];
+          if (!isMeta(meta)) continue;
+          // A meta written during this wait (events arrived first) is newer: keep it.
+          if (this.metas.has(tabId)) continue;
+          meta.bytes = sum(meta.sizes);
+          this.metas.set(tabId, meta);
+          this.totalBytes += meta.bytes;
+        }
+      }
+    } catch (error) {
+      this.notice(`Could not read the saved log (${error instanceof Error ? error.message : String(error)}); starting empty.`);
+    } finally {
+      this.loaded = true;
+    }
+  }
+}
+
+function isIndex(value: unknown): value is { tabIds: number[] } {
+  return !!value && typeof value === 'object' && Array.isArray((value as { tabIds?: unknown }).tabIds);
+}
+
+function isMeta(value: unknown): value is TabMeta {
+  const meta = value as TabMeta | undefined;
+  return !!meta && typeof meta.nextSeq === 'number' && typeof meta.firstSeq === 'number' && Array.isArray(meta.sizes);
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** Bytes of the string as UTF-8 (what the storage quota counts), without allocating an encoding. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
