@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorsErrorName } from '../src/engine/types';
+import type { Report, ReportEntry } from '../src/shared/report';
 import type { Lab, ResponseSpec } from './server';
 
 /** How the page asks for the resource. */
@@ -415,19 +416,14 @@ function fillSpec(spec: ResponseSpec | undefined, origins: LabOrigins, base: str
   };
 }
 
-function registerVariant(lab: Lab, caseId: string, variant: VariantName, routes: GalleryRoute[]): string {
-  const base = variantBasePath(caseId, variant);
-  const urls = routes.map((route) =>
-    lab.route(route.origin, base + route.path, {
-      preflight: fillSpec(route.preflight, lab.origins, base),
-      response: fillSpec(route.response, lab.origins, base),
-    }),
-  );
-  return urls[0]!;
+function variantUrl(routes: readonly GalleryRoute[], origins: LabOrigins, base: string): string {
+  const requested = routes[0];
+  if (!requested) throw new Error(`The gallery variant at ${base} has no route`);
+  return `${origins[requested.origin]}${base}${requested.path}`;
 }
 
-/** Registers every case's routes (broken and fixed) with the lab and resolves their URLs. */
-export function registerGalleryRoutes(lab: Lab, cases: readonly GalleryCase[] = GALLERY_CASES): ResolvedCase[] {
+/** The cases with concrete URLs and expectations for these lab origins (no lab needed). */
+export function resolveGalleryCases(origins: LabOrigins, cases: readonly GalleryCase[] = GALLERY_CASES): ResolvedCase[] {
   return cases.map((galleryCase) => ({
     id: galleryCase.id,
     title: galleryCase.title,
@@ -435,21 +431,40 @@ export function registerGalleryRoutes(lab: Lab, cases: readonly GalleryCase[] = 
     lesson: galleryCase.lesson ?? null,
     fixNote: galleryCase.fixed.note,
     broken: {
-      url: registerVariant(lab, galleryCase.id, 'broken', galleryCase.routes),
+      url: variantUrl(galleryCase.routes, origins, variantBasePath(galleryCase.id, 'broken')),
       request: galleryCase.request,
       expected: galleryCase.expected && {
         rule: galleryCase.expected.rule,
         ...(galleryCase.expected.failedParameter !== undefined && {
-          failedParameter: fillTemplate(galleryCase.expected.failedParameter, lab.origins),
+          failedParameter: fillTemplate(galleryCase.expected.failedParameter, origins),
         }),
       },
     },
     fixed: {
-      url: registerVariant(lab, galleryCase.id, 'fixed', galleryCase.fixed.routes),
+      url: variantUrl(galleryCase.fixed.routes, origins, variantBasePath(galleryCase.id, 'fixed')),
       request: galleryCase.fixed.request ?? galleryCase.request,
       expected: null,
     },
   }));
+}
+
+/** Registers every case's routes (broken and fixed) with the lab and resolves their URLs. */
+export function registerGalleryRoutes(lab: Lab, cases: readonly GalleryCase[] = GALLERY_CASES): ResolvedCase[] {
+  for (const galleryCase of cases) {
+    for (const [variant, routes] of [
+      ['broken', galleryCase.routes],
+      ['fixed', galleryCase.fixed.routes],
+    ] as const) {
+      const base = variantBasePath(galleryCase.id, variant);
+      for (const route of routes) {
+        lab.route(route.origin, base + route.path, {
+          preflight: fillSpec(route.preflight, lab.origins, base),
+          response: fillSpec(route.response, lab.origins, base),
+        });
+      }
+    }
+  }
+  return resolveGalleryCases(lab.origins, cases);
 }
 
 /** Which case and variant a request URL belongs to (query and fragment ignored), or null. */
@@ -512,4 +527,53 @@ export function mountGallery(lab: Lab, path = '/'): { url: string; cases: Resolv
   const cases = registerGalleryRoutes(lab);
   const url = lab.page(path, galleryPageHtml(cases, lab.origins));
   return { url, cases };
+}
+
+/** How one gallery variant fared in a CORS Doctor report. */
+export interface VariantCheck {
+  galleryCase: ResolvedCase;
+  variant: VariantName;
+  /** The newest entry for the variant's URL, or null when the extension captured none. */
+  entry: ReportEntry | null;
+  ok: boolean;
+  /** Why it is not ok, in one sentence. */
+  problem: string | null;
+}
+
+/**
+ * Compares a report (getReport or the JSON export) with the gallery: every broken variant must be
+ * diagnosed with its Chromium rule (and failedParameter, where the case gives one), every
+ * non-blocking lesson and every fixed twin must be judged not blocked.
+ */
+export function checkReport(report: Pick<Report, 'entries'>, cases: readonly ResolvedCase[]): VariantCheck[] {
+  const newest = new Map<string, ReportEntry>();
+  for (const entry of report.entries) {
+    if (entry.request.method === 'OPTIONS') continue;
+    const found = findVariant(cases, entry.request.url);
+    if (!found) continue;
+    const key = `${found.galleryCase.id}/${found.variant}`;
+    const previous = newest.get(key);
+    if (!previous || previous.time <= entry.time) newest.set(key, entry);
+  }
+  return cases.flatMap((galleryCase) =>
+    (['broken', 'fixed'] as const).map((variant) => {
+      const entry = newest.get(`${galleryCase.id}/${variant}`) ?? null;
+      const problem = entry ? verdictProblem(galleryCase[variant].expected, entry) : 'CORS Doctor captured no request for it';
+      return { galleryCase, variant, entry, ok: problem === null, problem };
+    }),
+  );
+}
+
+function verdictProblem(expected: ExpectedBlock | null, entry: ReportEntry): string | null {
+  const { verdict } = entry;
+  const said = verdict.blocked
+    ? `CORS Doctor said ${verdict.rule ?? 'blocked (no rule)'}${verdict.failedParameter ? ` ("${verdict.failedParameter}")` : ''}`
+    : `CORS Doctor said ${verdict.kind}`;
+  if (!expected) return verdict.blocked || verdict.kind === 'network-error' ? `expected no block, but ${said}` : null;
+  const expectedText = `${expected.rule}${expected.failedParameter ? ` ("${expected.failedParameter}")` : ''}`;
+  if (!verdict.blocked || verdict.rule !== expected.rule) return `expected ${expectedText}, but ${said}`;
+  if (expected.failedParameter !== undefined && verdict.failedParameter !== expected.failedParameter) {
+    return `expected failedParameter "${expected.failedParameter}", but ${said}`;
+  }
+  return null;
 }

@@ -1,0 +1,438 @@
+/**
+ * `npm start`: the CORS lab with CORS Doctor loaded, on a built-in site full of real CORS mistakes.
+ *
+ * With a display it opens Chromium on the gallery with DevTools open and waits until the browser is
+ * closed. Without one (CI, SSH) it runs the whole gallery headless, prints what CORS Doctor found,
+ * and writes the exports and screenshots to the output directory.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DIST_DIR,
+  findChromium,
+  launchWithExtension,
+  QUIET_FLAGS,
+  type ExtensionBrowser,
+  type Page,
+} from '../e2e/harness';
+import type { ExportFormat, ExportResult } from '../src/shared/messages';
+import type { Report, ReportEntry } from '../src/shared/report';
+import { checkReport, findVariant, type ResolvedCase, type VariantCheck } from './gallery';
+import { closeOnSignals, parsePort, startGalleryLab, UsageError } from './serve';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** What the build reads: when any of it is newer than dist/, dist/ is stale. */
+const BUILD_INPUTS = ['src', 'public', 'manifest.json', 'vite.config.ts', 'package.json'];
+const RUN_TIMEOUT_MS = 120_000;
+const CAPTURE_TIMEOUT_MS = 20_000;
+const PANEL_SIZE = { width: 1280, height: 800 };
+const POPUP_SIZE = { width: 380, height: 600 };
+
+export const OUTPUT_FILES = {
+  markdown: 'cors-doctor-report.md',
+  json: 'cors-doctor-report.json',
+  har: 'cors-doctor-report.har',
+  panel: 'panel.png',
+  popup: 'popup.png',
+  gallery: 'gallery.png',
+  /** The lab origins and what the gallery page itself saw for each request. */
+  run: 'gallery-run.json',
+} as const;
+
+/** One result line of the gallery page, as the page's JavaScript saw the request. */
+export interface PageResult {
+  caseId: string;
+  variant: 'broken' | 'fixed';
+  outcome: string;
+  asExpected: boolean;
+  detail: string;
+}
+
+interface DemoOptions {
+  headless: boolean;
+  outDir: string;
+  port: number;
+}
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+const bold = paint('1');
+const dim = paint('2');
+const red = paint('31');
+const green = paint('32');
+const yellow = paint('33');
+
+function hasDisplay(): boolean {
+  if (process.platform === 'darwin' || process.platform === 'win32') return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+function parseOptions(argv: string[]): DemoOptions | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      headless: { type: 'boolean' },
+      headed: { type: 'boolean' },
+      out: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(
+      [
+        'Usage: npm start -- [--headless | --headed] [--out DIR] [--port N]',
+        '',
+        'Builds CORS Doctor if needed, starts the CORS lab and opens it in Chromium with the extension.',
+        '  --headed     open a browser window with DevTools (the default when a display is present)',
+        '  --headless   run every gallery case, print a summary, write the exports and screenshots',
+        '               (the default without a display)',
+        '  --out DIR    where --headless writes its files (default cors-lab-output/)',
+        '  --port N     port of the gallery page (default: any free port)',
+      ].join('\n'),
+    );
+    return null;
+  }
+  if (values.headless && values.headed) throw new UsageError('Pass --headless or --headed, not both.');
+  const headless = values.headless ?? (values.headed ? false : !hasDisplay());
+  if (!headless && !hasDisplay()) {
+    throw new UsageError('--headed needs a display, and neither $DISPLAY nor $WAYLAND_DISPLAY is set. Run it under xvfb-run, or use --headless.');
+  }
+  return { headless, outDir: resolve(values.out ?? 'cors-lab-output'), port: parsePort(values.port, 0) };
+}
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, name)));
+  return newest;
+}
+
+/** Builds dist/ with `npx vite build` when it is missing or older than its sources. */
+function ensureExtensionBuilt(): string {
+  const builtManifest = join(DIST_DIR, 'manifest.json');
+  const builtAt = existsSync(builtManifest) ? statSync(builtManifest).mtimeMs : 0;
+  const sourcesChangedAt = Math.max(...BUILD_INPUTS.map((input) => newestChange(join(ROOT, input))));
+  if (builtAt > 0 && builtAt >= sourcesChangedAt) return 'dist/ is up to date';
+  process.stdout.write(`  ${'extension'.padEnd(10)} ${builtAt ? 'dist/ is older than src/' : 'no dist/ yet'}: building with vite…`);
+  const started = Date.now();
+  const build = spawnSync('npx', ['vite', 'build'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+  process.stdout.write('\n');
+  if (build.status !== 0) {
+    const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new Error(`The extension build (npx vite build) failed:\n${output || build.error?.message || 'no output'}`);
+  }
+  return `built dist/ in ${seconds(Date.now() - started)}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function printField(label: string, value: string): void {
+  console.log(`  ${dim(label.padEnd(10))} ${value}`);
+}
+
+async function runHeaded(options: DemoOptions): Promise<void> {
+  console.log(bold('\nCORS Doctor · the CORS lab\n'));
+  printField('extension', ensureExtensionBuilt());
+  const chromiumPath = findChromium();
+  const { lab, url, cases } = await startGalleryLab(options.port);
+  printField('lab', `${url}  (${cases.length} cases; APIs on ${lab.origins.api} and ${lab.origins.api2})`);
+  printField('browser', chromiumPath);
+
+  const profileDir = mkdtempSync(join(tmpdir(), 'cors-lab-profile-'));
+  // Started directly rather than through Playwright's pipe: only then does DevTools load the
+  // extension's devtools_page, and with it the CORS panel.
+  const browser = spawn(
+    chromiumPath,
+    [
+      ...QUIET_FLAGS,
+      `--user-data-dir=${profileDir}`,
+      `--disable-extensions-except=${DIST_DIR}`,
+      `--load-extension=${DIST_DIR}`,
+      '--auto-open-devtools-for-tabs',
+      '--window-size=1440,960',
+      url,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderrTail = '';
+  browser.stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  const startedAt = Date.now();
+  const cleanUp = async () => {
+    if (browser.exitCode === null && browser.signalCode === null) browser.kill('SIGTERM');
+    await lab.close();
+    rmSync(profileDir, { recursive: true, force: true });
+  };
+  closeOnSignals(cleanUp);
+
+  console.log(
+    [
+      '',
+      'Chromium is open on the gallery with DevTools docked. In DevTools pick the "CORS" panel',
+      '(under » if the tab bar is full), then press "Run all" or a card\'s buttons and watch the',
+      'panel and the toolbar badge. Close the browser window (or press Ctrl+C) to stop.',
+    ].join('\n'),
+  );
+  const exit = await new Promise<{ code: number | null; error?: Error }>((done) => {
+    browser.once('error', (error) => done({ code: null, error }));
+    browser.once('exit', (code) => done({ code }));
+  });
+  await cleanUp();
+  if (exit.error) throw new Error(`Could not start Chromium (${chromiumPath}): ${exit.error.message}`);
+  if (exit.code !== 0 && Date.now() - startedAt < 10_000) {
+    throw new Error(`Chromium exited with code ${exit.code} right after starting:\n${stderrTail.trim()}`);
+  }
+  console.log('\nThe browser was closed; the lab is shut down.');
+}
+
+/** Reports the gallery page's progress while "Run all" runs, as one updating line on a terminal. */
+async function followRunAll(page: Page, total: number): Promise<void> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  const startedAt = Date.now();
+  let lastQuarter = -1;
+  for (;;) {
+    const { state, progress, current } = await page.evaluate(() => ({ ...document.body.dataset }));
+    const done = Number(progress?.split('/')[0] ?? 0);
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\r\x1b[2K  Running the gallery  ${done}/${total}  ${dim(current ?? '')}`);
+    } else {
+      const quarter = Math.floor((done / total) * 4);
+      if (quarter > lastQuarter && state === 'running') {
+        console.log(`  Running the gallery  ${done}/${total}`);
+        lastQuarter = quarter;
+      }
+    }
+    if (state === 'done') break;
+    if (Date.now() > deadline) throw new Error(`The gallery did not finish within ${RUN_TIMEOUT_MS / 1000} s (at ${progress}, ${current}).`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const line = `  Ran the gallery      ${total}/${total} requests in ${seconds(Date.now() - startedAt)}`;
+  console.log(process.stdout.isTTY ? `\r\x1b[2K${line}` : line);
+}
+
+async function browserVersion(browser: ExtensionBrowser, page: Page): Promise<string> {
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    const { product } = await cdp.send('Browser.getVersion');
+    return product.replace(/^HeadlessChrome/, 'Chromium');
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function readPageResults(page: Page): Promise<PageResult[]> {
+  return page.$$eval('.result', (lines) =>
+    lines.map((line) => {
+      const data = (line as HTMLElement).dataset;
+      return {
+        caseId: data.case ?? '',
+        variant: data.variant === 'fixed' ? ('fixed' as const) : ('broken' as const),
+        outcome: data.outcome ?? '',
+        asExpected: data.asExpected === 'true',
+        detail: line.querySelector('.detail')?.textContent ?? '',
+      };
+    }),
+  );
+}
+
+async function getReport(browser: ExtensionBrowser, tabId: number): Promise<Report> {
+  let report: Report | undefined;
+  try {
+    report = await browser.sendMessage<Report | undefined>({ type: 'getReport', tabId });
+  } catch (error) {
+    throw new Error(`CORS Doctor's service worker did not answer getReport (${error instanceof Error ? error.message : String(error)}). Is dist/ a complete build?`);
+  }
+  if (!report || !Array.isArray(report.entries)) {
+    throw new Error(`getReport answered ${JSON.stringify(report)?.slice(0, 300)} instead of a report. Is dist/ a complete build?`);
+  }
+  return report;
+}
+
+/** Waits until CORS Doctor holds an entry for every gallery request (the worker judges them asynchronously). */
+async function waitForCapture(browser: ExtensionBrowser, tabId: number, cases: readonly ResolvedCase[]): Promise<Report> {
+  const deadline = Date.now() + CAPTURE_TIMEOUT_MS;
+  for (;;) {
+    const report = await getReport(browser, tabId);
+    const missing = checkReport(report, cases).filter((check) => check.entry === null);
+    if (missing.length === 0 || Date.now() > deadline) return report;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function exportTo(browser: ExtensionBrowser, tabId: number, format: ExportFormat, file: string): Promise<void> {
+  const result = await browser.sendMessage<ExportResult | undefined>({ type: 'exportReport', tabId, format });
+  if (!result || typeof result.text !== 'string') {
+    throw new Error(`exportReport (${format}) answered ${JSON.stringify(result)?.slice(0, 300)}`);
+  }
+  writeFileSync(file, result.text);
+}
+
+/** Opens an extension page as a tab and screenshots it once its content has stopped changing. */
+async function screenshotExtensionPage(
+  browser: ExtensionBrowser,
+  path: string,
+  size: { width: number; height: number },
+  file: string,
+): Promise<void> {
+  const page = await browser.context.newPage();
+  try {
+    await page.setViewportSize(size);
+    await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
+    await waitForStableContent(page);
+    await page.screenshot({ path: file });
+  } finally {
+    await page.close();
+  }
+}
+
+async function waitForStableContent(page: Page): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let previous = '';
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const text = await page.evaluate(() => document.body?.innerText ?? '');
+    if (text !== previous) {
+      previous = text;
+      stableSince = Date.now();
+    } else if (text.trim() !== '' && Date.now() - stableSince >= 400) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
+  const failures = report.entries.filter((entry) => entry.verdict.blocked);
+  console.log(bold(`\nCORS failures CORS Doctor found: ${failures.length}\n`));
+  for (const entry of failures) {
+    const found = findVariant(cases, entry.request.url);
+    const name = found ? `${found.galleryCase.title}${found.variant === 'fixed' ? ' (fixed twin!)' : ''}` : entry.request.url;
+    const target = new URL(entry.request.url);
+    console.log(`  ${red('✗')} ${bold(name)}`);
+    console.log(`      ${dim(`${entry.request.method} ${target.origin}${target.pathname}`)}`);
+    const parameter = entry.verdict.failedParameter ? ` ("${entry.verdict.failedParameter}")` : '';
+    console.log(`      ${dim('rule')}  ${entry.verdict.rule ?? 'none'}${parameter}`);
+    console.log(`      ${dim('fix ')}  ${entry.verdict.fix?.summary ?? entry.verdict.title}`);
+  }
+  const lessons = report.entries.filter((entry) => {
+    const found = findVariant(cases, entry.request.url);
+    return found?.variant === 'broken' && found.galleryCase.broken.expected === null && entry.request.method !== 'OPTIONS';
+  });
+  for (const entry of lessons) {
+    const found = findVariant(cases, entry.request.url)!;
+    console.log(`\n  ${yellow('!')} ${bold(found.galleryCase.title)} ${dim('(not a block)')}`);
+    console.log(`      ${found.galleryCase.lesson ?? found.galleryCase.description}`);
+    for (const warning of entry.verdict.warnings) console.log(`      ${dim('note')}  ${warning.message}`);
+    console.log(`      ${dim('fix ')}  ${found.galleryCase.fixNote}`);
+  }
+}
+
+function printTotals(report: Report, checks: readonly VariantCheck[], pageResults: readonly PageResult[]): void {
+  const entries = report.entries.filter((entry: ReportEntry) => entry.request.method !== 'OPTIONS');
+  const blocked = entries.filter((entry) => entry.verdict.blocked).length;
+  const brokenChecks = checks.filter((check) => check.variant === 'broken');
+  const fixedChecks = checks.filter((check) => check.variant === 'fixed');
+  const count = (list: readonly VariantCheck[]) => `${list.filter((check) => check.ok).length}/${list.length}`;
+  const byRule = Object.entries(report.summary.byRule)
+    .sort(([, a], [, b]) => b - a)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
+  console.log(bold('\nTotals'));
+  console.log(`  ${entries.length} cross-origin requests captured: ${blocked} blocked by CORS, ${entries.length - blocked} passed`);
+  if (byRule) console.log(`  ${dim(`by rule: ${byRule}`)}`);
+  console.log(`  ${count(brokenChecks)} broken cases diagnosed as Chromium does (rule and failedParameter)`);
+  console.log(`  ${count(fixedChecks)} fixed twins passed`);
+  const pageSurprises = pageResults.filter((result) => !result.asExpected);
+  console.log(`  ${pageResults.length - pageSurprises.length}/${pageResults.length} requests behaved on the page as their card says`);
+  for (const result of pageSurprises) {
+    console.log(red(`    ${result.caseId} (${result.variant}): the page saw ${result.outcome}: ${result.detail}`));
+  }
+  const wrong = checks.filter((check) => !check.ok);
+  if (wrong.length > 0) {
+    console.log(red(`\n  CORS Doctor disagreed with the gallery on ${wrong.length} request${wrong.length === 1 ? '' : 's'}:`));
+    for (const check of wrong) console.log(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`);
+  }
+}
+
+async function runHeadless(options: DemoOptions): Promise<boolean> {
+  const startedAt = Date.now();
+  console.log(bold('\nCORS Doctor · the CORS lab, headless\n'));
+  printField('extension', ensureExtensionBuilt());
+  const { lab, url, cases } = await startGalleryLab(options.port);
+  printField('lab', `${url}  (${cases.length} cases, each with a fixed twin)`);
+  let browser: ExtensionBrowser | null = null;
+  try {
+    browser = await launchWithExtension({ headless: true });
+    const page = await browser.context.newPage();
+    await page.setViewportSize(PANEL_SIZE);
+    await page.goto(url);
+    const tabId = await browser.tabIdOf(page);
+    printField('browser', `${await browserVersion(browser, page)}, headless; CORS Doctor ${browser.extensionId}`);
+    console.log('');
+
+    await page.click('#run-all');
+    await followRunAll(page, cases.length * 2);
+    const pageResults = await readPageResults(page);
+    const report = await waitForCapture(browser, tabId, cases);
+    const checks = checkReport(report, cases);
+
+    mkdirSync(options.outDir, { recursive: true });
+    const out = (name: string) => join(options.outDir, name);
+    await exportTo(browser, tabId, 'markdown', out(OUTPUT_FILES.markdown));
+    await exportTo(browser, tabId, 'json', out(OUTPUT_FILES.json));
+    await exportTo(browser, tabId, 'har', out(OUTPUT_FILES.har));
+    const run = { pageUrl: url, origins: lab.origins, tabId, results: pageResults };
+    writeFileSync(out(OUTPUT_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: out(OUTPUT_FILES.gallery) });
+    await screenshotExtensionPage(browser, `src/panel/panel.html?tabId=${tabId}`, PANEL_SIZE, out(OUTPUT_FILES.panel));
+    await screenshotExtensionPage(browser, `src/popup/popup.html?tabId=${tabId}`, POPUP_SIZE, out(OUTPUT_FILES.popup));
+
+    printFailures(report, cases);
+    printTotals(report, checks, pageResults);
+    const shownDir = relative(process.cwd(), options.outDir) || '.';
+    console.log(bold(`\nWrote ${shownDir.startsWith('..') ? options.outDir : shownDir}/`));
+    console.log(`  ${Object.values(OUTPUT_FILES).join('  ')}`);
+    console.log(dim(`\nDone in ${seconds(Date.now() - startedAt)}.`));
+    return checks.every((check) => check.ok) && pageResults.every((result) => result.asExpected);
+  } finally {
+    await browser?.close();
+    await lab.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) return;
+  if (!options.headless) {
+    await runHeaded(options);
+    return;
+  }
+  const allAsExpected = await runHeadless(options);
+  if (!allAsExpected) {
+    console.error(red('\nnpm start: CORS Doctor did not diagnose every gallery case as Chromium does (see above).'));
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  // The message says what to do; a stack trace would bury it. DEBUG=1 shows it.
+  const message = error instanceof Error ? (process.env.DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+  console.error(`\n${red('npm start failed:')} ${message}`);
+  process.exit(1);
+});
