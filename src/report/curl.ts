@@ -143,8 +143,14 @@ function actualHeaders(entry: ReportEntry, notes: string[]): HeaderLine[] {
   return headers;
 }
 
+/** Methods whose requests usually carry a body, which webRequest does not show with the headers. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 function actualReproductions(entry: ReportEntry): CurlReproduction[] {
   const notes: string[] = [];
+  if (METHODS_WITH_BODY.has(entry.request.method.toUpperCase())) {
+    notes.push("The request body is not part of this report: add it with --data-binary '…' if the server needs it to answer.");
+  }
   const headers = actualHeaders(entry, notes);
   const urls = sentUrls(entry);
   return urls.map((url, index) => {

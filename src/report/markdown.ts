@@ -171,6 +171,9 @@ function failureSection(entry: ReportEntry, index: number, redacted: boolean): s
     verdict.explanation.trim(),
     '',
   ];
+  if (entry.partial) {
+    out.push('> The extension missed the start of this request (its service worker was restarting): some request headers may be missing below.', '');
+  }
   if (verdict.chromeMessage) out.push('Chromium console message:', '', fenced(verdict.chromeMessage.trim()), '');
   if (verdict.confidence === 'inferred' && verdict.evidence.length > 0) {
     out.push('Inferred from:', '');
@@ -210,6 +213,7 @@ export function renderMarkdown(report: Report, context: MarkdownContext): string
     for (const [rule, count] of byRule) out.push(`| ${code(rule).replace(/\|/g, '\\|')} | ${count} |`);
     out.push('');
   }
+  for (const notice of report.notices ?? []) out.push(`> ${oneLine(notice)}`, '');
   if (context.redacted) {
     out.push(
       `Cookies, credentials and secret-looking URL parameters are shown as ${code(REDACTED)}.`,
