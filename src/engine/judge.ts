@@ -1,0 +1,914 @@
+/**
+ * Judging one observed exchange: replays Chromium's CORS pipeline (preflight, each redirect hop,
+ * the final response) over what webRequest showed, under the credentials modes the evidence
+ * allows, and turns the first failing check into a Verdict that names the rule as Chromium does.
+ */
+import {
+  checkAccess,
+  checkPreflightAccess,
+  checkRedirectLocation,
+  createPreflightResult,
+  DEFAULT_ENGINE_OPTIONS,
+  ensureAllowedCrossOriginHeaders,
+  ensureAllowedCrossOriginMethod,
+  hasAuthorizationCoveredByWildcard,
+  isPreflightResult,
+  parseAccessControlMaxAge,
+  type CorsErrorStatus,
+  type EngineOptions,
+} from './chromium';
+import {
+  CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS,
+  FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS,
+  SAFELISTED_CONTENT_TYPES,
+  SAFELISTED_VALUES_BUDGET,
+  chromiumMimeEssence,
+  corsUnsafeNotForbiddenRequestHeaderNames,
+  indexOfCorsUnsafeRequestHeaderByte,
+  indexOfNonLanguageByte,
+  isChromiumOnlySafelistedHeaderName,
+  isCorsSafelistableRequestHeaderName,
+  isCorsSafelistedMethod,
+  isCorsSafelistedRequestHeader,
+  isForbiddenRequestHeader,
+  isRedirectStatus,
+  parseSingleRangeHeaderValue,
+  type CredentialsMode,
+} from './fetch-spec';
+import { displayHeaderName, renderFixSnippets } from './fixes';
+import {
+  asciiLowercase,
+  byteLength,
+  countHeaderLines,
+  getHeader,
+  headerNameIs,
+  isHttpOrHttpsUrl,
+  isPotentiallyTrustworthyOrigin,
+  originOfUrl,
+} from './http';
+import { RULES, chromeConsoleMessage, firefoxConsoleMessage, type RuleFacts } from './rules';
+import type {
+  CorsErrorName,
+  HeaderLine,
+  HeaderList,
+  ObservedExchange,
+  PreflightReason,
+  ResourceType,
+  Stage,
+  Verdict,
+  Warning,
+} from './types';
+
+// ---------------------------------------------------------------- input hygiene
+
+interface CleanResponse {
+  status: number;
+  headers: HeaderList;
+}
+interface CleanRedirect extends CleanResponse {
+  url: string;
+  location: string;
+}
+interface CleanPreflight {
+  url: string;
+  requestHeaders: HeaderList;
+  response: CleanResponse | null;
+  redirectedTo: string | null;
+  error: string | null;
+}
+interface CleanExchange {
+  initiator: string | null;
+  url: string;
+  method: string;
+  type: ResourceType;
+  headers: HeaderList | null;
+  preflight: CleanPreflight | null;
+  redirects: CleanRedirect[];
+  response: CleanResponse | null;
+  error: string | null;
+  fromCache: boolean;
+}
+
+const EMPTY: HeaderList = Object.freeze([]) as HeaderList;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+function str(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : value === null || value === undefined ? fallback : safeString(value);
+}
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+function strOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+function statusOf(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+/** Returns the list itself when every line is well-formed (the usual case), else a cleaned copy. */
+function cleanHeaders(value: unknown): HeaderList {
+  if (!Array.isArray(value)) return EMPTY;
+  for (let i = 0; i < value.length; i++) {
+    const line = value[i] as HeaderLine | undefined;
+    if (!isObject(line) || typeof line.name !== 'string' || typeof line.value !== 'string') return repairHeaders(value);
+  }
+  return value as HeaderList;
+}
+function repairHeaders(value: unknown[]): HeaderList {
+  const lines: HeaderLine[] = [];
+  for (const line of value) {
+    if (!isObject(line)) continue;
+    const name = str(line.name);
+    if (name === '') continue;
+    lines.push({ name, value: str(line.value) });
+  }
+  return lines;
+}
+function cleanResponse(value: unknown): CleanResponse | null {
+  if (!isObject(value)) return null;
+  return { status: statusOf(value.status), headers: cleanHeaders(value.headers) };
+}
+
+function cleanExchange(input: ObservedExchange): CleanExchange {
+  const raw = (isObject(input) ? input : {}) as Record<string, unknown>;
+  const request = (isObject(raw.request) ? raw.request : {}) as Record<string, unknown>;
+  const preflightRaw = raw.preflight;
+  let preflight: CleanPreflight | null = null;
+  if (isObject(preflightRaw)) {
+    const preflightRequest = isObject(preflightRaw.request) ? preflightRaw.request : {};
+    preflight = {
+      url: str(preflightRaw.url, str(request.url)),
+      requestHeaders: cleanHeaders((preflightRequest as Record<string, unknown>).headers),
+      response: cleanResponse(preflightRaw.response),
+      redirectedTo: strOrNull(preflightRaw.redirectedTo),
+      error: strOrNull(preflightRaw.error),
+    };
+  }
+  const redirects: CleanRedirect[] = [];
+  if (Array.isArray(raw.redirects)) {
+    for (const hop of raw.redirects) {
+      if (!isObject(hop)) continue;
+      redirects.push({ url: str(hop.url), status: statusOf(hop.status), location: str(hop.location), headers: cleanHeaders(hop.headers) });
+    }
+  }
+  const outcome = isObject(raw.outcome) ? raw.outcome : { kind: 'completed' };
+  const error = outcome.kind === 'error' ? str(outcome.error, 'net::ERR_FAILED') || 'net::ERR_FAILED' : null;
+  return {
+    initiator: strOrNull(raw.initiator),
+    url: str(request.url),
+    method: str(request.method, 'GET') || 'GET',
+    type: str(request.type, 'other'),
+    headers: Array.isArray(request.headers) ? cleanHeaders(request.headers) : null,
+    preflight,
+    redirects,
+    response: cleanResponse(raw.response),
+    error,
+    fromCache: raw.fromCache === true,
+  };
+}
+
+// ---------------------------------------------------------------- request mode evidence
+
+export type RequestModeEvidence = 'cors' | 'no-cors' | 'navigate' | 'same-origin' | 'websocket' | 'unknown';
+
+/**
+ * What the request headers reveal about the request's mode: `Sec-Fetch-Mode` when present
+ * (sent to potentially trustworthy URLs), otherwise `Origin` (always on a CORS request) or its
+ * absence on a GET/HEAD (a no-cors or navigation request).
+ */
+export function requestModeFromHeaders(headers: HeaderList | null | undefined, method = 'GET'): RequestModeEvidence {
+  if (!Array.isArray(headers)) return 'unknown';
+  let hasOrigin = false;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    if (!isObject(line) || typeof line.name !== 'string') continue;
+    if (headerNameIs(line.name, 'sec-fetch-mode')) {
+      const mode = asciiLowercase(str(line.value).trim());
+      if (mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket') return mode;
+    } else if (headerNameIs(line.name, 'origin')) hasOrigin = true;
+  }
+  if (hasOrigin) return 'cors';
+  const upper = method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
+}
+
+// ---------------------------------------------------------------- the Chromium replay
+
+interface Failure {
+  kind: 'cors';
+  status: CorsErrorStatus;
+  stage: Stage;
+  hopIndex: number | null;
+  url: string;
+  responseStatus: number | null;
+  headers: HeaderList;
+  location: string | null;
+  tainted: boolean;
+  comparedOrigin: string;
+}
+interface PreflightNetworkFailure {
+  kind: 'network';
+  error: string;
+}
+interface Pass {
+  kind: 'pass';
+  /** Whether any response was actually checked. */
+  checkedSomething: boolean;
+  authorizationViaWildcard: boolean;
+}
+type Replay = Failure | PreflightNetworkFailure | Pass;
+
+interface Context {
+  ex: CleanExchange;
+  pageOrigin: string;
+  urls: string[];
+  mode: RequestModeEvidence;
+  method: string;
+  unsafeNames: string[];
+  preflightIndex: number;
+  options: EngineOptions;
+}
+
+function preflightRequestedMethod(ctx: Context): string {
+  const preflight = ctx.ex.preflight;
+  const requested = preflight ? getHeader(preflight.requestHeaders, 'access-control-request-method') : null;
+  return requested ?? ctx.ex.method;
+}
+
+function replay(ctx: Context, credentials: CredentialsMode): Replay {
+  const { ex, urls, pageOrigin } = ctx;
+  let tainted = false;
+  let corsFlag = false;
+  let checkedSomething = false;
+  let authorizationViaWildcard = false;
+  for (let k = 0; k < urls.length; k++) {
+    const currentUrl = urls[k] as string;
+    const currentOrigin = originOfUrl(currentUrl);
+    const wasCors = corsFlag;
+    corsFlag = corsFlag || currentOrigin !== pageOrigin;
+    if (ctx.mode === 'same-origin' && corsFlag && !wasCors) {
+      return fail({ corsError: 'DisallowedByMode', failedParameter: '' }, k === 0 ? 'request' : 'redirect', k === 0 ? null : k - 1, currentUrl, null, EMPTY, k === 0 ? null : currentUrl);
+    }
+    const serializedOrigin = tainted ? 'null' : pageOrigin;
+    if (ex.preflight && ctx.preflightIndex === k) {
+      const preflightOutcome = replayPreflight(ctx, ex.preflight, credentials, serializedOrigin, tainted);
+      if (preflightOutcome !== null && preflightOutcome !== 'wildcard-authorization') return preflightOutcome;
+      if (preflightOutcome === 'wildcard-authorization') authorizationViaWildcard = true;
+      checkedSomething = true;
+    }
+    if (k < ex.redirects.length) {
+      const hop = ex.redirects[k] as CleanRedirect;
+      if (corsFlag) {
+        checkedSomething = true;
+        const access = checkAccess(currentUrl, hop.headers, credentials, serializedOrigin);
+        if (access) return fail(access, 'redirect', k, currentUrl, hop.status, hop.headers, hop.location);
+      }
+      const location = hop.location;
+      const locationCheck = checkRedirectLocation(location, ctx.mode === 'unknown' ? 'cors' : ctx.mode, pageOrigin, corsFlag, tainted);
+      if (locationCheck) return fail(locationCheck, 'redirect', k, currentUrl, hop.status, hop.headers, location);
+      if (!isHttpOrHttpsUrl(location) && location !== '') {
+        return fail({ corsError: 'CorsDisabledScheme', failedParameter: '' }, 'redirect', k, currentUrl, hop.status, hop.headers, location);
+      }
+      const nextOrigin = originOfUrl(location);
+      if (nextOrigin !== currentOrigin && pageOrigin !== currentOrigin) tainted = true;
+      continue;
+    }
+    const response = ex.response;
+    if (response === null) break;
+    // The spec and Chromium skip the CORS check for a 304 answering the browser's own revalidation.
+    if (corsFlag && !(response.status === 304 && ex.fromCache)) {
+      checkedSomething = true;
+      const access = checkAccess(currentUrl, response.headers, credentials, serializedOrigin);
+      if (access) return fail(access, 'response', null, currentUrl, response.status, response.headers, null);
+    }
+  }
+  return { kind: 'pass', checkedSomething, authorizationViaWildcard };
+
+  function fail(
+    status: CorsErrorStatus,
+    stage: Stage,
+    hopIndex: number | null,
+    url: string,
+    responseStatus: number | null,
+    headers: HeaderList,
+    location: string | null,
+  ): Failure {
+    return { kind: 'cors', status, stage, hopIndex, url, responseStatus, headers, location, tainted, comparedOrigin: tainted ? 'null' : pageOrigin };
+  }
+}
+
+function replayPreflight(
+  ctx: Context,
+  preflight: CleanPreflight,
+  credentials: CredentialsMode,
+  serializedOrigin: string,
+  tainted: boolean,
+): Failure | PreflightNetworkFailure | 'wildcard-authorization' | null {
+  const response = preflight.response;
+  const fail = (status: CorsErrorStatus, location: string | null = null): Failure => ({
+    kind: 'cors',
+    status,
+    stage: 'preflight',
+    hopIndex: null,
+    url: preflight.url,
+    responseStatus: response ? response.status : null,
+    headers: response ? response.headers : EMPTY,
+    location,
+    tainted,
+    comparedOrigin: originForPreflight(preflight, serializedOrigin),
+  });
+  const responseLocation = response && isRedirectStatus(response.status) ? getHeader(response.headers, 'location') : null;
+  if (preflight.redirectedTo || responseLocation !== null) {
+    return fail({ corsError: 'PreflightDisallowedRedirect', failedParameter: '' }, preflight.redirectedTo ?? responseLocation);
+  }
+  if (response === null) {
+    if (preflight.error && preflight.error !== 'net::ERR_FAILED') return { kind: 'network', error: preflight.error };
+    return null;
+  }
+  const origin = originForPreflight(preflight, serializedOrigin);
+  const access = checkPreflightAccess(preflight.url, response.status, response.headers, credentials, origin);
+  if (access) return fail(access);
+  if (asciiLowercase(getHeader(preflight.requestHeaders, 'access-control-request-private-network') ?? '') === 'true') {
+    const allow = getHeader(response.headers, 'access-control-allow-private-network');
+    if (allow === null) return fail({ corsError: 'PreflightMissingAllowPrivateNetwork', failedParameter: '' });
+    if (allow !== 'true') return fail({ corsError: 'PreflightInvalidAllowPrivateNetwork', failedParameter: allow });
+  }
+  const result = createPreflightResult(response.headers, credentials);
+  if (!isPreflightResult(result)) return fail(result);
+  const method = preflightRequestedMethod(ctx);
+  const methodCheck = ensureAllowedCrossOriginMethod(result, method);
+  if (methodCheck) return fail(methodCheck);
+  const headerCheck = ensureAllowedCrossOriginHeaders(result, ctx.unsafeNames, ctx.options);
+  if (headerCheck) return fail(headerCheck);
+  return hasAuthorizationCoveredByWildcard(result, ctx.unsafeNames) ? 'wildcard-authorization' : null;
+}
+
+/** The preflight's own `Origin` header is what the server compared with; fall back to the replayed origin. */
+function originForPreflight(preflight: CleanPreflight, serializedOrigin: string): string {
+  return getHeader(preflight.requestHeaders, 'origin') ?? serializedOrigin;
+}
+
+/**
+ * The CORS-unsafe, non-forbidden header names in the order Chromium checks them. A preflight's
+ * `Access-Control-Request-Headers` is exactly that list (sorted), and it is all there is when
+ * the actual request never sent its headers.
+ */
+function unsafeHeaderNamesFor(ex: CleanExchange): string[] {
+  if (ex.preflight) {
+    const acrh = getHeader(ex.preflight.requestHeaders, 'access-control-request-headers');
+    if (acrh !== null) {
+      const names: string[] = [];
+      for (const part of acrh.split(',')) {
+        const name = asciiLowercase(part.trim());
+        if (name !== '' && !names.includes(name)) names.push(name);
+      }
+      return names;
+    }
+    return [];
+  }
+  return ex.headers ? corsUnsafeNotForbiddenRequestHeaderNames(withoutCacheLayerHeaders(ex.headers)) : [];
+}
+
+/**
+ * The HTTP cache and DevTools "Disable cache" add validators and `no-cache` below the CORS
+ * layer; on an actual request without an observed preflight they say nothing about the
+ * preflight decision.
+ */
+function withoutCacheLayerHeaders(headers: HeaderList): HeaderList {
+  let drop = false;
+  for (let i = 0; i < headers.length; i++) {
+    const name = (headers[i] as HeaderLine).name;
+    if (headerNameIs(name, 'pragma') || headerNameIs(name, 'cache-control') || headerNameIs(name, 'if-none-match') || headerNameIs(name, 'if-modified-since')) {
+      drop = true;
+      break;
+    }
+  }
+  if (!drop) return headers;
+  return headers.filter((line) => {
+    const lower = asciiLowercase(line.name);
+    if (lower === 'if-none-match' || lower === 'if-modified-since') return false;
+    if ((lower === 'pragma' || lower === 'cache-control') && asciiLowercase(line.value.trim()) === 'no-cache') return false;
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------- preflight reasons
+
+const SAFELISTED_TYPES_TEXT = SAFELISTED_CONTENT_TYPES.map((t) => `\`${t}\``).join(', ');
+
+function describeUnsafeHeader(name: string, value: string): PreflightReason {
+  const lower = asciiLowercase(name);
+  const shown = displayHeaderName(lower);
+  const bytes = byteLength(value);
+  if (!isCorsSafelistableRequestHeaderName(lower)) {
+    const extra = lower === 'authorization' ? ' `Authorization` always needs a preflight, and `Access-Control-Allow-Headers: *` does not cover it in the standard.' : '';
+    return { kind: 'header', name: lower, value, message: `\`${shown}\` is not a CORS-safelisted request header (only \`Accept\`, \`Accept-Language\`, \`Content-Language\`, \`Content-Type\` with a safelisted value, and a single-range \`Range\` are).${extra}` };
+  }
+  if (bytes > 128) return { kind: 'header-length', name: lower, value, message: `\`${shown}\` is longer than 128 bytes (${bytes} bytes).` };
+  let message = `\`${shown}: ${value}\` is not a safelisted value.`;
+  const unsafeIndex = indexOfCorsUnsafeRequestHeaderByte(value);
+  switch (lower) {
+    case 'content-type':
+      message =
+        unsafeIndex >= 0
+          ? `\`Content-Type: ${value}\` contains the byte ${describeByte(value, unsafeIndex)}, which is CORS-unsafe.`
+          : `\`Content-Type: ${value}\` is not one of the three safelisted values (${SAFELISTED_TYPES_TEXT}).`;
+      break;
+    case 'accept':
+      if (unsafeIndex >= 0) message = `\`Accept: ${value}\` contains the byte ${describeByte(value, unsafeIndex)}, which is CORS-unsafe.`;
+      break;
+    case 'accept-language':
+    case 'content-language': {
+      const index = indexOfNonLanguageByte(value);
+      if (index >= 0) message = `\`${shown}: ${value}\` contains ${describeByte(value, index)}; only letters, digits, space, \`*\`, \`,\`, \`-\`, \`.\`, \`;\` and \`=\` are safelisted.`;
+      break;
+    }
+    case 'range':
+      message = `\`Range: ${value}\` is not a single \`bytes=start-end\` or \`bytes=start-\` range.`;
+      break;
+  }
+  return { kind: 'header-value', name: lower, value, message };
+}
+
+function describeByte(value: string, index: number): string {
+  const code = value.charCodeAt(index);
+  return code >= 0x20 && code < 0x7f ? `\`${value[index]}\`` : `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+function describeUnsafeName(lower: string): PreflightReason {
+  const shown = displayHeaderName(lower);
+  if (lower === 'content-type') {
+    return { kind: 'header-value', name: lower, message: `\`Content-Type\` was sent with a value other than the three safelisted ones (${SAFELISTED_TYPES_TEXT}), e.g. \`application/json\` (the value itself is not visible: the request never sent its headers).` };
+  }
+  if (isCorsSafelistableRequestHeaderName(lower)) {
+    return { kind: 'header-value', name: lower, message: `\`${shown}\` was sent with a value that is not safelisted (too long, or an unsafe byte); the value is not visible because the request never sent its headers.` };
+  }
+  return { kind: 'header', name: lower, message: `\`${shown}\` is not a CORS-safelisted request header.` };
+}
+
+export function preflightReasonsFor(method: string, headers: HeaderList | null, acrhNames: string[] | null, forcedPreflightObserved: boolean): PreflightReason[] {
+  const reasons: PreflightReason[] = [];
+  if (!isCorsSafelistedMethod(method)) {
+    reasons.push({ kind: 'method', name: method, message: `\`${method}\` is not one of the CORS-safelisted methods (\`GET\`, \`HEAD\`, \`POST\`).` });
+  }
+  if (headers !== null && (acrhNames === null || acrhNames.length > 0)) {
+    let safelistedBytes = 0;
+    const safelisted: string[] = [];
+    for (let i = 0; i < headers.length; i++) {
+      const line = headers[i] as HeaderLine;
+      if (isForbiddenRequestHeader(line.name, line.value)) continue;
+      if (acrhNames !== null && !acrhNames.includes(asciiLowercase(line.name))) continue;
+      if (isCorsSafelistedRequestHeader(line.name, line.value)) {
+        safelistedBytes += byteLength(line.value);
+        safelisted.push(asciiLowercase(line.name));
+      } else reasons.push(describeUnsafeHeader(line.name, line.value));
+    }
+    if (safelistedBytes > SAFELISTED_VALUES_BUDGET) {
+      reasons.push({ kind: 'total-length', name: safelisted.join(','), message: `The safelisted headers (${safelisted.map((n) => `\`${displayHeaderName(n)}\``).join(', ')}) total ${safelistedBytes} bytes, over the ${SAFELISTED_VALUES_BUDGET}-byte budget, so all of them need the preflight.` });
+    }
+  } else if (acrhNames !== null) {
+    for (const name of acrhNames) reasons.push(describeUnsafeName(name));
+  }
+  if (reasons.length === 0 && forcedPreflightObserved) {
+    reasons.push({ kind: 'forced', name: '', message: 'The method and headers are all safelisted, yet a preflight was sent: it was forced (an upload listener on XMLHttpRequest, a streaming body, or a Private/Local Network Access preflight).' });
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------- network errors
+
+const NETWORK_ERRORS: Record<string, string> = {
+  'net::ERR_CONNECTION_REFUSED': 'Nothing is listening at that host and port: the connection was refused.',
+  'net::ERR_EMPTY_RESPONSE': 'The server closed the connection without answering.',
+  'net::ERR_CONNECTION_RESET': 'The connection was reset by the server or something between (a proxy, a firewall).',
+  'net::ERR_CONNECTION_CLOSED': 'The server closed the connection unexpectedly.',
+  'net::ERR_CONNECTION_TIMED_OUT': 'The server did not accept the connection in time.',
+  'net::ERR_TIMED_OUT': 'The request timed out.',
+  'net::ERR_NAME_NOT_RESOLVED': 'The host name could not be resolved (DNS).',
+  'net::ERR_ADDRESS_UNREACHABLE': 'The server address is unreachable.',
+  'net::ERR_INTERNET_DISCONNECTED': 'The device is offline.',
+  'net::ERR_NETWORK_CHANGED': 'The network changed while the request was in flight.',
+  'net::ERR_ABORTED': 'The request was cancelled (the page called abort(), navigated away, or the element was removed).',
+  'net::ERR_BLOCKED_BY_CLIENT': 'An extension (an ad or privacy blocker, for example) blocked the request.',
+  'net::ERR_BLOCKED_BY_ADMINISTRATOR': 'A browser policy set by an administrator blocked the request.',
+  'net::ERR_BLOCKED_BY_RESPONSE': 'The response was blocked by a response policy (Cross-Origin-Resource-Policy, COEP or similar), not by CORS.',
+  'net::ERR_BLOCKED_BY_CSP': "The page's Content Security Policy blocked the request.",
+  'net::ERR_TOO_MANY_REDIRECTS': 'The request was redirected more than 20 times.',
+  'net::ERR_UNSAFE_REDIRECT': 'The request was redirected to a URL the browser refuses to follow.',
+  'net::ERR_INVALID_REDIRECT': 'The redirect Location was not a valid URL.',
+  'net::ERR_UNKNOWN_URL_SCHEME': 'The URL scheme is not supported.',
+  'net::ERR_INVALID_ARGUMENT': 'The request was invalid (for example a streaming body that cannot be replayed across a redirect).',
+  'net::ERR_INSECURE_RESPONSE': 'The TLS certificate of the server was rejected.',
+  'net::ERR_INVALID_HTTP_RESPONSE': 'The server answered something that is not valid HTTP.',
+  'net::ERR_INCOMPLETE_CHUNKED_ENCODING': 'The response body was cut off.',
+  'net::ERR_CONTENT_LENGTH_MISMATCH': 'The response body was shorter than its Content-Length.',
+  'net::ERR_HTTP2_PROTOCOL_ERROR': 'The HTTP/2 connection failed with a protocol error.',
+  'net::ERR_CACHE_MISS': 'The resource was required from the cache and was not there.',
+};
+
+function explainNetworkError(error: string): string {
+  const known = NETWORK_ERRORS[error];
+  if (known) return known;
+  if (error.startsWith('net::ERR_CERT_')) return `The server's TLS certificate was rejected (\`${error}\`).`;
+  if (error.startsWith('net::ERR_SSL_')) return `The TLS handshake failed (\`${error}\`).`;
+  return `The request failed at the network level (\`${error}\`).`;
+}
+
+const LOCAL_NETWORK_ERRORS = new Set(['net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS', 'net::ERR_BLOCKED_BY_PRIVATE_NETWORK_ACCESS_CHECKS']);
+
+// ---------------------------------------------------------------- verdict assembly
+
+function baseVerdict(kind: Verdict['kind']): Verdict {
+  return {
+    kind,
+    blocked: false,
+    rule: null,
+    failedParameter: '',
+    stage: null,
+    hopIndex: null,
+    networkError: null,
+    title: '',
+    explanation: '',
+    observed: [],
+    preflightReasons: [],
+    fix: null,
+    specUrl: null,
+    chromeMessage: null,
+    firefox: null,
+    confidence: 'certain',
+    evidence: [],
+    warnings: [],
+    credentials: 'unknown',
+  };
+}
+
+function credentialsEvidence(headers: HeaderList | null): string | null {
+  if (!headers) return null;
+  for (let i = 0; i < headers.length; i++) {
+    const name = (headers[i] as HeaderLine).name;
+    if (headerNameIs(name, 'cookie')) return 'The request sent a `Cookie` header, so its credentials mode was include.';
+    if (headerNameIs(name, 'sec-fetch-storage-access')) return 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
+  }
+  return null;
+}
+
+function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMode, credentialsInferred: boolean, evidence: string[], confidence: Verdict['confidence']): Verdict {
+  const { ex } = ctx;
+  const name: CorsErrorName = failure.status.corsError;
+  const rule = RULES[name];
+  const headers = failure.headers;
+  const allowOrigin = getHeader(headers, 'access-control-allow-origin');
+  const facts: RuleFacts = {
+    pageOrigin: ctx.pageOrigin,
+    comparedOrigin: failure.comparedOrigin,
+    url: failure.url,
+    firstUrl: ex.url,
+    type: ex.type,
+    status: failure.responseStatus,
+    allowOrigin,
+    allowOriginLines: countHeaderLines(headers, 'access-control-allow-origin'),
+    allowCredentials: getHeader(headers, 'access-control-allow-credentials'),
+    allowMethods: getHeader(headers, 'access-control-allow-methods'),
+    allowHeaders: getHeader(headers, 'access-control-allow-headers'),
+    method: preflightRequestedMethod(ctx),
+    failedParameter: failure.status.failedParameter,
+    location: failure.location,
+    tainted: failure.tainted,
+    credentialsInferred,
+    unsafeHeaderNames: ctx.unsafeNames,
+    addressSpace: null,
+  };
+  const verdict = baseVerdict('cors-blocked');
+  verdict.blocked = true;
+  verdict.rule = name;
+  verdict.failedParameter = failure.status.failedParameter;
+  verdict.stage = failure.stage;
+  verdict.hopIndex = failure.hopIndex;
+  verdict.title = rule.titleFor(facts);
+  verdict.explanation = rule.explain(facts);
+  if (failure.tainted && failure.stage !== 'preflight') {
+    verdict.explanation += ' Note: an earlier redirect went through another origin, so the browser sent `Origin: null` from then on.';
+  }
+  verdict.observed = rule.observed(facts);
+  verdict.specUrl = rule.specUrl;
+  // Chromium's console names the URL the request was heading to, with "(redirected from …)" after a hop.
+  const consoleUrl = failure.stage === 'redirect' && failure.location !== null ? failure.location : failure.url;
+  verdict.chromeMessage = chromeConsoleMessage(rule, { ...facts, url: consoleUrl });
+  const firefox = rule.firefox ? rule.firefox(facts) : null;
+  verdict.firefox = firefox ? { key: firefox.key, message: firefoxConsoleMessage(failure.url, firefox.reason) } : null;
+  verdict.confidence = confidence;
+  verdict.evidence = evidence;
+  verdict.credentials = credentials === 'include' ? 'include' : credentialsInferred ? 'unknown' : 'omit-or-same-origin';
+  const fixText = rule.fix(facts);
+  verdict.fix = {
+    summary: fixText.summary,
+    details: fixText.details,
+    traps: fixText.traps,
+    snippets: rule.serverSnippets
+      ? renderFixSnippets({
+          origin: ctx.pageOrigin,
+          credentials: credentials === 'include',
+          methods: uniqueMethods(facts.method),
+          headers: ctx.unsafeNames.map(displayHeaderName),
+        })
+      : [],
+  };
+  return verdict;
+}
+
+function uniqueMethods(method: string): string[] {
+  const methods = ['GET', 'POST'];
+  const normalised = method.toUpperCase() === method ? method : method.toUpperCase();
+  if (!methods.includes(normalised) && normalised !== 'HEAD') methods.push(normalised);
+  return methods;
+}
+
+function networkVerdict(error: string, stage: Stage | null, explanation: string, evidence: string[], confidence: Verdict['confidence']): Verdict {
+  const verdict = baseVerdict('network-error');
+  verdict.networkError = error;
+  verdict.stage = stage;
+  verdict.title = error === 'net::ERR_FAILED' ? 'Failed, but not by a CORS rule visible here' : `Network error: ${error.replace(/^net::/, '')}`;
+  verdict.explanation = explanation;
+  verdict.evidence = evidence;
+  verdict.confidence = confidence;
+  verdict.specUrl = 'https://fetch.spec.whatwg.org/#concept-network-error';
+  return verdict;
+}
+
+function localNetworkVerdict(ctx: Context, error: string): Verdict {
+  const secure = isPotentiallyTrustworthyOrigin(ctx.pageOrigin);
+  const name: CorsErrorName = secure ? 'LocalNetworkAccessPermissionDenied' : 'InsecureLocalNetwork';
+  const rule = RULES[name];
+  const facts = minimalFacts(ctx, ctx.ex.url);
+  const verdict = baseVerdict('cors-blocked');
+  verdict.blocked = true;
+  verdict.rule = name;
+  verdict.stage = 'request';
+  verdict.networkError = error;
+  verdict.title = rule.titleFor(facts);
+  verdict.explanation = rule.explain(facts);
+  verdict.specUrl = rule.specUrl;
+  verdict.chromeMessage = chromeConsoleMessage(rule, facts);
+  verdict.confidence = 'inferred';
+  verdict.evidence = [
+    `The request ended with \`${error}\`, Chromium's error for a blocked Local Network Access request.`,
+    secure ? `The page \`${ctx.pageOrigin}\` is a secure context, so the missing piece is the user's permission.` : `The page \`${ctx.pageOrigin}\` is not a secure context.`,
+  ];
+  const fixText = rule.fix(facts);
+  verdict.fix = { summary: fixText.summary, details: fixText.details, traps: fixText.traps, snippets: [] };
+  return verdict;
+}
+
+function minimalFacts(ctx: Context, url: string): RuleFacts {
+  return {
+    pageOrigin: ctx.pageOrigin,
+    comparedOrigin: ctx.pageOrigin,
+    url,
+    firstUrl: ctx.ex.url,
+    type: ctx.ex.type,
+    status: null,
+    allowOrigin: null,
+    allowOriginLines: 0,
+    allowCredentials: null,
+    allowMethods: null,
+    allowHeaders: null,
+    method: ctx.ex.method,
+    failedParameter: '',
+    location: null,
+    tainted: false,
+    credentialsInferred: false,
+    unsafeHeaderNames: ctx.unsafeNames,
+    addressSpace: null,
+  };
+}
+
+function notCorsVerdict(title: string, explanation: string, evidence: string[], confidence: Verdict['confidence'], error: string | null): Verdict {
+  const verdict = baseVerdict('not-cors');
+  verdict.title = title;
+  verdict.explanation = error ? `${explanation} It failed with \`${error}\`: ${explainNetworkError(error)}` : explanation;
+  verdict.evidence = evidence;
+  verdict.confidence = confidence;
+  verdict.networkError = error;
+  return verdict;
+}
+
+// ---------------------------------------------------------------- hazards on what passed
+
+function hazards(ctx: Context, authorizationViaWildcard: boolean, preflightFromCache: boolean): Warning[] {
+  const warnings: Warning[] = [];
+  const { ex } = ctx;
+  if (authorizationViaWildcard) {
+    warnings.push({
+      code: 'authorization-wildcard',
+      message: 'The request sends `Authorization`, and the preflight allowed it only through `Access-Control-Allow-Headers: *`. Chromium lets this pass today, but the Fetch standard and Firefox do not (`*` never covers `Authorization`): list `Authorization` explicitly.',
+    });
+  }
+  const preflightResponse = ex.preflight?.response ?? null;
+  if (preflightResponse) {
+    const maxAge = getHeader(preflightResponse.headers, 'access-control-max-age');
+    if (maxAge !== null) {
+      const seconds = Number(maxAge);
+      if (!/^\d+$/.test(maxAge)) {
+        warnings.push({ code: 'max-age-unparsable', message: `\`Access-Control-Max-Age: ${maxAge}\` is not a number of seconds: Chromium uses its 5 s default, Firefox does not cache the preflight at all.` });
+      } else if (seconds > CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS) {
+        warnings.push({ code: 'max-age-above-cap', message: `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).` });
+      }
+    }
+    if (getHeader(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
+      warnings.push({ code: 'private-network-header', message: '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.' });
+    }
+  }
+  const final = ex.response;
+  if (final) {
+    const allowOrigin = getHeader(final.headers, 'access-control-allow-origin');
+    if (allowOrigin === '*' && getHeader(final.headers, 'access-control-allow-credentials') === 'true') {
+      warnings.push({ code: 'wildcard-with-credentials', message: '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.' });
+    }
+    if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === ctx.pageOrigin) {
+      const vary = getHeader(final.headers, 'vary');
+      if (vary === null || !/(^|[\s,])(origin|\*)($|[\s,])/i.test(vary)) {
+        warnings.push({ code: 'missing-vary-origin', message: `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.` });
+      }
+    }
+    if (allowOrigin === 'null') {
+      warnings.push({ code: 'null-origin-allowed', message: '`Access-Control-Allow-Origin: null` also grants access to sandboxed iframes and `file:` pages of any site.' });
+    }
+    if (allowOrigin !== null && allowOrigin.startsWith('http://') && (ctx.urls[ctx.urls.length - 1] ?? '').startsWith('https://')) {
+      warnings.push({ code: 'http-origin-trusted', message: `An https resource trusts the plain-http origin \`${allowOrigin}\`, which a network attacker can impersonate.` });
+    }
+    if (final.status === 401 && ex.redirects.some((hop) => originOfUrl(hop.location) !== originOfUrl(hop.url))) {
+      warnings.push({ code: 'authorization-dropped-on-redirect', message: 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.' });
+    }
+  }
+  if (ex.headers) {
+    for (let i = 0; i < ex.headers.length; i++) {
+      const line = ex.headers[i] as HeaderLine;
+      const lower = asciiLowercase(line.name);
+      if (isChromiumOnlySafelistedHeaderName(lower) && !lower.startsWith('sec-') && isCorsSafelistedRequestHeader(lower, line.value)) {
+        warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(lower)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
+        break;
+      }
+    }
+  }
+  if (preflightFromCache) {
+    warnings.push({ code: 'preflight-from-cache', message: 'This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within `Access-Control-Max-Age`). Server changes to the preflight take effect only after that entry expires (at most 2 h); DevTools "Disable cache" bypasses it.' });
+  }
+  return warnings;
+}
+
+// ---------------------------------------------------------------- entry point
+
+export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOptions): Verdict {
+  const ex = cleanExchange(input);
+  const evidence: string[] = [];
+
+  if (ex.type === 'main_frame' || ex.type === 'sub_frame') {
+    return notCorsVerdict('Navigation (not CORS)', 'Navigations load documents; CORS does not apply to them.', [`webRequest type \`${ex.type}\`.`], 'certain', ex.error);
+  }
+  const requestHeaders = ex.headers;
+  const originHeader = requestHeaders ? getHeader(requestHeaders, 'origin') : null;
+  const pageOrigin = ex.initiator ?? (ex.preflight ? getHeader(ex.preflight.requestHeaders, 'origin') : null) ?? originHeader ?? 'null';
+  let mode = ex.preflight && requestHeaders === null ? 'cors' : requestModeFromHeaders(requestHeaders, ex.method);
+  if (mode === 'unknown' && requestHeaders === null) mode = 'cors';
+
+  const urls: string[] = [ex.url];
+  for (const hop of ex.redirects) urls.push(hop.location);
+  let crossOrigin = false;
+  for (const url of urls) if (originOfUrl(url) !== pageOrigin) crossOrigin = true;
+
+  if (!crossOrigin) {
+    return notCorsVerdict('Same-origin request (not CORS)', `The request stayed on the page's origin \`${pageOrigin}\`, so no CORS check applies.`, [`Initiator \`${pageOrigin}\`, URL \`${ex.url}\`.`], 'certain', ex.error);
+  }
+  if (mode === 'no-cors' || mode === 'navigate' || mode === 'websocket') {
+    const why =
+      mode === 'no-cors'
+        ? 'It was a `no-cors` request (a plain `<img>`, `<script>`, `<link>` or `fetch(…, {mode: \'no-cors\'})`): the browser does not apply CORS, and scripts get an opaque response (status 0, no body) instead of an error.'
+        : mode === 'navigate'
+          ? 'It was a navigation; CORS does not apply.'
+          : 'WebSocket handshakes are not subject to CORS; servers must check `Origin` themselves.';
+    const modeEvidence = requestHeaders && getHeader(requestHeaders, 'sec-fetch-mode') !== null
+      ? `\`Sec-Fetch-Mode: ${getHeader(requestHeaders, 'sec-fetch-mode')}\`.`
+      : 'No `Origin` header on a GET/HEAD request: CORS requests always carry one.';
+    return notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', ex.error);
+  }
+
+  const unsafeNames = unsafeHeaderNamesFor(ex);
+  let preflightIndex = 0;
+  if (ex.preflight) {
+    const at = urls.lastIndexOf(ex.preflight.url);
+    preflightIndex = at >= 0 ? at : 0;
+  }
+  const ctx: Context = { ex, pageOrigin, urls, mode, method: ex.method, unsafeNames, preflightIndex, options };
+
+  const needsPreflight = !isCorsSafelistedMethod(ex.method) || unsafeNames.length > 0;
+  const preflightFromCache = !ex.preflight && needsPreflight && requestHeaders !== null;
+  const acrhNames = ex.preflight ? unsafeNames : null;
+  const preflightReasons =
+    ex.preflight || needsPreflight
+      ? preflightReasonsFor(preflightRequestedMethod(ctx), requestHeaders, acrhNames, ex.preflight !== null)
+      : [];
+  if (preflightFromCache) evidence.push('No preflight was observed although one was needed: it was served from the preflight cache.');
+
+  const seenCredentials = credentialsEvidence(requestHeaders);
+  const error = ex.error;
+
+  if (error !== null && error !== 'net::ERR_FAILED') {
+    if (LOCAL_NETWORK_ERRORS.has(error)) {
+      const pnaReplay = ex.preflight ? replay(ctx, seenCredentials ? 'include' : 'omit') : null;
+      if (pnaReplay && pnaReplay.kind === 'cors') return withReasons(corsVerdict(ctx, pnaReplay, seenCredentials ? 'include' : 'omit', false, [`The request ended with \`${error}\`.`], 'certain'), preflightReasons);
+      return withReasons(localNetworkVerdict(ctx, error), preflightReasons);
+    }
+    const preflightFailed = ex.preflight !== null && ex.preflight.response === null && ex.preflight.error !== null;
+    const verdict = networkVerdict(
+      error,
+      preflightFailed ? 'preflight' : ex.response ? 'response' : 'request',
+      `${preflightFailed ? 'The preflight (OPTIONS) failed at the network level, so the request was never sent. ' : ''}${explainNetworkError(error)} This is a network failure, not a CORS rule: fix connectivity or the server first; CORS headers cannot help.`,
+      [`webRequest reported \`${error}\`; Chromium reports CORS blocks as \`net::ERR_FAILED\`.`],
+      'certain',
+    );
+    verdict.preflightReasons = preflightReasons;
+    verdict.credentials = seenCredentials ? 'include' : 'unknown';
+    return verdict;
+  }
+
+  if (error === 'net::ERR_FAILED') {
+    if (seenCredentials) {
+      evidence.push(seenCredentials);
+      const result = replay(ctx, 'include');
+      if (result.kind === 'cors') return withReasons(corsVerdict(ctx, result, 'include', false, evidence, 'certain'), preflightReasons);
+      if (result.kind === 'network') return withReasons(networkVerdict(result.error, 'preflight', explainNetworkError(result.error), evidence, 'certain'), preflightReasons);
+      return withReasons(unexplainedFailure(ctx, result, evidence, 'include'), preflightReasons);
+    }
+    const omitted = replay(ctx, 'omit');
+    if (omitted.kind === 'network') return withReasons(networkVerdict(omitted.error, 'preflight', explainNetworkError(omitted.error), evidence, 'certain'), preflightReasons);
+    const included = replay(ctx, 'include');
+    if (omitted.kind === 'cors') {
+      const same = included.kind === 'cors' && included.status.corsError === omitted.status.corsError && included.status.failedParameter === omitted.status.failedParameter;
+      if (!same) {
+        evidence.push(
+          'No `Cookie` or `Sec-Fetch-Storage-Access` header was seen, so the engine assumed the default credentials mode (not include).' +
+            (included.kind === 'cors' ? ` Had the request been credentialed, Chromium would have reported \`${included.status.corsError}\` instead.` : ''),
+        );
+      }
+      const verdict = corsVerdict(ctx, omitted, 'omit', false, evidence, same ? 'certain' : 'inferred');
+      verdict.credentials = same ? 'unknown' : 'omit-or-same-origin';
+      return withReasons(verdict, preflightReasons);
+    }
+    if (included.kind === 'cors') {
+      evidence.push(
+        'The browser failed the request although it passes every CORS check without credentials, so it must have been credentialed (`credentials: \'include\'` or `withCredentials = true`); no `Cookie` header was sent because the browser had none for that site.',
+      );
+      return withReasons(corsVerdict(ctx, included, 'include', true, evidence, 'inferred'), preflightReasons);
+    }
+    return withReasons(unexplainedFailure(ctx, omitted, evidence, 'unknown'), preflightReasons);
+  }
+
+  // Completed: the browser let it through.
+  const credentials: CredentialsMode = seenCredentials ? 'include' : 'omit';
+  const result = replay(ctx, credentials);
+  const verdict = baseVerdict('passed');
+  verdict.preflightReasons = preflightReasons;
+  verdict.evidence = evidence;
+  if (seenCredentials) evidence.push(seenCredentials);
+  const finalStatus = ex.response ? ex.response.status : null;
+  if (result.kind === 'cors') {
+    if (getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') === null) {
+      return notCorsVerdict('Not a CORS request (inferred)', 'The browser completed this request although its CORS headers would fail a CORS-mode request, so it was most likely a no-cors request (a form post, a plain `<img>`/`<script>`, or `mode: \'no-cors\'`).', ['No `Sec-Fetch-Mode` header was visible (plain-http target).'], 'inferred', null);
+    }
+    verdict.confidence = 'inferred';
+    verdict.warnings.push({ code: 'model-disagreement', message: `Chromium completed this request, but the engine's replay of its checks predicts \`${result.status.corsError}\`. The exchange may be incomplete (a header not visible to the extension).` });
+  }
+  verdict.credentials = seenCredentials ? 'include' : replay(ctx, 'include').kind === 'cors' ? 'omit-or-same-origin' : 'unknown';
+  verdict.title = finalStatus !== null && finalStatus >= 400 ? `Passed CORS (HTTP ${finalStatus})` : 'Passed CORS';
+  const via = ex.preflight ? ' after a successful preflight' : preflightFromCache ? ' (its preflight came from the preflight cache)' : '';
+  verdict.explanation =
+    finalStatus !== null && finalStatus >= 400
+      ? `The response passed the CORS checks${via}, so the page can read it; the server answered HTTP ${finalStatus}, which is an application error, not a CORS one.`
+      : `The request passed every CORS check${via}.`;
+  verdict.warnings.push(...hazards(ctx, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache));
+  return verdict;
+}
+
+function withReasons(verdict: Verdict, reasons: PreflightReason[]): Verdict {
+  verdict.preflightReasons = reasons;
+  return verdict;
+}
+
+function unexplainedFailure(ctx: Context, result: Pass, evidence: string[], credentials: Verdict['credentials']): Verdict {
+  const observedNothing = !result.checkedSomething;
+  const explanation = observedNothing
+    ? 'The browser failed the request (`net::ERR_FAILED`) before any response the extension could check arrived. The cause is not visible to extensions: possibly a block by another extension or an ad blocker, Content Security Policy, mixed content, or a CORS rule on a response webRequest did not report.'
+    : 'The browser failed the request (`net::ERR_FAILED`), but every CORS check the engine can replay passes under every credentials mode. No CORS rule can be named from what extensions see; likely causes: another extension or an ad blocker, Content Security Policy, mixed content, a Private/Local Network Access block, or a cached preflight the server has since changed.';
+  const verdict = networkVerdict('net::ERR_FAILED', null, explanation, [...evidence, 'Every replayed CORS check passed; the engine does not invent a rule.'], 'inferred');
+  verdict.credentials = credentials;
+  return verdict;
+}
+
+export { DEFAULT_ENGINE_OPTIONS };
