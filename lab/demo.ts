@@ -173,11 +173,24 @@ async function runHeaded(options: DemoOptions): Promise<void> {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
   });
   const startedAt = Date.now();
-  const cleanUp = async () => {
-    if (browser.exitCode === null && browser.signalCode === null) browser.kill('SIGTERM');
-    await lab.close();
-    rmSync(profileDir, { recursive: true, force: true });
-  };
+  const exited = new Promise<{ code: number | null; error?: Error }>((done) => {
+    browser.once('error', (error) => done({ code: null, error }));
+    browser.once('exit', (code) => done({ code }));
+  });
+  const running = () => browser.exitCode === null && browser.signalCode === null;
+  let cleanedUp: Promise<void> | null = null;
+  // Chromium keeps writing its profile until it has exited, so wait for that before deleting it.
+  const cleanUp = () =>
+    (cleanedUp ??= (async () => {
+      if (running()) {
+        browser.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (running()) browser.kill('SIGKILL');
+        await exited;
+      }
+      await lab.close();
+      rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    })());
   closeOnSignals(cleanUp);
 
   console.log(
@@ -188,10 +201,7 @@ async function runHeaded(options: DemoOptions): Promise<void> {
       'panel and the toolbar badge. Close the browser window (or press Ctrl+C) to stop.',
     ].join('\n'),
   );
-  const exit = await new Promise<{ code: number | null; error?: Error }>((done) => {
-    browser.once('error', (error) => done({ code: null, error }));
-    browser.once('exit', (code) => done({ code }));
-  });
+  const exit = await exited;
   await cleanUp();
   if (exit.error) throw new Error(`Could not start Chromium (${chromiumPath}): ${exit.error.message}`);
   if (exit.code !== 0 && Date.now() - startedAt < 10_000) {
