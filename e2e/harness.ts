@@ -223,3 +223,28 @@ export async function waitFor<T>(
 }
 
 export type { BrowserContext, Page, Worker };
+
+/** `fetch(url, init)` from the page, body read; resolves to the status, or the rejection's message. */
+export async function fetchFrom(page: Page, url: string, init: RequestInit = {}): Promise<number | string> {
+  return page.evaluate(
+    async ([target, options]) => {
+      try {
+        const response = await fetch(target as string, options as RequestInit);
+        await response.arrayBuffer();
+        return response.status;
+      } catch (error) {
+        return String(error);
+      }
+    },
+    [url, init] as const,
+  );
+}
+
+/** The toolbar badge text and title Chromium shows for a tab, read from an extension page. */
+export async function readBadge(browser: ExtensionBrowser, tabId: number): Promise<{ text: string; title: string }> {
+  const helper = await browser.extensionPage();
+  return helper.evaluate(async (id) => {
+    const [text, title] = await Promise.all([chrome.action.getBadgeText({ tabId: id }), chrome.action.getTitle({ tabId: id })]);
+    return { text, title };
+  }, tabId);
+}

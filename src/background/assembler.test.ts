@@ -211,6 +211,14 @@ describe('ExchangeAssembler', () => {
     expect(closed).toEqual([]);
   });
 
+  it('drops the cache-only probe Chromium sends before a font load', () => {
+    const { assembler, closed, base } = fixture();
+    assembler.onSendHeaders({ ...base('probe', { type: 'font' }), requestHeaders: corsHeaders() });
+    assembler.onErrorOccurred({ ...base('probe', { type: 'font' }), error: 'net::ERR_CACHE_MISS' });
+    expect(closed).toEqual([]);
+    expect(assembler.openCount.flights).toBe(0);
+  });
+
   it('keeps non-UTF-8 header bytes one char per byte', () => {
     const { assembler, closed, base } = fixture();
     assembler.onSendHeaders({ ...base('b'), requestHeaders: corsHeaders() });

@@ -118,6 +118,7 @@ interface PendingPreflight {
   error: string | null;
 }
 
+const CACHE_PROBE_MISS = 'net::ERR_CACHE_MISS';
 /** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
@@ -380,6 +381,8 @@ export class ExchangeAssembler {
   private close(flight: Flight, outcome: Outcome, endTime: number): void {
     this.flights.delete(flight.requestId);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
+    // Chromium probes its cache before some loads (fonts) and then sends the real request: the probe is noise.
+    if (outcome.kind === 'error' && outcome.error === CACHE_PROBE_MISS && !response) return;
     const headerless = flight.requestHeaders === null;
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
