@@ -19,10 +19,23 @@ export function trimHttpTabOrSpace(value: string): string {
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
+// Header names repeat across requests; remembering their lower-case form keeps the hot path allocation-free.
+const LOWERCASE_CACHE = new Map<string, string>();
+const LOWERCASE_CACHE_LIMIT = 2048;
+
 export function asciiLowercase(value: string): string {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) return value.toLowerCase();
+    if (code >= 0x41 && code <= 0x5a) {
+      if (value.length > 64) return value.toLowerCase();
+      let lower = LOWERCASE_CACHE.get(value);
+      if (lower === undefined) {
+        if (LOWERCASE_CACHE.size >= LOWERCASE_CACHE_LIMIT) LOWERCASE_CACHE.clear();
+        lower = value.toLowerCase();
+        LOWERCASE_CACHE.set(value, lower);
+      }
+      return lower;
+    }
   }
   return value;
 }
@@ -31,7 +44,7 @@ export function asciiLowercase(value: string): string {
 export function headerNameIs(name: string, lowerName: string): boolean {
   if (name.length !== lowerName.length) return false;
   if (name === lowerName) return true;
-  return name.toLowerCase() === lowerName;
+  return asciiLowercase(name) === lowerName;
 }
 
 /** The length of a value in bytes as it goes on the wire (webRequest hands over UTF-8 decoded text). */
