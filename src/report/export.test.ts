@@ -119,7 +119,8 @@ describe('redaction', () => {
     expect(first!.request.headers).toContainEqual({ name: 'Accept', value: '*/*' });
     expect(first!.response!.headers).toContainEqual({ name: 'Set-Cookie', value: '[redacted]' });
     expect(third!.redirects[0]!.location).toBe('http://[redacted]@127.0.0.1:41002/files/report.csv');
-    expect(third!.verdict.failedParameter).toBe('http://[redacted]@127.0.0.1:41002/files/report.csv');
+    expect(third!.verdict.explanation).toContain('`http://[redacted]@127.0.0.1:41002/files/report.csv`');
+    expect(third!.verdict.chromeMessage).toContain("'http://[redacted]@127.0.0.1:41002/files/report.csv'");
     expect(fourth!.request.headers).toContainEqual({ name: 'Authorization', value: '[redacted]' });
     expect(fourth!.preflight!.response!.headers).toContainEqual({ name: 'Access-Control-Allow-Headers', value: 'authorization' });
     expect(json.tab.url).toBe('http://localhost:41000/app?session=[redacted]');

@@ -1,9 +1,27 @@
 /**
  * A fixed, realistic report for the export tests: three CORS failures of different stages (actual
  * response, preflight, redirect), one pass, with secrets in every place traffic can carry them.
+ * The verdicts come from the real engine, so the goldens change when its wording does.
  */
-import type { Verdict } from '../engine/types';
+import { judgeExchange } from '../engine/index';
 import type { Report, ReportEntry } from '../shared/report';
+
+/** A report entry as the service worker assembles it, before the engine judges it. */
+type ObservedEntry = Omit<ReportEntry, 'verdict'>;
+
+/** The verdict exactly as the service worker stores it: the real engine's. */
+function judged(entry: ObservedEntry): ReportEntry {
+  const verdict = judgeExchange({
+    initiator: entry.initiator,
+    request: entry.request,
+    preflight: entry.preflight,
+    redirects: entry.redirects,
+    response: entry.response,
+    outcome: entry.error === null ? { kind: 'completed' } : { kind: 'error', error: entry.error },
+    fromCache: entry.fromCache,
+  });
+  return { ...entry, verdict };
+}
 
 export const PAGE_ORIGIN = 'http://localhost:41000';
 export const API_ORIGIN = 'http://127.0.0.1:41001';
@@ -22,29 +40,7 @@ export const SECRETS = {
 const CHROMIUM_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
-function verdict(overrides: Partial<Verdict> & Pick<Verdict, 'kind' | 'title' | 'explanation'>): Verdict {
-  return {
-    blocked: overrides.kind === 'cors-blocked',
-    rule: null,
-    failedParameter: '',
-    stage: null,
-    hopIndex: null,
-    networkError: null,
-    observed: [],
-    preflightReasons: [],
-    fix: null,
-    specUrl: null,
-    chromeMessage: null,
-    firefox: null,
-    confidence: 'certain',
-    evidence: [],
-    warnings: [],
-    credentials: 'omit-or-same-origin',
-    ...overrides,
-  };
-}
-
-const missingAllowOrigin: ReportEntry = {
+const missingAllowOrigin: ObservedEntry = {
   id: 'e1',
   time: Date.UTC(2026, 10, 26, 9, 0, 1, 250),
   endTime: Date.UTC(2026, 10, 26, 9, 0, 1, 262),
@@ -78,44 +74,9 @@ const missingAllowOrigin: ReportEntry = {
   },
   error: 'net::ERR_FAILED',
   fromCache: false,
-  verdict: verdict({
-    kind: 'cors-blocked',
-    rule: 'MissingAllowOriginHeader',
-    stage: 'response',
-    title: 'No Access-Control-Allow-Origin header',
-    explanation:
-      `The response from ${API_ORIGIN}/api/orders?page=2&api_key=${SECRETS.queryApiKey} has no Access-Control-Allow-Origin header, ` +
-      `so the browser hid it from ${PAGE_ORIGIN}. The server must name the page's origin (or *, for requests without credentials).`,
-    observed: [{ field: 'access-control-allow-origin', expected: PAGE_ORIGIN, actual: null }],
-    credentials: 'include',
-    fix: {
-      summary: `Send Access-Control-Allow-Origin: ${PAGE_ORIGIN} and Access-Control-Allow-Credentials: true on this response.`,
-      details: 'The request carries cookies, so the wildcard * is not allowed: echo the allowed origin and add Vary: Origin.',
-      snippets: [
-        {
-          stack: 'express',
-          label: 'Express (cors)',
-          language: 'js',
-          code: `app.use(cors({ origin: '${PAGE_ORIGIN}', credentials: true }));`,
-        },
-        {
-          stack: 'nginx',
-          label: 'nginx',
-          language: 'nginx',
-          code: `add_header Access-Control-Allow-Origin ${PAGE_ORIGIN} always;\nadd_header Access-Control-Allow-Credentials true always;\nadd_header Vary Origin always;`,
-        },
-        { stack: 'django', label: 'Django (django-cors-headers)', language: 'python', code: `CORS_ALLOWED_ORIGINS = ['${PAGE_ORIGIN}']` },
-      ],
-      traps: ['Error responses (4xx/5xx) need the header too: add it with `always` in nginx.'],
-    },
-    specUrl: 'https://fetch.spec.whatwg.org/#concept-cors-check',
-    chromeMessage:
-      `Access to XMLHttpRequest at '${API_ORIGIN}/api/orders?page=2&api_key=${SECRETS.queryApiKey}' from origin '${PAGE_ORIGIN}' has been blocked by CORS policy: ` +
-      `No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
-  }),
 };
 
-const headerDisallowed: ReportEntry = {
+const headerDisallowed: ObservedEntry = {
   id: 'e2',
   time: Date.UTC(2026, 10, 26, 9, 0, 2, 0),
   endTime: Date.UTC(2026, 10, 26, 9, 0, 2, 9),
@@ -151,43 +112,9 @@ const headerDisallowed: ReportEntry = {
   response: null,
   error: 'net::ERR_FAILED',
   fromCache: false,
-  verdict: verdict({
-    kind: 'cors-blocked',
-    rule: 'HeaderDisallowedByPreflightResponse',
-    failedParameter: 'authorization',
-    stage: 'preflight',
-    title: 'Request header not allowed by the preflight',
-    explanation:
-      "The request sends the header authorization, but the preflight response's Access-Control-Allow-Headers (content-type, x-request-id) does not list it, " +
-      'so the browser never sent the PUT.',
-    observed: [{ field: 'access-control-allow-headers', expected: 'authorization', actual: 'content-type, x-request-id' }],
-    preflightReasons: [
-      { kind: 'method', name: 'PUT', message: 'PUT is not one of GET, HEAD, POST' },
-      { kind: 'header', name: 'authorization', message: 'Authorization is never safelisted' },
-      { kind: 'header-value', name: 'content-type', value: 'application/json', message: 'Content-Type: application/json is not one of the three safelisted values' },
-      { kind: 'header', name: 'x-request-id', message: 'X-Request-Id is not a safelisted header' },
-    ],
-    fix: {
-      summary: 'Add authorization to Access-Control-Allow-Headers in the preflight (OPTIONS) response.',
-      details: 'A wildcard * does not cover Authorization: name it explicitly.',
-      snippets: [
-        {
-          stack: 'express',
-          label: 'Express (cors)',
-          language: 'js',
-          code: "app.use(cors({ origin: 'http://localhost:41000', allowedHeaders: ['authorization', 'content-type', 'x-request-id'] }));",
-        },
-      ],
-      traps: ['Access-Control-Allow-Headers: * never covers Authorization.'],
-    },
-    specUrl: 'https://fetch.spec.whatwg.org/#cors-preflight-fetch',
-    chromeMessage:
-      `Access to fetch at '${API_ORIGIN}/api/orders/17' from origin '${PAGE_ORIGIN}' has been blocked by CORS policy: ` +
-      'Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.',
-  }),
 };
 
-const redirectWithCredentials: ReportEntry = {
+const redirectWithCredentials: ObservedEntry = {
   id: 'e3',
   time: Date.UTC(2026, 10, 26, 9, 0, 3, 500),
   endTime: Date.UTC(2026, 10, 26, 9, 0, 3, 540),
@@ -220,29 +147,9 @@ const redirectWithCredentials: ReportEntry = {
   response: null,
   error: 'net::ERR_FAILED',
   fromCache: false,
-  verdict: verdict({
-    kind: 'cors-blocked',
-    rule: 'RedirectContainsCredentials',
-    failedParameter: `${API2_ORIGIN.replace('://', `://svc:${SECRETS.userinfoPassword}@`)}/files/report.csv`,
-    stage: 'redirect',
-    hopIndex: 0,
-    title: 'Redirect to a URL with credentials',
-    explanation:
-      `The server redirected to ${API2_ORIGIN.replace('://', `://svc:${SECRETS.userinfoPassword}@`)}/files/report.csv, which has a user name and password in it; ` +
-      'browsers refuse to follow such redirects for cross-origin requests.',
-    observed: [{ field: 'location', expected: 'a URL without user:password@', actual: `${API2_ORIGIN.replace('://', `://svc:${SECRETS.userinfoPassword}@`)}/files/report.csv` }],
-    fix: {
-      summary: 'Redirect to a URL without credentials, and authenticate with a header or a token instead.',
-      details: '',
-      snippets: [],
-      traps: [],
-    },
-    specUrl: 'https://fetch.spec.whatwg.org/#http-redirect-fetch',
-    chromeMessage: null,
-  }),
 };
 
-const passed: ReportEntry = {
+const passed: ObservedEntry = {
   id: 'e4',
   time: Date.UTC(2026, 10, 26, 9, 0, 0, 900),
   endTime: Date.UTC(2026, 10, 26, 9, 0, 0, 930),
@@ -288,12 +195,6 @@ const passed: ReportEntry = {
   },
   error: null,
   fromCache: false,
-  verdict: verdict({
-    kind: 'passed',
-    title: 'Allowed',
-    explanation: 'The preflight allows authorization and the response allows every origin with *.',
-    preflightReasons: [{ kind: 'header', name: 'authorization', message: 'Authorization is never safelisted' }],
-  }),
 };
 
 export function fixtureReport(): Report {
@@ -311,6 +212,6 @@ export function fixtureReport(): Report {
       failures: 3,
       byRule: { MissingAllowOriginHeader: 1, HeaderDisallowedByPreflightResponse: 1, RedirectContainsCredentials: 1 },
     },
-    entries: structuredClone(entries),
+    entries: entries.map((entry) => judged(structuredClone(entry))),
   };
 }

@@ -166,11 +166,8 @@ function failureSection(entry: ReportEntry, index: number, redacted: boolean): s
     `- **What failed:** ${firstSentence(verdict.explanation)}`,
     `- **Rule:** ${code(rule)}, checked on ${where}${parameter}`,
     '',
-    '**Why:**',
-    '',
-    verdict.explanation.trim(),
-    '',
   ];
+  if (firstSentence(verdict.explanation) !== oneLine(verdict.explanation)) out.push('**Why:**', '', verdict.explanation.trim(), '');
   if (entry.partial) {
     out.push('> The extension missed the start of this request (its service worker was restarting): some request headers may be missing below.', '');
   }
