@@ -372,6 +372,9 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
 function printTotals(report: Report, checks: readonly VariantCheck[], pageResults: readonly PageResult[]): void {
   const entries = report.entries.filter((entry: ReportEntry) => entry.request.method !== 'OPTIONS');
   const blocked = entries.filter((entry) => entry.verdict.blocked).length;
+  const passed = entries.filter((entry) => !entry.verdict.blocked && entry.verdict.kind !== 'network-error').length;
+  const networkErrors = entries.filter((entry) => entry.verdict.kind === 'network-error');
+  const errorNames = [...new Set(networkErrors.map((entry) => entry.verdict.networkError ?? entry.error ?? 'unknown'))].join(', ');
   const brokenChecks = checks.filter((check) => check.variant === 'broken' && check.galleryCase.broken.expected);
   const lessonChecks = checks.filter((check) => check.variant === 'broken' && !check.galleryCase.broken.expected);
   const fixedChecks = checks.filter((check) => check.variant === 'fixed');
@@ -381,7 +384,8 @@ function printTotals(report: Report, checks: readonly VariantCheck[], pageResult
     .map(([rule, n]) => `${rule} ${n}`)
     .join(', ');
   console.log(bold('\nTotals'));
-  console.log(`  ${entries.length} cross-origin requests captured: ${blocked} blocked by CORS, ${entries.length - blocked} passed`);
+  const errorsText = networkErrors.length > 0 ? `, ${networkErrors.length} network errors (${errorNames})` : '';
+  console.log(`  ${entries.length} cross-origin requests captured: ${blocked} blocked by CORS, ${passed} passed${errorsText}`);
   if (byRule) console.log(`  ${dim(`by rule: ${byRule}`)}`);
   console.log(`  ${count(brokenChecks)} broken cases diagnosed as Chromium does (rule and failedParameter)`);
   if (lessonChecks.length > 0) console.log(`  ${count(lessonChecks)} non-blocking lessons judged as passing, as in Chromium`);
@@ -401,6 +405,7 @@ function printTotals(report: Report, checks: readonly VariantCheck[], pageResult
 async function runHeadless(options: DemoOptions): Promise<boolean> {
   const startedAt = Date.now();
   console.log(bold('\nCORS Doctor · the CORS lab, headless\n'));
+  findChromium();
   printField('extension', ensureExtensionBuilt());
   const { lab, url, cases } = await startGalleryLab(options.port);
   printField('lab', `${url}  (${cases.length} cases, each with a fixed twin)`);

@@ -19,6 +19,11 @@ export function parsePort(value: string | undefined, fallback: number): number {
 /** A mistake in the command line: reported without a stack trace. */
 export class UsageError extends Error {}
 
+/** Ours, or node:util parseArgs rejecting an unknown or malformed flag. */
+export function isUsageError(error: unknown): boolean {
+  return error instanceof UsageError || String((error as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS');
+}
+
 /** Starts the lab with the gallery mounted at `/` of the page origin. */
 export async function startGalleryLab(pagePort: number): Promise<{ lab: Lab; url: string; cases: ResolvedCase[] }> {
   let lab: Lab;
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
 
 if (import.meta.filename === process.argv[1]) {
   main().catch((error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : error);
+    console.error(isUsageError(error) ? (error as Error).message : error);
     process.exit(1);
   });
 }

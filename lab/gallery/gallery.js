@@ -59,7 +59,7 @@
   }
 
   async function sendFetch(request, url) {
-    const init = { method: request.method ?? 'GET', headers: request.headers ?? [], mode: 'cors', cache: 'no-store' };
+    const init = { method: request.method ?? 'GET', headers: request.headers ?? [], mode: 'cors' };
     if (request.credentials) init.credentials = request.credentials;
     if (request.body !== undefined) init.body = request.body;
     try {
