@@ -115,13 +115,15 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
 
       <section class="actions" aria-label="Export">
         <label class="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={includeSecrets}
-            onChange={(event) => setIncludeSecrets((event.currentTarget as HTMLInputElement).checked)}
-          />
-          <span class="track" aria-hidden="true" />
+          <span class="toggle">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={includeSecrets}
+              onChange={(event) => setIncludeSecrets((event.currentTarget as HTMLInputElement).checked)}
+            />
+            <span class="track" aria-hidden="true" />
+          </span>
           <span>
             Include secrets
             <small class="muted">{includeSecrets ? 'Cookies, auth headers and tokens are kept' : 'Cookies, auth headers and tokens are [redacted]'}</small>
