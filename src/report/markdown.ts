@@ -169,7 +169,7 @@ function failureSection(entry: ReportEntry, index: number, redacted: boolean): s
   ];
   if (firstSentence(verdict.explanation) !== oneLine(verdict.explanation)) out.push('**Why:**', '', verdict.explanation.trim(), '');
   if (entry.partial) {
-    out.push('> The extension missed the start of this request (its service worker was restarting): some request headers may be missing below.', '');
+    out.push('> The extension did not see every event of this request (for example, its service worker restarted while it was in flight): some headers may be missing below.', '');
   }
   if (verdict.chromeMessage) out.push('Chromium console message:', '', fenced(verdict.chromeMessage.trim()), '');
   if (verdict.confidence === 'inferred' && verdict.evidence.length > 0) {
