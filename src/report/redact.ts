@@ -49,7 +49,13 @@ const SECRET_NAME_PARTS = new Set([
 ]);
 
 /** Long, distinctive words that mark a name as secret even inside a compound ("xtoken", "mysecret"). */
-const SECRET_NAME_SUBSTRINGS = ['token', 'secret', 'password', 'passwd', 'apikey', 'signature', 'credential', 'session', 'jwt', 'auth'];
+const SECRET_NAME_SUBSTRINGS = ['token', 'secret', 'password', 'passwd', 'apikey', 'signature', 'credential', 'session', 'sessid', 'jwt', 'authorization'];
+
+/** "auth", "authn", "authz", "authkey", "authcode": but not "author" or "authuser" (an account index). */
+const AUTH_PART = /^auth(?:n|z|key|code|token)?s?$/;
+
+/** Challenges name a scheme and realm, never a credential, and a 401 on a preflight is worth seeing. */
+const NEVER_SECRET_HEADERS = new Set(['www-authenticate', 'proxy-authenticate']);
 
 /**
  * CORS headers carry header names and methods, never credentials, and redacting them would hide
@@ -76,7 +82,7 @@ function nameParts(name: string): string[] {
 export function isSecretName(name: string): boolean {
   const parts = nameParts(name);
   for (const part of parts) {
-    if (SECRET_NAME_PARTS.has(part)) return true;
+    if (SECRET_NAME_PARTS.has(part) || AUTH_PART.test(part)) return true;
     if (part.endsWith('s') && SECRET_NAME_PARTS.has(part.slice(0, -1))) return true;
   }
   const compact = parts.join('');
@@ -86,7 +92,7 @@ export function isSecretName(name: string): boolean {
 export function isCredentialHeader(name: string): boolean {
   const lower = name.toLowerCase();
   if (CREDENTIAL_HEADERS.has(lower)) return true;
-  if (NEVER_SECRET_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix))) return false;
+  if (NEVER_SECRET_HEADERS.has(lower) || NEVER_SECRET_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix))) return false;
   return isSecretName(lower);
 }
 
