@@ -74,7 +74,8 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
       reject(new Error(`Chromium exited with ${code}: ${stderr.slice(-2000)}`));
     });
   });
-  const browser = await chromium.connectOverCDP(endpoint);
+  // Playwright attaches to every target first (DevTools' window included): slow on a busy machine.
+  const browser = await chromium.connectOverCDP(endpoint, { timeout: 90_000 });
   return {
     browser,
     process: child,

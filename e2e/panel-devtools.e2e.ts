@@ -1,0 +1,100 @@
+/**
+ * The real DevTools panel: Chromium headed under its own Xvfb (the devtools_page never loads
+ * headless or over Playwright's pipe), DevTools opened for the lab tab by
+ * --auto-open-devtools-for-tabs, the CORS panel shown as a click on its tab would, and the panel
+ * frame inside DevTools checked for the inspected tab's failures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../lab/server';
+import {
+  attachToTarget,
+  launchHeadedWithDevTools,
+  showExtensionPanel,
+  startXvfb,
+  type HeadedChromium,
+  type TargetSession,
+  type VirtualDisplay,
+} from '../src/panel/testing/headed-chromium';
+import { waitFor } from './harness';
+
+describe('the CORS panel inside real DevTools', () => {
+  let lab: Lab;
+  let display: VirtualDisplay;
+  let chromium: HeadedChromium;
+  let panel: TargetSession;
+  let devtoolsPage: TargetSession;
+  let failingUrl: string;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    failingUrl = lab.route('api', '/devtools/missing-allow-origin', { response: { body: 'json' } });
+    const labUrl = lab.page(
+      '/devtools-lab',
+      `<!doctype html><title>devtools lab</title><script>fetch(${JSON.stringify(failingUrl)}).catch(() => {});</script>`,
+    );
+    display = await startXvfb();
+    chromium = await launchHeadedWithDevTools(display.display, labUrl);
+    const extensionFrame = (path: string) => (url: string) => url.startsWith('chrome-extension://') && url.includes(path);
+    devtoolsPage = await attachToTarget(chromium.browser, extensionFrame('/src/devtools/devtools.html'));
+    const frontend = await attachToTarget(chromium.browser, (url) => url.startsWith('devtools://devtools/bundled/devtools_app.html'));
+    // DevTools adds extension panels once their devtools_page ran panels.create.
+    await waitFor(
+      () => showExtensionPanel(frontend, 'CORS').then(() => true, () => false),
+      (shown) => shown,
+      { what: 'the CORS panel in DevTools', timeoutMs: 30_000, intervalMs: 250 },
+    );
+    panel = await attachToTarget(chromium.browser, extensionFrame('/src/panel/panel.html'));
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await display?.stop();
+    await lab?.close();
+  });
+
+  it('is created by the devtools page for the inspected tab, with the DevTools theme', async () => {
+    const inspectedTabId = await devtoolsPage.evaluate<number>('chrome.devtools.inspectedWindow.tabId');
+    const params = new URL(panel.url).searchParams;
+    expect(params.get('tabId')).toBe(String(inspectedTabId));
+    expect(params.get('devtools')).toBe('1');
+    const themeName = await devtoolsPage.evaluate<string>('chrome.devtools.panels.themeName');
+    expect(params.get('theme')).toBe(themeName === 'dark' ? 'dark' : 'light');
+    expect(await panel.evaluate<string>('document.documentElement.dataset.theme')).toBe(params.get('theme'));
+  });
+
+  it('shows the inspected page’s failure, live, and its detail on Enter', async () => {
+    // The request the page made while the browser was starting may predate the worker's listeners;
+    // this one is made with the panel open.
+    const labPage = chromium.browser.contexts()[0]!.pages().find((page) => page.url().includes('/devtools-lab'))!;
+    expect(await labPage.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failingUrl)).toBe('failed');
+    const rowUrls = () => panel.evaluate<string[]>(`[...document.querySelectorAll('.list-window .cell-url')].map((c) => c.title)`);
+    await waitFor(rowUrls, (urls) => urls.includes(failingUrl), { what: 'the failing request in the DevTools panel', timeoutMs: 30_000 });
+    expect(await panel.evaluate<string>(`document.querySelector('.connection').textContent`)).toContain('live');
+    const detailTitle = await panel.evaluate<string>(`(async () => {
+      const grid = document.querySelector('[role=grid]');
+      grid.focus();
+      grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+      await new Promise((r) => setTimeout(r, 50));
+      grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await new Promise((r) => setTimeout(r, 50));
+      return document.querySelector('.detail-title').textContent;
+    })()`);
+    expect(detailTitle).toMatch(/Access-Control-Allow-Origin/i);
+    expect(await panel.evaluate<string>(`document.querySelector('.detail .rule-name').textContent`)).toBe('MissingAllowOriginHeader');
+  });
+
+  it('offers "Open in tab", which opens the same panel page for the same tab', async () => {
+    const tabId = new URL(panel.url).searchParams.get('tabId');
+    const context = chromium.browser.contexts()[0]!;
+    const [popOut] = await Promise.all([
+      context.waitForEvent('page'),
+      panel.evaluate(`[...document.querySelectorAll('button')].find((b) => b.textContent === 'Open in tab').click()`),
+    ]);
+    await popOut.waitForLoadState();
+    expect(popOut.url()).toMatch(new RegExp(`/src/panel/panel\\.html\\?tabId=${tabId}$`));
+    await waitFor(() => popOut.locator('.list-window .cell-url').evaluateAll((cells) => cells.map((c) => c.getAttribute('title'))), (urls) => urls.includes(failingUrl), {
+      what: 'the pop-out tab to list the failure',
+    });
+    expect(await popOut.getByRole('button', { name: 'Open in tab' }).count()).toBe(0);
+  });
+});
