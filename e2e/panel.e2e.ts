@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
+import { plainText } from '../src/panel/format';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
 
@@ -103,7 +104,7 @@ describe('the CORS panel as a tab', () => {
       expect(entry.verdict.blocked).toBe(true);
       const row = rowFor(new URL(urls[key]!).pathname);
       expect(await row.locator('.cell-url').getAttribute('title')).toBe(urls[key]);
-      expect(await row.locator('.cell-verdict').innerText()).toBe(entry.verdict.title);
+      expect(await row.locator('.cell-verdict').innerText()).toBe(plainText(entry.verdict.title));
       expect(await row.locator('.cell-method').innerText()).toBe(entry.request.method);
       expect(await row.locator('.cell-type').innerText()).toBe('fetch');
       expect(await row.locator('.cell-time').innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
@@ -160,8 +161,8 @@ describe('the CORS panel as a tab', () => {
     const entry = (await reportEntries()).find((e) => e.request.url === urls.missing)!;
     await rowFor('/panel/no-allow-origin').click();
     const detail = panel.getByRole('region', { name: 'Request details' });
-    expect(await detail.getByRole('heading', { level: 2 }).innerText()).toBe(entry.verdict.title);
-    expect(await detail.locator('.explanation').innerText()).toBe(entry.verdict.explanation);
+    expect(await detail.getByRole('heading', { level: 2 }).innerText()).toBe(plainText(entry.verdict.title));
+    expect(await detail.locator('.explanation').innerText()).toBe(plainText(entry.verdict.explanation));
     const observed = detail.getByRole('table', { name: 'Expected and actual values' });
     for (const observation of entry.verdict.observed) {
       const row = observed.getByRole('row').filter({ hasText: observation.field });
@@ -180,7 +181,7 @@ describe('the CORS panel as a tab', () => {
     await rowFor('/panel/orders').click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     const why = detail.getByRole('region', { name: 'Why a preflight was needed' });
-    for (const reason of entry.verdict.preflightReasons) expect(await why.innerText()).toContain(reason.message);
+    for (const reason of entry.verdict.preflightReasons) expect(await why.innerText()).toContain(plainText(reason.message));
     expect(entry.verdict.preflightReasons.map((r) => r.name)).toContain('x-api-key');
     const preflightColumn = detail.locator('.header-column[aria-label="Preflight"]');
     expect(await preflightColumn.innerText()).toContain('Access-Control-Request-Headers');
@@ -193,7 +194,7 @@ describe('the CORS panel as a tab', () => {
     const fix = entry.verdict.fix!;
     expect(fix.snippets.length).toBeGreaterThan(1);
     const detail = panel.getByRole('region', { name: 'Request details' });
-    expect(await detail.locator('.fix-summary').innerText()).toBe(fix.summary);
+    expect(await detail.locator('.fix-summary').innerText()).toBe(plainText(fix.summary));
     const tabs = detail.getByRole('tablist', { name: 'Server stack' }).getByRole('tab');
     expect(await tabs.allInnerTexts()).toEqual(fix.snippets.map((s) => s.label));
     for (const snippet of fix.snippets.slice(0, 3)) {

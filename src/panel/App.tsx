@@ -183,7 +183,7 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
 function SplitView({ list, detail }: { list: ComponentChildren; detail: ComponentChildren }) {
   const [listPercent, setListPercent] = useState(() => {
     const saved = Number(localStorage.getItem(SPLIT_STORAGE_KEY));
-    return saved >= 15 && saved <= 85 ? saved : 45;
+    return saved >= 15 && saved <= 85 ? saved : 50;
   });
   const containerRef = useRef<HTMLDivElement>(null);
 

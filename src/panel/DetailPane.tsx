@@ -7,7 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Fix, HeaderList, ObservedResponse } from '../engine/types';
 import type { ReportEntry } from '../shared/report';
-import { formatClockTime, formatDuration, isFailure, offendingHeaderNames } from './format';
+import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
 
 export interface DetailPaneProps {
   entry: ReportEntry;
@@ -22,7 +22,9 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
   return (
     <div class="detail" role="region" aria-label="Request details">
       <header class="detail-head">
-        <h2 class={failed ? 'detail-title is-failure' : 'detail-title'}>{verdict.title || 'Passed'}</h2>
+        <h2 class={failed ? 'detail-title is-failure' : 'detail-title'}>
+          <Prose text={verdict.title || 'Passed'} />
+        </h2>
         <div class="detail-meta">
           {verdict.rule && <code class="rule-name">{verdict.rule}</code>}
           {verdict.stage && <span class="pill">{verdict.stage} stage</span>}
@@ -40,7 +42,11 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
         </div>
       </header>
 
-      {verdict.explanation && <p class="explanation">{verdict.explanation}</p>}
+      {verdict.explanation && (
+        <p class="explanation">
+          <Prose text={verdict.explanation} />
+        </p>
+      )}
 
       {verdict.observed.length > 0 && (
         <table class="observed" aria-label="Expected and actual values">
@@ -77,7 +83,9 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
         <Section title="Why we think so (inferred)">
           <ul class="plain-list">
             {verdict.evidence.map((item, index) => (
-              <li key={index}>{item}</li>
+              <li key={index}>
+                <Prose text={item} />
+              </li>
             ))}
           </ul>
         </Section>
@@ -89,7 +97,9 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
         <Section title="Why a preflight was needed">
           <ul class="plain-list">
             {verdict.preflightReasons.map((reason, index) => (
-              <li key={index}>{reason.message}</li>
+              <li key={index}>
+                <Prose text={reason.message} />
+              </li>
             ))}
           </ul>
         </Section>
@@ -180,13 +190,22 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
           <ul class="plain-list warnings">
             {verdict.warnings.map((warning) => (
               <li key={warning.code}>
-                <code>{warning.code}</code> {warning.message}
+                <code>{warning.code}</code> <Prose text={warning.message} />
               </li>
             ))}
           </ul>
         </Section>
       )}
     </div>
+  );
+}
+
+/** Engine prose with its `backticked` runs in a code font; every run is a text node. */
+function Prose({ text }: { text: string }) {
+  return (
+    <>
+      {splitInlineCode(text).map((run, index) => (run.code ? <code key={index}>{run.text}</code> : run.text))}
+    </>
   );
 }
 
@@ -208,8 +227,14 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
   const active = fix.snippets.find((snippet) => snippet.stack === activeStack) ?? fix.snippets[0];
   return (
     <Section title="Fix">
-      <p class="fix-summary">{fix.summary}</p>
-      {fix.details && <p class="fix-details">{fix.details}</p>}
+      <p class="fix-summary">
+        <Prose text={fix.summary} />
+      </p>
+      {fix.details && (
+        <p class="fix-details">
+          <Prose text={fix.details} />
+        </p>
+      )}
       {fix.snippets.length > 0 && active && (
         <div class="snippets">
           <div class="snippet-tabs" role="tablist" aria-label="Server stack">
@@ -240,7 +265,9 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
       {fix.traps.length > 0 && (
         <ul class="plain-list traps" aria-label="Traps">
           {fix.traps.map((trap, index) => (
-            <li key={index}>{trap}</li>
+            <li key={index}>
+              <Prose text={trap} />
+            </li>
           ))}
         </ul>
       )}

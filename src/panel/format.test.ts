@@ -74,3 +74,18 @@ describe('panel start-up parameters', () => {
     expect(resolveTabId(new URLSearchParams(''), undefined)).toBeNull();
   });
 });
+
+import { plainText, splitInlineCode } from './format';
+
+describe('engine prose', () => {
+  it('splits backticked runs out as code and keeps an unpaired backtick literal', () => {
+    expect(splitInlineCode('Header `x-api-key` not allowed')).toEqual([
+      { text: 'Header ', code: false },
+      { text: 'x-api-key', code: true },
+      { text: ' not allowed', code: false },
+    ]);
+    expect(splitInlineCode('it`s fine')).toEqual([{ text: 'it`s fine', code: false }]);
+    expect(splitInlineCode('`<b>`')).toEqual([{ text: '<b>', code: true }]);
+    expect(plainText('Header `x-api-key` not allowed')).toBe('Header x-api-key not allowed');
+  });
+});

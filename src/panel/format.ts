@@ -83,9 +83,9 @@ export function ruleKeyOf(entry: ReportEntry): string | null {
 
 export function verdictLabel(entry: ReportEntry): string {
   const { verdict } = entry;
-  if (verdict.kind === 'passed') return verdict.title || 'Passed';
-  if (verdict.kind === 'not-cors') return verdict.title || 'Not a CORS request';
-  return verdict.title || verdict.rule || verdict.networkError || 'Failed';
+  if (verdict.kind === 'passed') return plainText(verdict.title || 'Passed');
+  if (verdict.kind === 'not-cors') return plainText(verdict.title || 'Not a CORS request');
+  return plainText(verdict.title || verdict.rule || verdict.networkError || 'Failed');
 }
 
 /** Header names compared case-insensitively, as HTTP does. */
@@ -114,4 +114,34 @@ export function offendingHeaderNames(entry: ReportEntry): Set<string> {
     names.add('access-control-request-method');
   }
   return names;
+}
+
+export interface TextRun {
+  text: string;
+  code: boolean;
+}
+
+/**
+ * The engine marks header names and values in its prose with backticks, Markdown style. The panel
+ * shows those runs in a code font; each run is still rendered as a text node, never parsed as markup.
+ * An unpaired backtick stays literal.
+ */
+export function splitInlineCode(text: string): TextRun[] {
+  const runs: TextRun[] = [];
+  const pattern = /`([^`]+)`/g;
+  let last = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match.index > last) runs.push({ text: text.slice(last, match.index), code: false });
+    runs.push({ text: match[1]!, code: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) runs.push({ text: text.slice(last), code: false });
+  return runs;
+}
+
+/** Prose without its backtick markers, for places that show plain text (list cells, tooltips). */
+export function plainText(text: string): string {
+  return splitInlineCode(text)
+    .map((run) => run.text)
+    .join('');
 }

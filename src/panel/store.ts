@@ -5,7 +5,7 @@
  */
 import type { PortMessage } from '../shared/messages';
 import type { ReportEntry } from '../shared/report';
-import { isFailure, ruleKeyOf } from './format';
+import { isFailure, plainText, ruleKeyOf } from './format';
 
 export type ViewMode = 'failures' | 'all';
 
@@ -189,7 +189,7 @@ export function deriveView(state: PanelState): PanelView {
     if (ruleKey !== null) {
       const count = counts.get(ruleKey);
       if (count) count.count++;
-      else counts.set(ruleKey, { key: ruleKey, title: entry.verdict.title || ruleKey, count: 1 });
+      else counts.set(ruleKey, { key: ruleKey, title: plainText(entry.verdict.title || ruleKey), count: 1 });
     }
     if (!failed && state.mode === 'failures') continue;
     if (state.ruleFilter !== null && ruleKey !== state.ruleFilter) continue;
