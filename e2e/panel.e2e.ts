@@ -77,6 +77,8 @@ describe('the CORS panel as a tab', () => {
       response: { headers: [['Access-Control-Allow-Origin', 'https://app.example.com']], body: 'json' },
     });
     urls.passing = lab.route('api', '/panel/ok', { response: { headers: [['Access-Control-Allow-Origin', '{origin}']], body: 'json' } });
+    urls.redirect = lab.route('api', '/panel/login', { response: { redirect: { to: '{api2}/panel/profile', status: 302 } } });
+    lab.route('api2', '/panel/profile', { response: { headers: [['Access-Control-Allow-Origin', '{origin}']], body: 'json' } });
     urls.later = lab.route('api', '/panel/later', { response: { body: 'json' } });
 
     labPage = await browser.context.newPage();
@@ -86,8 +88,9 @@ describe('the CORS panel as a tab', () => {
     expect(await fetchFromLab(urls.preflight!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k1' }, body: '{}' })).toMatch(/^failed/);
     expect(await fetchFromLab(urls.wildcard!, { credentials: 'include' })).toMatch(/^failed/);
     expect(await fetchFromLab(urls.mismatch!)).toMatch(/^failed/);
+    expect(await fetchFromLab(urls.redirect!)).toMatch(/^failed/);
     expect(await fetchFromLab(urls.passing!)).toBe('ok 200');
-    await waitFor(reportEntries, (entries) => entries.length >= 5, { what: 'five judged exchanges' });
+    await waitFor(reportEntries, (entries) => entries.length >= 6, { what: 'six judged exchanges' });
     panel = await openPanel(`?tabId=${tabId}`);
   });
 
@@ -97,9 +100,9 @@ describe('the CORS panel as a tab', () => {
   });
 
   it('lists every failure with method, short URL (full on hover), status, red rule title, type and time', async () => {
-    await waitFor(() => rows().count(), (count) => count === 4, { what: 'four failure rows' });
+    await waitFor(() => rows().count(), (count) => count === 5, { what: 'five failure rows' });
     const entries = await reportEntries();
-    for (const key of ['missing', 'preflight', 'wildcard', 'mismatch'] as const) {
+    for (const key of ['missing', 'preflight', 'wildcard', 'mismatch', 'redirect'] as const) {
       const entry = entries.find((e) => e.request.url === urls[key])!;
       expect(entry.verdict.blocked).toBe(true);
       const row = rowFor(new URL(urls[key]!).pathname);
@@ -127,17 +130,17 @@ describe('the CORS panel as a tab', () => {
     expect(await rows().count()).toBe(1);
     expect(await rows().first().locator('.cell-url').getAttribute('title')).toBe(urls.preflight);
     await panel.getByRole('button', { name: new RegExp(`^${preflightRule}`) }).click();
-    expect(await rows().count()).toBe(4);
+    expect(await rows().count()).toBe(5);
   });
 
   it('switches between Failures and All, failures first', async () => {
     await panel.getByRole('radio', { name: /^All/ }).click();
-    await waitFor(() => rows().count(), (count) => count === 5, { what: 'five rows' });
+    await waitFor(() => rows().count(), (count) => count === 6, { what: 'six rows' });
     const titles = await rows().locator('.cell-url').evaluateAll((cells) => cells.map((c) => c.getAttribute('title')));
     expect(titles.at(-1)).toBe(urls.passing);
     expect(await rows().last().locator('.cell-verdict').evaluate((cell) => getComputedStyle(cell).color)).not.toBe('rgb(220, 54, 46)');
     await panel.getByRole('radio', { name: /^Failures/ }).click();
-    expect(await rows().count()).toBe(4);
+    expect(await rows().count()).toBe(5);
     expect(await panel.getByRole('radio', { name: /^Failures/ }).getAttribute('aria-checked')).toBe('true');
   });
 
@@ -154,7 +157,7 @@ describe('the CORS panel as a tab', () => {
     expect(await rows().count()).toBe(0);
     expect(await panel.locator('.list-empty').innerText()).toContain('No request matches');
     await filter.fill('');
-    expect(await rows().count()).toBe(4);
+    expect(await rows().count()).toBe(5);
   });
 
   it('shows the detail: title, explanation, expected beside actual with the header highlighted, and the browsers’ messages', async () => {
@@ -187,12 +190,43 @@ describe('the CORS panel as a tab', () => {
     expect(await preflightColumn.innerText()).toContain('Access-Control-Request-Headers');
     expect(await preflightColumn.locator('tr.is-offending').first().innerText()).toMatch(/Access-Control-(Allow|Request)-Headers/i);
     expect(await detail.locator('.header-column[aria-label="Actual request"]').innerText()).toContain('Not sent');
+    if (entry.verdict.confidence === 'inferred') {
+      const evidence = detail.getByRole('region', { name: 'Why we think so (inferred)' });
+      for (const item of entry.verdict.evidence) expect(await evidence.innerText()).toContain(plainText(item));
+      expect(await detail.locator('.pill-warn').innerText()).toBe('inferred');
+    }
+  });
+
+  it('shows the redirect chain of a request that failed on a redirect', async () => {
+    const entry = (await reportEntries()).find((e) => e.request.url === urls.redirect)!;
+    expect(entry.redirects).toHaveLength(1);
+    await rowFor('/panel/login').click();
+    const chain = panel.getByRole('region', { name: 'Redirect chain' });
+    const hop = entry.redirects[0]!;
+    expect(await chain.innerText()).toContain(`${hop.status} ${hop.url} → ${hop.location}`);
+  });
+
+  it('resizes the split between list and detail, by keyboard and by dragging', async () => {
+    const handle = panel.getByRole('separator', { name: /Resize/ });
+    const listWidth = () => panel.locator('.split-list').evaluate((el) => el.getBoundingClientRect().width);
+    const before = await listWidth();
+    await handle.focus();
+    await panel.keyboard.press('ArrowRight');
+    expect(await listWidth()).toBeGreaterThan(before);
+    expect(Number(await handle.getAttribute('aria-valuenow'))).toBe(55);
+    const box = (await handle.boundingBox())!;
+    await panel.mouse.move(box.x + 2, box.y + 100);
+    await panel.mouse.down();
+    await panel.mouse.move(400, box.y + 100, { steps: 5 });
+    await panel.mouse.up();
+    expect(Math.abs((await listWidth()) - 400)).toBeLessThan(10);
   });
 
   it('shows the fix with a tab per server stack and copy buttons that copy the snippet', async () => {
     const entry = (await reportEntries()).find((e) => e.request.url === urls.preflight)!;
     const fix = entry.verdict.fix!;
     expect(fix.snippets.length).toBeGreaterThan(1);
+    await rowFor('/panel/orders').click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     expect(await detail.locator('.fix-summary').innerText()).toBe(plainText(fix.summary));
     const tabs = detail.getByRole('tablist', { name: 'Server stack' }).getByRole('tab');
@@ -226,7 +260,7 @@ describe('the CORS panel as a tab', () => {
 
   it('shows new requests live', async () => {
     expect(await fetchFromLab(urls.later!)).toMatch(/^failed/);
-    await waitFor(() => rows().count(), (count) => count === 5, { what: 'the new failure row' });
+    await waitFor(() => rows().count(), (count) => count === 6, { what: 'the new failure row' });
     expect(await rowFor('/panel/later').count()).toBe(1);
   });
 

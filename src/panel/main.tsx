@@ -2,11 +2,13 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '../platform/browser';
 import type { ExportFormat, ExportResult, PortMessage, Request } from '../shared/messages';
+import type { ReportEntry } from '../shared/report';
 import { App, type PanelActions } from './App';
 import { copyExportedText } from '../report/download';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
 import { saveExport } from './exporting';
-import { applyPortMessage, PanelStore } from './store';
+import { createMessageBatcher } from './batching';
+import { applyEntries, applyPortMessage, PanelStore, searchTextOf } from './store';
 import { resolveTabId, resolveTheme, type Theme } from './theme';
 
 declare global {
@@ -44,7 +46,16 @@ if (requestedTabId === null) {
 } else {
   const tabId = requestedTabId;
   const store = new PanelStore();
-  const deliver = (message: PortMessage) => store.update((state) => applyPortMessage(state, message));
+  const batcher = createMessageBatcher(
+    (entries) => store.update((state) => applyEntries(state, entries)),
+    (message) => {
+      store.update((state) => applyPortMessage(state, message));
+      if (message.type === 'snapshot') warmSearchText(message.report.entries);
+    },
+    // A timer, not requestAnimationFrame: a DevTools panel that is not shown gets no frames.
+    (flush) => setTimeout(flush, 16),
+  );
+  const deliver = (message: PortMessage) => batcher.deliver(message);
   window.corsDoctorPanel = { deliver };
 
   const actions: PanelActions = {
@@ -66,6 +77,16 @@ if (requestedTabId === null) {
     },
     copy: (text) => copyExportedText({ filename: 'snippet.txt', mimeType: 'text/plain', text }),
   };
+
+  /** Builds the filter's search text while the panel is idle, so the first keystroke does not pay for it. */
+  function warmSearchText(entries: readonly ReportEntry[]) {
+    let next = 0;
+    const step = (deadline: IdleDeadline) => {
+      while (next < entries.length && deadline.timeRemaining() > 1) searchTextOf(entries[next++]!);
+      if (next < entries.length) requestIdleCallback(step);
+    };
+    requestIdleCallback(step);
+  }
 
   function Root() {
     const [status, setStatus] = useState<ConnectionStatus>('connecting');
