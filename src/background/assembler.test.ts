@@ -133,6 +133,16 @@ describe('ExchangeAssembler', () => {
     expect(closed[0]!.exchange.preflight).toBeNull();
   });
 
+  it('flags as partial a request blocked before sending headers whose preflight was never seen', () => {
+    const { assembler, closed, base } = fixture();
+    assembler.onErrorOccurred({ ...base('a', { method: 'DELETE' }), error: 'net::ERR_FAILED' });
+    assembler.onErrorOccurred({ ...base('b'), error: 'net::ERR_CONNECTION_REFUSED' });
+    expect(closed.map((c) => [c.requestId, c.partial])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
+  });
+
   it('records a preflight that failed at the network level with its error', () => {
     const { assembler, closed, base } = fixture();
     assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });

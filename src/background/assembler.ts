@@ -79,6 +79,11 @@ export interface AssemblerOptions {
   idleFlightMs?: number;
   /** How often the sweep runs, at most (it runs from events, not from a timer). */
   sweepEveryMs?: number;
+  /**
+   * Called whenever the preflight pool changes. A preflight often ends in one worker and its actual
+   * request's error reaches the next one (a restart between them): the pool is persisted for that.
+   */
+  onPreflightPoolChanged?: () => void;
 }
 
 interface Flight {
@@ -103,7 +108,8 @@ interface Flight {
   partial: boolean;
 }
 
-interface PendingPreflight {
+/** A preflight waiting for its actual request: plain data, persisted across worker restarts. */
+export interface PendingPreflight {
   requestId: string;
   key: string;
   /** Access-Control-Request-Method: the actual request's method. */
@@ -119,6 +125,8 @@ interface PendingPreflight {
 }
 
 const CACHE_PROBE_MISS = 'net::ERR_CACHE_MISS';
+/** The only net error Chromium gives a CORS block. */
+const CORS_FAILURE = 'net::ERR_FAILED';
 /** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
@@ -132,6 +140,7 @@ export class ExchangeAssembler {
   private readonly preflightClaimMs: number;
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
+  private readonly onPoolChanged: () => void;
   private lastSweep = 0;
 
   constructor(
@@ -141,6 +150,23 @@ export class ExchangeAssembler {
     this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
+    this.onPoolChanged = options.onPreflightPoolChanged ?? (() => {});
+  }
+
+  /** The preflights not yet claimed, oldest first. */
+  preflightPool(): PendingPreflight[] {
+    return [...this.preflights.values()];
+  }
+
+  /** Takes back a pool persisted by a previous worker (before any event of this one is handled). */
+  restorePreflightPool(pool: readonly PendingPreflight[]): void {
+    for (const preflight of pool) {
+      if (this.preflights.has(preflight.requestId)) continue;
+      this.preflights.set(preflight.requestId, preflight);
+      const queue = this.preflightsByKey.get(preflight.key);
+      if (queue) queue.push(preflight);
+      else this.preflightsByKey.set(preflight.key, [preflight]);
+    }
   }
 
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
@@ -184,9 +210,10 @@ export class ExchangeAssembler {
       if (isRedirectStatus(details.statusCode) && location !== null) {
         preflight.redirectedTo = resolveLocation(location, details.url);
       }
+      this.onPoolChanged();
       return;
     }
-    const flight = this.flightFor(details);
+    const flight = this.flightFor(details, false);
     if (!flight) return;
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
@@ -220,7 +247,7 @@ export class ExchangeAssembler {
       this.endPreflight(preflight, details.timeStamp);
       return;
     }
-    const flight = this.flightFor(details);
+    const flight = this.flightFor(details, false);
     if (!flight) return;
     if (details.fromCache) flight.fromCache = true;
     if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
@@ -242,7 +269,8 @@ export class ExchangeAssembler {
       this.endPreflight(preflight, details.timeStamp);
       return;
     }
-    const flight = this.flightFor(details);
+    // An error can be a request's first event (its preflight failed, or it never reached the network).
+    const flight = this.flightFor(details, true);
     if (!flight) return;
     if (details.fromCache) flight.fromCache = true;
     if (flight.lastResponse?.location != null) {
@@ -251,6 +279,9 @@ export class ExchangeAssembler {
     } else if (!flight.sentForCurrentUrl) {
       // Never sent headers for this URL: its preflight (if any) decided its fate.
       this.claimPreflight(flight);
+      // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
+      // its events were lost (they went to a worker that was stopping).
+      if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }
@@ -279,12 +310,12 @@ export class ExchangeAssembler {
   }
 
   /** The flight for an event, or a new partial one when its start was not seen (worker restart, failed preflight). */
-  private flightFor(details: RequestDetails): Flight | null {
+  private flightFor(details: RequestDetails, startSeen: boolean): Flight | null {
     const known = this.flights.get(details.requestId);
     if (known) return known;
     if (details.method === 'OPTIONS') return null; // an orphan preflight cannot be told from a real OPTIONS
     if (!ExchangeAssembler.isCandidate(details)) return null;
-    return this.startFlight(details, true);
+    return this.startFlight(details, !startSeen);
   }
 
   private startFlight(details: RequestDetails, partial: boolean): Flight {
@@ -347,11 +378,13 @@ export class ExchangeAssembler {
     const queue = this.preflightsByKey.get(key);
     if (queue) queue.push(preflight);
     else this.preflightsByKey.set(key, [preflight]);
+    this.onPoolChanged();
   }
 
   private endPreflight(preflight: PendingPreflight, time: number): void {
     preflight.endTime = time;
     preflight.lastEventTime = time;
+    this.onPoolChanged();
   }
 
   /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
@@ -365,12 +398,14 @@ export class ExchangeAssembler {
     const [preflight] = queue.splice(index, 1);
     if (queue.length === 0) this.preflightsByKey.delete(key);
     this.preflights.delete(preflight!.requestId);
+    this.onPoolChanged();
     flight.preflight = preflight!;
     if (preflight!.startTime < flight.startTime) flight.startTime = preflight!.startTime;
   }
 
   private dropPreflight(id: string, preflight: PendingPreflight): void {
     this.preflights.delete(id);
+    this.onPoolChanged();
     const queue = this.preflightsByKey.get(preflight.key);
     if (!queue) return;
     const index = queue.indexOf(preflight);

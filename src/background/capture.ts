@@ -9,14 +9,8 @@
  * and, for page tracking only, onResponseStarted of main_frame requests without extra info.
  * No onBeforeRequest or onBeforeRedirect: the assembler pairs and follows redirects without them.
  */
-import type {
-  CompletedDetails,
-  ErrorDetails,
-  ExchangeAssembler,
-  HeadersReceivedDetails,
-  RequestDetails,
-  SendHeadersDetails,
-} from './assembler';
+import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RequestDetails, SendHeadersDetails } from './assembler';
+import type { CaptureSink } from './service';
 
 /** Resource types that can be CORS-mode requests made by a page. Navigations never are. */
 export const CAPTURED_TYPES = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media'] as const;
@@ -35,14 +29,14 @@ export interface WebRequestApi {
 
 export function registerCapture(
   webRequest: WebRequestApi,
-  assembler: ExchangeAssembler,
+  sink: CaptureSink,
   options: { extraHeaders: boolean; onTopLevelResponse(details: RequestDetails): void },
 ): void {
   const filter = { urls: ['<all_urls>'], types: [...CAPTURED_TYPES] };
   const extra = options.extraHeaders ? ['extraHeaders'] : [];
-  webRequest.onSendHeaders.addListener((d) => assembler.onSendHeaders(d), filter, ['requestHeaders', ...extra]);
-  webRequest.onHeadersReceived.addListener((d) => assembler.onHeadersReceived(d), filter, ['responseHeaders', ...extra]);
-  webRequest.onCompleted.addListener((d) => assembler.onCompleted(d), filter, ['responseHeaders', ...extra]);
-  webRequest.onErrorOccurred.addListener((d) => assembler.onErrorOccurred(d), filter, extra);
+  webRequest.onSendHeaders.addListener((d) => sink.onSendHeaders(d), filter, ['requestHeaders', ...extra]);
+  webRequest.onHeadersReceived.addListener((d) => sink.onHeadersReceived(d), filter, ['responseHeaders', ...extra]);
+  webRequest.onCompleted.addListener((d) => sink.onCompleted(d), filter, ['responseHeaders', ...extra]);
+  webRequest.onErrorOccurred.addListener((d) => sink.onErrorOccurred(d), filter, extra);
   webRequest.onResponseStarted.addListener(options.onTopLevelResponse, { urls: ['<all_urls>'], types: ['main_frame'] });
 }

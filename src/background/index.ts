@@ -23,7 +23,7 @@ const background = new Background({
   exportReport: (report, format, includeSecrets) => exportReport(report, format, { includeSecrets }),
 });
 
-registerCapture(browser.webRequest as unknown as WebRequestApi, background.assembler, {
+registerCapture(browser.webRequest as unknown as WebRequestApi, background.capture, {
   extraHeaders: supportsExtraHeaders(),
   onTopLevelResponse: (details) => void background.navigated(details.tabId, details.url),
 });

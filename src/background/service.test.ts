@@ -14,10 +14,10 @@ function fakeJudge(exchange: ObservedExchange): Verdict {
   return verdict;
 }
 
-function setup() {
+function setup(area = memoryArea()) {
   const badges: Array<[number, string]> = [];
   const background = new Background({
-    area: memoryArea(),
+    area,
     badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {} },
     judge: fakeJudge,
     getTab: async (tabId) => (tabId === 9 ? { url: `${PAGE}/app`, title: 'App' } : null),
@@ -108,6 +108,33 @@ describe('Background', () => {
     const live = received.filter((m): m is Extract<PortMessage, { type: 'entry' }> => m.type === 'entry');
     expect([...snapshot.report.entries, ...live.map((m) => m.entry)].map((e) => e.id)).toEqual(['9-0', '9-1', '9-2']);
     expect(received.map((m) => m.type).slice(-2)).toEqual(['navigated', 'cleared']);
+  });
+
+  it('pairs a preflight that ended in the previous worker with the error that wakes the next one', async () => {
+    const area = memoryArea();
+    const first = setup(area).background;
+    await first.whenCapturing();
+    const base = { url: 'http://localhost:5000/x', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
+    const preflight = { ...base, requestId: 'p', method: 'OPTIONS' };
+    first.capture.onSendHeaders({
+      ...preflight,
+      timeStamp: 1,
+      requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }],
+    });
+    first.capture.onHeadersReceived({ ...preflight, timeStamp: 2, statusCode: 204, responseHeaders: [] });
+    first.capture.onCompleted({ ...preflight, timeStamp: 3, statusCode: 204 });
+    await settle();
+
+    const second = setup(area).background;
+    // The waking event arrives before the new worker has read anything back.
+    second.capture.onErrorOccurred({ ...base, requestId: 'a', method: 'PUT', timeStamp: 4, error: 'net::ERR_FAILED' });
+    await second.whenCapturing();
+    await settle();
+    const [entry] = (await second.report(9)).entries;
+    expect(entry?.preflight?.response?.status).toBe(204);
+    expect(entry?.partial).toBe(false);
+    await second.flush();
+    expect(await area.get('preflights')).toEqual({ preflights: [] });
   });
 
   it('cuts huge header values and says where', async () => {

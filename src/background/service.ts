@@ -6,7 +6,16 @@
 import type { Verdict } from '../engine/types';
 import type { ExportFormat, ExportResult, PortMessage, Request, SubscribeMessage } from '../shared/messages';
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
-import { ExchangeAssembler, type AssemblerOptions, type ClosedExchange } from './assembler';
+import {
+  ExchangeAssembler,
+  type AssemblerOptions,
+  type ClosedExchange,
+  type CompletedDetails,
+  type ErrorDetails,
+  type HeadersReceivedDetails,
+  type PendingPreflight,
+  type SendHeadersDetails,
+} from './assembler';
 import { BadgeController, type BadgeSurface } from './badge';
 import { buildEntryDraft, DEFAULT_ENTRY_LIMITS, judgeSafely, type EntryLimits, type Judge } from './entry';
 import { TabStore, utf8Length, type SessionArea, type StoreOptions } from './store';
@@ -43,6 +52,16 @@ export interface PortLike {
   onDisconnect: { addListener(listener: () => void): void };
 }
 
+const PREFLIGHT_POOL_KEY = 'preflights';
+
+/** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
+export interface CaptureSink {
+  onSendHeaders(details: SendHeadersDetails): void;
+  onHeadersReceived(details: HeadersReceivedDetails): void;
+  onCompleted(details: CompletedDetails): void;
+  onErrorOccurred(details: ErrorDetails): void;
+}
+
 type Handlers = { [K in Request['type']]?: (request: Extract<Request, { type: K }>) => Promise<unknown> };
 
 export class Background {
@@ -52,10 +71,28 @@ export class Background {
   /** Open panels by tab; a panel whose snapshot is being built queues its entries. */
   private readonly subscribers = new Map<number, Set<Subscriber>>();
   private readonly handlers: Handlers;
+  /** Events that arrived before the preflight pool was restored, in order; null once it is. */
+  private held: Array<() => void> | null = [];
+  private poolWriteQueued = false;
+  readonly capture: CaptureSink = {
+    onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
+    onHeadersReceived: (details) => this.deliver(() => this.assembler.onHeadersReceived(details)),
+    onCompleted: (details) => this.deliver(() => this.assembler.onCompleted(details)),
+    onErrorOccurred: (details) => this.deliver(() => this.assembler.onErrorOccurred(details)),
+  };
 
   constructor(private readonly deps: BackgroundDeps) {
     this.store = new TabStore(deps.area, deps.storeOptions);
-    this.assembler = new ExchangeAssembler((closed) => void this.record(closed), deps.assemblerOptions);
+    this.assembler = new ExchangeAssembler((closed) => void this.record(closed), {
+      ...deps.assemblerOptions,
+      onPreflightPoolChanged: () => this.persistPreflightPool(),
+    });
+    void this.store.readKey(PREFLIGHT_POOL_KEY).then((pool) => {
+      if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
+      const held = this.held ?? [];
+      this.held = null;
+      for (const event of held) event();
+    });
     this.badge = new BadgeController(deps.badge, deps.badgeThrottleMs, deps.now);
     this.handlers = {
       getReport: (request) => this.report(request.tabId),
@@ -165,6 +202,26 @@ export class Background {
     };
     if (notices.length > 0) report.notices = notices;
     return report;
+  }
+
+  /** Resolves once events are handled as they come (the previous worker's preflights are back). */
+  async whenCapturing(): Promise<void> {
+    while (this.held) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
+  private deliver(event: () => void): void {
+    if (this.held) this.held.push(event);
+    else event();
+  }
+
+  /** One write per task however many preflights changed in it, in the same batch as the entries. */
+  private persistPreflightPool(): void {
+    if (this.poolWriteQueued) return;
+    this.poolWriteQueued = true;
+    queueMicrotask(() => {
+      this.poolWriteQueued = false;
+      this.store.writeKey(PREFLIGHT_POOL_KEY, this.assembler.preflightPool());
+    });
   }
 
   /** Flushes staged storage writes (tests, and before reporting storage state). */

@@ -6,6 +6,7 @@
  *   `index`            { tabIds }                       which tabs have data
  *   `tab:<id>`         TabMeta                          counters, page, sizes of the stored entries
  *   `entry:<id>:<seq>` ReportEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
+ *   `preflights`       PendingPreflight[]               preflights waiting for their actual request
  *
  * Writes are batched per task (a microtask after the events of one task) rather than on a timer:
  * Chromium can stop the worker between any two tasks, and a write already handed to the browser
@@ -178,6 +179,20 @@ export class TabStore {
       if (entry) list.push(entry);
     }
     return list;
+  }
+
+  /** Reads a key of the worker's own (not a tab's), e.g. state that must outlive a restart. */
+  async readKey(key: string): Promise<unknown> {
+    try {
+      return (await this.area.get(key))[key];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes such a key with the next batch. */
+  writeKey(key: string, value: unknown): void {
+    this.stage(key, value);
   }
 
   /** Hands every staged change to the storage area now; resolves when the area has them. */
