@@ -90,7 +90,14 @@ describe('the toolbar popup', () => {
     await scenario.page.bringToFront();
     const markdown = await scenario.page.evaluate(() => navigator.clipboard.readText());
     expect(markdown).toContain('# CORS Doctor report: 3 CORS failures');
-    for (const rule of scenario.expectedRules) expect(markdown).toContain(`\`${rule}\``);
+    const redacted = JSON.parse(
+      (await browser.sendMessage<{ text: string }>({ type: 'exportReport', tabId: scenario.tabId, format: 'json' })).text,
+    ) as Report;
+    for (const failure of redacted.entries.filter((e) => e.verdict.blocked)) {
+      expect(markdown).toContain(`\`${failure.verdict.rule}\``);
+      expect(markdown).toContain(failure.verdict.explanation.trim());
+      expect(markdown).toContain(failure.verdict.fix!.summary.trim());
+    }
     for (const form of secretForms()) expect(markdown).not.toContain(form);
     const preflight = curlBlocks(markdown).find((b) => b.includes('-X OPTIONS') && b.includes('/export/orders/17'))!;
     const head = parseCurlHead(await runCurl(preflight));
