@@ -165,9 +165,10 @@ export async function run(): Promise<BenchResult[]> {
   const none = median(baseline);
   const ours = median(withExtension[0]!);
   const workload = `${REQUESTS} cross-origin fetches, ${CONCURRENCY} at a time, median of ${ROUNDS} alternating runs`;
+  const runs = (times: number[]) => `runs ${times.map((t) => Math.round(t)).join(', ')} ms`;
   return [
-    { name: 'capture: page traffic without extension', value: Math.round(none), unit: 'ms', note: workload },
-    { name: 'capture: page traffic with CORS Doctor', value: Math.round(ours), unit: 'ms', note: workload },
+    { name: 'capture: page traffic without extension', value: Math.round(none), unit: 'ms', note: `${workload}; ${runs(baseline)}` },
+    { name: 'capture: page traffic with CORS Doctor', value: Math.round(ours), unit: 'ms', note: `${workload}; ${runs(withExtension[0]!)}` },
     { name: 'capture: listening overhead', value: Number((ours / none).toFixed(3)), unit: 'ratio', note: 'with / without; 1.00 = free' },
   ];
 }

@@ -365,8 +365,12 @@ function sum(values: readonly number[]): number {
   return total;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Bytes of the string as UTF-8 (what the storage quota counts), without allocating an encoding. */
 export function utf8Length(text: string): number {
+  // Nearly every entry is pure ASCII: one native scan settles it.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
