@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ExportFormat } from '../shared/messages';
+import { Redactor } from '../report/redact';
 import type { Report } from '../shared/report';
 import { failureHeadline, shortUrl, summarize } from './summary';
 
@@ -66,6 +67,8 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
   }
 
   const summary = load.state === 'ready' ? summarize(load.report) : null;
+  // The popup is screenshotted into tickets too: show URLs the way the exports will.
+  const displayUrl = (url: string) => (includeSecrets ? url : new Redactor().url(url));
   const canExport = load.state === 'ready' && busy === null;
 
   return (
@@ -100,10 +103,12 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
               <h2>Latest failures</h2>
               <ol class="latest" aria-label="Latest failures">
                 {summary.latest.map((entry) => (
-                  <li key={entry.id} title={entry.request.url}>
-                    <span class="title">{entry.verdict.title}</span>
+                  <li key={entry.id} title={displayUrl(entry.request.url)}>
+                    <span class="title">
+                      <InlineCode text={entry.verdict.title} />
+                    </span>
                     <span class="url">
-                      {entry.request.method} {shortUrl(entry.request.url)}
+                      {entry.request.method} {shortUrl(displayUrl(entry.request.url))}
                     </span>
                   </li>
                 ))}
@@ -153,6 +158,14 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
       </p>
     </main>
   );
+}
+
+/** The engine marks names and values with backticks, as in Markdown; show them as code, as text. */
+function InlineCode({ text }: { text: string }) {
+  const parts = text.split('`');
+  // An unmatched backtick is shown as is rather than swallowing the rest of the title.
+  if (parts.length % 2 === 0) return <>{text}</>;
+  return <>{parts.map((part, index) => (index % 2 === 1 ? <code key={index}>{part}</code> : part))}</>;
 }
 
 function hostOf(url: string | null): string | null {
