@@ -284,3 +284,25 @@ describe('curl commands', () => {
     ]);
   });
 });
+
+describe('robustness', () => {
+  it('exports a report with corrupt times and no tab URL without throwing', () => {
+    const report = fixtureReport();
+    report.entries[0]!.time = Number.NaN;
+    report.entries[1]!.endTime = Number.POSITIVE_INFINITY;
+    report.tab = { id: 1, url: null, title: null };
+    for (const format of FORMATS) {
+      const result = exportReport(report, format);
+      expect(result.filename).toMatch(/^cors-doctor-tab-/);
+      if (format === 'har') expect(validateHar(JSON.parse(result.text))).toEqual([]);
+    }
+  });
+
+  it('exports an empty report', () => {
+    const report: Report = { ...fixtureReport(), entries: [], summary: { total: 0, failures: 0, byRule: {} } };
+    expect(exportReport(report, 'markdown').text).toContain('No request was blocked by CORS.');
+    const har = JSON.parse(exportReport(report, 'har').text) as Har;
+    expect(validateHar(har)).toEqual([]);
+    expect(har.log.entries).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@
  */
 import type { HeaderList, Verdict } from '../engine/types';
 import type { Report, ReportEntry } from '../shared/report';
-import { orderedEntries } from './markdown';
+import { isoFromEpochMs, orderedEntries } from './markdown';
 import type { Redactor } from './redact';
 
 export interface HarNameValue {
@@ -298,8 +298,8 @@ function pageRef(pageId: number): string {
 
 /** The HAR entries of one exchange: `entry` is redacted, `original` is the same entry before redaction (for cookie names). */
 function exchangeEntries(entry: ReportEntry, original: ReportEntry, redactor: Redactor): HarEntry[] {
-  const started = new Date(entry.time).toISOString();
-  const duration = Math.max(0, entry.endTime - entry.time);
+  const started = isoFromEpochMs(entry.time);
+  const duration = Number.isFinite(entry.endTime - entry.time) ? Math.max(0, entry.endTime - entry.time) : 0;
   const verdict = entry.verdict;
   const base = { pageref: pageRef(entry.pageId), startedDateTime: started };
   const cors = (part: HarPart, hopIndex?: number): HarCors => ({
@@ -384,7 +384,7 @@ export function buildHar(redacted: Report, original: Report, redactor: Redactor)
   const pages: HarPage[] = [...pageStarts]
     .sort((a, b) => a[1] - b[1] || a[0] - b[0])
     .map(([pageId, start]) => ({
-      startedDateTime: new Date(start).toISOString(),
+      startedDateTime: isoFromEpochMs(start),
       id: pageRef(pageId),
       title: pageId === redacted.currentPageId ? redacted.tab.url ?? redacted.tab.title ?? `Page ${pageId}` : `Page ${pageId} (before the last navigation)`,
       pageTimings: { onContentLoad: -1, onLoad: -1 },

@@ -41,9 +41,18 @@ function firstSentence(text: string): string {
   return match ? match[1]! : flat;
 }
 
+/**
+ * ISO 8601 for an epoch-milliseconds value. A corrupt time (NaN, out of range) must not make a
+ * whole export throw: it becomes the epoch, which reads as obviously wrong.
+ */
+export function isoFromEpochMs(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
 /** Entries in a stable order: by start time, then id. */
 export function orderedEntries(entries: readonly ReportEntry[]): ReportEntry[] {
-  return [...entries].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...entries].sort((a, b) => (a.time - b.time || 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function failuresByRule(entries: readonly ReportEntry[]): Array<[string, number]> {
@@ -162,7 +171,7 @@ function failureSection(entry: ReportEntry, index: number, redacted: boolean): s
     '',
     `- **Request:** ${code(`${method} ${entry.request.url}`)}`,
     `- **From origin:** ${entry.initiator === null ? 'unknown' : code(entry.initiator)}`,
-    `- **Time:** ${new Date(entry.time).toISOString()}`,
+    `- **Time:** ${isoFromEpochMs(entry.time)}`,
     `- **What failed:** ${firstSentence(verdict.explanation)}`,
     `- **Rule:** ${code(rule)}, checked on ${where}${parameter}`,
     '',
