@@ -206,8 +206,18 @@ export function isChromiumOnlySafelistedHeaderName(lowerName: string): boolean {
  * Chromium's MIME extraction; 'spec' is the standard's own list and MIME parser.
  */
 export function isCorsSafelistedRequestHeader(name: string, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
-  if (value.length > 128 || byteLength(value) > 128) return false;
-  const lowerName = asciiLowercase(name);
+  return isCorsSafelistedNamedRequestHeader(requestHeaderName(name), value, flavour);
+}
+
+/**
+ * The same algorithm for an already lower-cased name. The name is classified before any byte of
+ * the value is counted: most request headers cannot be safelisted whatever their value.
+ */
+export function isCorsSafelistedNamedRequestHeader(name: RequestHeaderName, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
+  if ((name.flags & (SPEC_SAFELISTABLE | CHROMIUM_SAFELISTABLE)) === 0) return false;
+  const lowerName = name.lower;
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short values need no byte count.
+  if (value.length > 128 || (value.length > 42 && byteLength(value) > 128)) return false;
   switch (lowerName) {
     case 'accept':
       return indexOfCorsUnsafeRequestHeaderByte(value) < 0;
@@ -224,7 +234,7 @@ export function isCorsSafelistedRequestHeader(name: string, value: string, flavo
       return range !== null && range[0] !== null;
     }
   }
-  if (flavour === 'spec' || !CHROMIUM_EXTRA_SAFELISTED_NAMES.has(lowerName)) return false;
+  if (flavour === 'spec') return false;
   switch (lowerName) {
     case 'device-memory':
     case 'dpr':
@@ -277,32 +287,40 @@ export function corsUnsafeNotForbiddenRequestHeaderNames(headers: HeaderList, is
   return collectUnsafeNames(headers, 'chromium', true, isRevalidating);
 }
 
-const REVALIDATION_HEADERS = new Set(['if-modified-since', 'if-none-match', 'cache-control']);
-
 function collectUnsafeNames(
   headers: HeaderList,
   flavour: SafelistFlavour,
   skipForbidden: boolean,
   isRevalidating: boolean,
+  names?: readonly RequestHeaderName[],
 ): string[] {
   const unsafe: string[] = [];
   let safelisted: string[] | null = null;
   let safelistedBytes = 0;
   for (let i = 0; i < headers.length; i++) {
     const line = headers[i] as HeaderLine;
-    const lowerName = asciiLowercase(line.name);
-    if (isRevalidating && REVALIDATION_HEADERS.has(lowerName)) continue;
-    if (skipForbidden && isForbiddenRequestHeader(lowerName, line.value, 'chromium')) continue;
-    if (isCorsSafelistedRequestHeader(lowerName, line.value, flavour)) {
-      (safelisted ??= []).push(lowerName);
+    const name = names ? (names[i] as RequestHeaderName) : requestHeaderName(line.name);
+    if (isRevalidating && (name.flags & REVALIDATION) !== 0) continue;
+    if (skipForbidden && isForbiddenNamedRequestHeader(name, line.value, 'chromium')) continue;
+    if (isCorsSafelistedNamedRequestHeader(name, line.value, flavour)) {
+      (safelisted ??= []).push(name.lower);
       safelistedBytes += byteLength(line.value);
-    } else unsafe.push(lowerName);
+    } else unsafe.push(name.lower);
   }
   if (safelisted !== null && safelistedBytes > SAFELISTED_VALUES_BUDGET) unsafe.push(...safelisted);
   return unsafe;
 }
 
-const FORBIDDEN_REQUEST_HEADER_NAMES = new Set([
+/**
+ * corsUnsafeNotForbiddenRequestHeaderNames over names already classified with
+ * `requestHeaderName` (parallel to `headers`), for a caller that classifies them once for
+ * several algorithms.
+ */
+export function corsUnsafeNotForbiddenClassifiedHeaderNames(headers: HeaderList, names: readonly RequestHeaderName[]): string[] {
+  return collectUnsafeNames(headers, 'chromium', true, false, names);
+}
+
+const FORBIDDEN_REQUEST_HEADER_NAMES = [
   'accept-charset',
   'accept-encoding',
   'access-control-request-headers',
@@ -325,19 +343,75 @@ const FORBIDDEN_REQUEST_HEADER_NAMES = new Set([
   'transfer-encoding',
   'upgrade',
   'via',
-]);
-const METHOD_OVERRIDE_HEADERS = new Set(['x-http-method', 'x-http-method-override', 'x-method-override']);
+];
+const METHOD_OVERRIDE_HEADERS = ['x-http-method', 'x-http-method-override', 'x-method-override'];
+const REVALIDATION_HEADERS = ['if-modified-since', 'if-none-match', 'cache-control'];
+
+// What a request header name can be, as bits: every observed request runs each of its header
+// names through the forbidden and safelist algorithms, and one lookup answers both.
+const FORBIDDEN = 1;
+const CHROMIUM_FORBIDDEN = 2;
+const METHOD_OVERRIDE = 4;
+export const SPEC_SAFELISTABLE = 8;
+export const CHROMIUM_SAFELISTABLE = 16;
+const REVALIDATION = 32;
+/** `proxy-` or `sec-`: forbidden by prefix. */
+const FORBIDDEN_PREFIX = 64;
+export const SEC_PREFIX = 128;
+
+/** A request header name, lower-cased, with what it can be (the bits above). */
+export interface RequestHeaderName {
+  readonly lower: string;
+  readonly flags: number;
+}
+
+const KNOWN_REQUEST_HEADER_FLAGS = (() => {
+  const table = new Map<string, number>();
+  const mark = (names: Iterable<string>, bit: number) => {
+    for (const name of names) table.set(name, (table.get(name) ?? 0) | bit);
+  };
+  mark(FORBIDDEN_REQUEST_HEADER_NAMES, FORBIDDEN);
+  mark(['user-agent'], CHROMIUM_FORBIDDEN);
+  mark(METHOD_OVERRIDE_HEADERS, METHOD_OVERRIDE);
+  mark(['accept', 'accept-language', 'content-language', 'content-type', 'range'], SPEC_SAFELISTABLE);
+  mark(CHROMIUM_EXTRA_SAFELISTED_NAMES, CHROMIUM_SAFELISTABLE);
+  mark(REVALIDATION_HEADERS, REVALIDATION);
+  return table;
+})();
+
+// Keyed by the name as sent: the same few spellings come with every request, and one lookup
+// replaces lower-casing plus a lookup per algorithm.
+const REQUEST_HEADER_NAMES = new Map<string, RequestHeaderName>();
+const REQUEST_HEADER_NAMES_LIMIT = 2048;
+
+export function requestHeaderName(name: string): RequestHeaderName {
+  let info = REQUEST_HEADER_NAMES.get(name);
+  if (info !== undefined) return info;
+  const lower = asciiLowercase(name);
+  let flags = KNOWN_REQUEST_HEADER_FLAGS.get(lower) ?? 0;
+  if (lower.startsWith('sec-')) flags |= FORBIDDEN_PREFIX | SEC_PREFIX;
+  else if (lower.startsWith('proxy-')) flags |= FORBIDDEN_PREFIX;
+  info = { lower, flags };
+  if (name.length <= 64) {
+    if (REQUEST_HEADER_NAMES.size >= REQUEST_HEADER_NAMES_LIMIT) REQUEST_HEADER_NAMES.clear();
+    REQUEST_HEADER_NAMES.set(name, info);
+  }
+  return info;
+}
 
 /**
  * https://fetch.spec.whatwg.org/#forbidden-request-header
  * Chromium (net::HttpUtil::IsSafeHeader) also forbids `user-agent`; the spec does not.
  */
 export function isForbiddenRequestHeader(name: string, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
-  const lowerName = asciiLowercase(name);
-  if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lowerName)) return true;
-  if (lowerName.startsWith('proxy-') || lowerName.startsWith('sec-')) return true;
-  if (flavour === 'chromium' && lowerName === 'user-agent') return true;
-  if (METHOD_OVERRIDE_HEADERS.has(lowerName)) {
+  return isForbiddenNamedRequestHeader(requestHeaderName(name), value, flavour);
+}
+
+export function isForbiddenNamedRequestHeader(name: RequestHeaderName, value: string, flavour: SafelistFlavour = 'chromium'): boolean {
+  const flags = name.flags;
+  if ((flags & (FORBIDDEN | FORBIDDEN_PREFIX)) !== 0) return true;
+  if (flavour === 'chromium' && (flags & CHROMIUM_FORBIDDEN) !== 0) return true;
+  if ((flags & METHOD_OVERRIDE) !== 0) {
     for (const method of value.split(',')) if (isForbiddenMethod(trimHttpTabOrSpace(method))) return true;
   }
   return false;

@@ -39,7 +39,24 @@ function regexEscape(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+// A page repeats the same failing call, so the same policy comes back again and again; rendering
+// seven stacks is most of the cost of a blocked verdict.
+const SNIPPET_CACHE = new Map<string, readonly FixSnippet[]>();
+const SNIPPET_CACHE_LIMIT = 256;
+
 export function renderFixSnippets(policy: ServerCorsPolicy): FixSnippet[] {
+  const key = JSON.stringify([policy.origin, policy.credentials, policy.methods, policy.headers]);
+  let snippets = SNIPPET_CACHE.get(key);
+  if (snippets === undefined) {
+    if (SNIPPET_CACHE.size >= SNIPPET_CACHE_LIMIT) SNIPPET_CACHE.clear();
+    snippets = renderSnippets(policy);
+    SNIPPET_CACHE.set(key, snippets);
+  }
+  // Fresh objects: a verdict's consumer (redaction, export) may edit what it was given.
+  return snippets.map((snippet) => ({ ...snippet }));
+}
+
+function renderSnippets(policy: ServerCorsPolicy): FixSnippet[] {
   const methods = policy.methods.length > 0 ? policy.methods : ['GET', 'POST'];
   const methodsWithOptions = methods.includes('OPTIONS') ? methods : [...methods, 'OPTIONS'];
   const headers = policy.headers;

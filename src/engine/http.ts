@@ -188,6 +188,8 @@ export function isHttpOrHttpsUrl(url: string): boolean {
 
 /** Whether a URL carries a username or a password (https://url.spec.whatwg.org/#include-credentials). */
 export function urlIncludesCredentials(url: string): boolean {
+  // Userinfo only ever comes from an `@` in the authority; most URLs have none, and parsing is costly.
+  if (!url.includes('@')) return false;
   try {
     const parsed = new URL(url);
     return parsed.username !== '' || parsed.password !== '';
@@ -198,12 +200,8 @@ export function urlIncludesCredentials(url: string): boolean {
 
 /** GURL-style validity of an `Access-Control-Allow-Origin` value: an absolute URL that parses. */
 export function isValidAbsoluteUrl(value: string): boolean {
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
+  // canParse: a throwing constructor costs far more than the parse on the failing path.
+  return URL.canParse(value);
 }
 
 /** Origins that are potentially trustworthy (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy). */

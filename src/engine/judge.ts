@@ -23,10 +23,15 @@ import {
   SAFELISTED_CONTENT_TYPES,
   SAFELISTED_VALUES_BUDGET,
   chromiumMimeEssence,
+  CHROMIUM_SAFELISTABLE,
+  SEC_PREFIX,
+  corsUnsafeNotForbiddenClassifiedHeaderNames,
   corsUnsafeNotForbiddenRequestHeaderNames,
   indexOfCorsUnsafeRequestHeaderByte,
+  isCorsSafelistedNamedRequestHeader,
+  requestHeaderName,
+  type RequestHeaderName,
   indexOfNonLanguageByte,
-  isChromiumOnlySafelistedHeaderName,
   isCorsSafelistableRequestHeaderName,
   isCorsSafelistedMethod,
   isCorsSafelistedRequestHeader,
@@ -199,6 +204,63 @@ export function requestModeFromHeaders(headers: HeaderList | null | undefined, m
   return upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
 }
 
+/**
+ * What the judge reads from the request headers, in one pass: each name is classified once
+ * (`requestHeaderName`) for the mode evidence, the credentials evidence, the cache-layer check and
+ * the preflight decision, instead of once per question.
+ */
+interface RequestHeaderScan {
+  names: RequestHeaderName[];
+  /** requestModeFromHeaders' answer for these headers. */
+  mode: RequestModeEvidence;
+  /** credentialsEvidence's answer for these headers. */
+  credentials: string | null;
+  /** A header the HTTP cache may have added (see withoutCacheLayerHeaders). */
+  cacheLayer: boolean;
+}
+
+const COOKIE_EVIDENCE = 'The request sent a `Cookie` header, so its credentials mode was include.';
+const STORAGE_ACCESS_EVIDENCE = 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
+
+function scanRequestHeaders(headers: HeaderList, method: string): RequestHeaderScan {
+  const names: RequestHeaderName[] = new Array(headers.length);
+  let fetchMode: RequestModeEvidence | null = null;
+  let hasOrigin = false;
+  let credentials: string | null = null;
+  let cacheLayer = false;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    const name = requestHeaderName(line.name);
+    names[i] = name;
+    switch (name.lower) {
+      case 'sec-fetch-mode':
+        if (fetchMode === null) {
+          const mode = asciiLowercase(line.value.trim());
+          if (mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket') fetchMode = mode;
+        }
+        break;
+      case 'origin':
+        hasOrigin = true;
+        break;
+      case 'cookie':
+        credentials ??= COOKIE_EVIDENCE;
+        break;
+      case 'sec-fetch-storage-access':
+        credentials ??= STORAGE_ACCESS_EVIDENCE;
+        break;
+      case 'pragma':
+      case 'cache-control':
+      case 'if-none-match':
+      case 'if-modified-since':
+        cacheLayer = true;
+        break;
+    }
+  }
+  const upper = method.toUpperCase();
+  const mode = fetchMode ?? (hasOrigin ? 'cors' : upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown');
+  return { names, mode, credentials, cacheLayer };
+}
+
 // ---------------------------------------------------------------- the Chromium replay
 
 interface Failure {
@@ -254,7 +316,7 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
     const wasCors = corsFlag;
     corsFlag = corsFlag || currentOrigin !== pageOrigin;
     if (ctx.mode === 'same-origin' && corsFlag && !wasCors) {
-      return fail({ corsError: 'DisallowedByMode', failedParameter: '' }, k === 0 ? 'request' : 'redirect', k === 0 ? null : k - 1, currentUrl, null, EMPTY, k === 0 ? null : currentUrl);
+      return replayFailure({ corsError: 'DisallowedByMode', failedParameter: '' }, k === 0 ? 'request' : 'redirect', k === 0 ? null : k - 1, currentUrl, null, EMPTY, k === 0 ? null : currentUrl, tainted, pageOrigin);
     }
     const serializedOrigin = tainted ? 'null' : pageOrigin;
     if (ex.preflight && ctx.preflightIndex === k) {
@@ -268,13 +330,13 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
       if (corsFlag) {
         checkedSomething = true;
         const access = checkAccess(currentUrl, hop.headers, credentials, serializedOrigin);
-        if (access) return fail(access, 'redirect', k, currentUrl, hop.status, hop.headers, hop.location);
+        if (access) return replayFailure(access, 'redirect', k, currentUrl, hop.status, hop.headers, hop.location, tainted, pageOrigin);
       }
       const location = hop.location;
       const locationCheck = checkRedirectLocation(location, ctx.mode === 'unknown' ? 'cors' : ctx.mode, pageOrigin, corsFlag, tainted);
-      if (locationCheck) return fail(locationCheck, 'redirect', k, currentUrl, hop.status, hop.headers, location);
+      if (locationCheck) return replayFailure(locationCheck, 'redirect', k, currentUrl, hop.status, hop.headers, location, tainted, pageOrigin);
       if (!isHttpOrHttpsUrl(location) && location !== '') {
-        return fail({ corsError: 'CorsDisabledScheme', failedParameter: '' }, 'redirect', k, currentUrl, hop.status, hop.headers, location);
+        return replayFailure({ corsError: 'CorsDisabledScheme', failedParameter: '' }, 'redirect', k, currentUrl, hop.status, hop.headers, location, tainted, pageOrigin);
       }
       const nextOrigin = originOfUrl(location);
       if (nextOrigin !== currentOrigin && pageOrigin !== currentOrigin) tainted = true;
@@ -286,22 +348,24 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
     if (corsFlag && !(response.status === 304 && ex.fromCache)) {
       checkedSomething = true;
       const access = checkAccess(currentUrl, response.headers, credentials, serializedOrigin);
-      if (access) return fail(access, 'response', null, currentUrl, response.status, response.headers, null);
+      if (access) return replayFailure(access, 'response', null, currentUrl, response.status, response.headers, null, tainted, pageOrigin);
     }
   }
   return { kind: 'pass', checkedSomething, authorizationViaWildcard };
+}
 
-  function fail(
-    status: CorsErrorStatus,
-    stage: Stage,
-    hopIndex: number | null,
-    url: string,
-    responseStatus: number | null,
-    headers: HeaderList,
-    location: string | null,
-  ): Failure {
-    return { kind: 'cors', status, stage, hopIndex, url, responseStatus, headers, location, tainted, comparedOrigin: tainted ? 'null' : pageOrigin };
-  }
+function replayFailure(
+  status: CorsErrorStatus,
+  stage: Stage,
+  hopIndex: number | null,
+  url: string,
+  responseStatus: number | null,
+  headers: HeaderList,
+  location: string | null,
+  tainted: boolean,
+  pageOrigin: string,
+): Failure {
+  return { kind: 'cors', status, stage, hopIndex, url, responseStatus, headers, location, tainted, comparedOrigin: tainted ? 'null' : pageOrigin };
 }
 
 function replayPreflight(
@@ -360,7 +424,7 @@ function originForPreflight(preflight: CleanPreflight, serializedOrigin: string)
  * `Access-Control-Request-Headers` is exactly that list (sorted), and it is all there is when
  * the actual request never sent its headers.
  */
-function unsafeHeaderNamesFor(ex: CleanExchange): string[] {
+function unsafeHeaderNamesFor(ex: CleanExchange, scan: RequestHeaderScan | null): string[] {
   if (ex.preflight) {
     const acrh = getHeader(ex.preflight.requestHeaders, 'access-control-request-headers');
     if (acrh !== null) {
@@ -373,7 +437,9 @@ function unsafeHeaderNamesFor(ex: CleanExchange): string[] {
     }
     return [];
   }
-  return ex.headers ? corsUnsafeNotForbiddenRequestHeaderNames(withoutCacheLayerHeaders(ex.headers)) : [];
+  if (!ex.headers) return [];
+  if (scan && !scan.cacheLayer) return corsUnsafeNotForbiddenClassifiedHeaderNames(ex.headers, scan.names);
+  return corsUnsafeNotForbiddenRequestHeaderNames(withoutCacheLayerHeaders(ex.headers));
 }
 
 /**
@@ -549,16 +615,6 @@ function baseVerdict(kind: Verdict['kind']): Verdict {
   };
 }
 
-function credentialsEvidence(headers: HeaderList | null): string | null {
-  if (!headers) return null;
-  for (let i = 0; i < headers.length; i++) {
-    const name = (headers[i] as HeaderLine).name;
-    if (headerNameIs(name, 'cookie')) return 'The request sent a `Cookie` header, so its credentials mode was include.';
-    if (headerNameIs(name, 'sec-fetch-storage-access')) return 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
-  }
-  return null;
-}
-
 function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMode, credentialsInferred: boolean, evidence: string[], confidence: Verdict['confidence']): Verdict {
   const { ex } = ctx;
   const name: CorsErrorName = failure.status.corsError;
@@ -701,7 +757,7 @@ function notCorsVerdict(title: string, explanation: string, evidence: string[], 
 
 // ---------------------------------------------------------------- hazards on what passed
 
-function hazards(ctx: Context, authorizationViaWildcard: boolean, preflightFromCache: boolean): Warning[] {
+function hazards(ctx: Context, scan: RequestHeaderScan | null, authorizationViaWildcard: boolean, preflightFromCache: boolean): Warning[] {
   const warnings: Warning[] = [];
   const { ex } = ctx;
   if (authorizationViaWildcard) {
@@ -733,7 +789,7 @@ function hazards(ctx: Context, authorizationViaWildcard: boolean, preflightFromC
     }
     if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === ctx.pageOrigin) {
       const vary = getHeader(final.headers, 'vary');
-      if (vary === null || !/(^|[\s,])(origin|\*)($|[\s,])/i.test(vary)) {
+      if (vary === null || !varyCoversOrigin(vary)) {
         warnings.push({ code: 'missing-vary-origin', message: `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.` });
       }
     }
@@ -747,12 +803,12 @@ function hazards(ctx: Context, authorizationViaWildcard: boolean, preflightFromC
       warnings.push({ code: 'authorization-dropped-on-redirect', message: 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.' });
     }
   }
-  if (ex.headers) {
+  if (ex.headers && scan) {
     for (let i = 0; i < ex.headers.length; i++) {
-      const line = ex.headers[i] as HeaderLine;
-      const lower = asciiLowercase(line.name);
-      if (isChromiumOnlySafelistedHeaderName(lower) && !lower.startsWith('sec-') && isCorsSafelistedRequestHeader(lower, line.value)) {
-        warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(lower)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
+      const name = scan.names[i] as RequestHeaderName;
+      if ((name.flags & (CHROMIUM_SAFELISTABLE | SEC_PREFIX)) !== CHROMIUM_SAFELISTABLE) continue;
+      if (isCorsSafelistedNamedRequestHeader(name, (ex.headers[i] as HeaderLine).value)) {
+        warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(name.lower)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
         break;
       }
     }
@@ -761,6 +817,12 @@ function hazards(ctx: Context, authorizationViaWildcard: boolean, preflightFromC
     warnings.push({ code: 'preflight-from-cache', message: 'This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within `Access-Control-Max-Age`). Server changes to the preflight take effect only after that entry expires (at most 2 h); DevTools "Disable cache" bypasses it.' });
   }
   return warnings;
+}
+
+/** `Vary` lists `Origin` (or is `*`). The whole-value forms are nearly all real traffic and need no regex. */
+function varyCoversOrigin(vary: string): boolean {
+  if (vary === '*' || headerNameIs(vary, 'origin')) return true;
+  return /(^|[\s,])(origin|\*)($|[\s,])/i.test(vary);
 }
 
 // ---------------------------------------------------------------- entry point
@@ -773,9 +835,10 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     return notCorsVerdict('Navigation (not CORS)', 'Navigations load documents; CORS does not apply to them.', [`webRequest type \`${ex.type}\`.`], 'certain', ex.error);
   }
   const requestHeaders = ex.headers;
-  const originHeader = requestHeaders ? getHeader(requestHeaders, 'origin') : null;
-  const pageOrigin = ex.initiator ?? (ex.preflight ? getHeader(ex.preflight.requestHeaders, 'origin') : null) ?? originHeader ?? 'null';
-  let mode = ex.preflight && requestHeaders === null ? 'cors' : requestModeFromHeaders(requestHeaders, ex.method);
+  const pageOrigin =
+    ex.initiator ?? (ex.preflight ? getHeader(ex.preflight.requestHeaders, 'origin') : null) ?? (requestHeaders ? getHeader(requestHeaders, 'origin') : null) ?? 'null';
+  const scan = requestHeaders ? scanRequestHeaders(requestHeaders, ex.method) : null;
+  let mode: RequestModeEvidence = ex.preflight && requestHeaders === null ? 'cors' : scan ? scan.mode : 'unknown';
   if (mode === 'unknown' && requestHeaders === null) mode = 'cors';
 
   const urls: string[] = [ex.url];
@@ -799,7 +862,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     return notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', ex.error);
   }
 
-  const unsafeNames = unsafeHeaderNamesFor(ex);
+  const unsafeNames = unsafeHeaderNamesFor(ex, scan);
   let preflightIndex = 0;
   if (ex.preflight) {
     const at = urls.lastIndexOf(ex.preflight.url);
@@ -816,7 +879,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
       : [];
   if (preflightFromCache) evidence.push('No preflight was observed although one was needed: it was served from the preflight cache.');
 
-  const seenCredentials = credentialsEvidence(requestHeaders);
+  const seenCredentials = scan ? scan.credentials : null;
   const error = ex.error;
 
   if (error !== null && error !== 'net::ERR_FAILED') {
@@ -892,7 +955,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     finalStatus !== null && finalStatus >= 400
       ? `The response passed the CORS checks${via}, so the page can read it; the server answered HTTP ${finalStatus}, which is an application error, not a CORS one.`
       : `The request passed every CORS check${via}.`;
-  verdict.warnings.push(...hazards(ctx, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache));
+  verdict.warnings.push(...hazards(ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache));
   return verdict;
 }
 
