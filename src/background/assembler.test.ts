@@ -143,6 +143,13 @@ describe('ExchangeAssembler', () => {
     ]);
   });
 
+  it('flags as partial a request whose preflight lost its answer events', () => {
+    const { assembler, closed, base } = fixture();
+    assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });
+    assembler.onErrorOccurred({ ...base('a', { method: 'PUT' }), error: 'net::ERR_FAILED' });
+    expect(closed[0]).toMatchObject({ partial: true, exchange: { preflight: { response: null, error: null } } });
+  });
+
   it('records a preflight that failed at the network level with its error', () => {
     const { assembler, closed, base } = fixture();
     assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });

@@ -282,6 +282,8 @@ export class ExchangeAssembler {
       // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
       // its events were lost (they went to a worker that was stopping).
       if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
+      // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
+      if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }
