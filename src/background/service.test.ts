@@ -137,6 +137,32 @@ describe('Background', () => {
     expect(await area.get('preflights')).toEqual({ preflights: [] });
   });
 
+  it('frees a closed tab and ignores the aborted requests that follow its closing', async () => {
+    const area = memoryArea();
+    const { background, fail } = setup(area);
+    fail('1');
+    await settle();
+    await background.tabRemoved(9);
+    fail('2');
+    await settle();
+    await background.flush();
+    expect(Object.keys(await area.get(null)).filter((key) => key.includes(':9'))).toEqual([]);
+    expect((await background.report(9)).entries).toEqual([]);
+  });
+
+  it('frees on wake the tabs that closed while no worker listened', async () => {
+    const area = memoryArea();
+    const first = setup(area);
+    first.fail('1', 'http://localhost:5000/x', 4);
+    await settle();
+    await first.background.flush();
+    const second = setup(area).background;
+    await second.whenCapturing();
+    await settle();
+    await second.flush();
+    expect(Object.keys(await area.get(null)).filter((key) => key.includes(':4'))).toEqual([]);
+  });
+
   it('cuts huge header values and says where', async () => {
     const { background } = setup();
     const base = { requestId: 'h', url: 'http://localhost:5000/x', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };

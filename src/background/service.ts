@@ -74,6 +74,7 @@ export class Background {
   /** Events that arrived before the preflight pool was restored, in order; null once it is. */
   private held: Array<() => void> | null = [];
   private poolWriteQueued = false;
+  private readonly closedTabs = new Set<number>();
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
     onHeadersReceived: (details) => this.deliver(() => this.assembler.onHeadersReceived(details)),
@@ -106,9 +107,15 @@ export class Background {
       this.handlers.exportReport = async (request) =>
         exportReport(await this.report(request.tabId), request.format, request.includeSecrets ?? false);
     }
-    // A trailing badge update may have been lost when the worker stopped: repaint what the log says.
+    // On wake: repaint badges (a trailing update may have been lost when the worker stopped), and
+    // free tabs that closed while no worker was listening.
     void this.store.whenReady().then(() => {
-      for (const tabId of this.store.tabIds()) void this.store.meta(tabId).then((meta) => meta && this.badge.show(tabId, meta.pageFailures));
+      for (const tabId of this.store.tabIds()) {
+        void this.deps.getTab(tabId).then(
+          (tab) => (tab ? this.repaint(tabId) : this.tabRemoved(tabId)),
+          () => this.tabRemoved(tabId),
+        );
+      }
     });
   }
 
@@ -157,7 +164,7 @@ export class Background {
 
   /** A top-level document started loading in the tab (main_frame response). */
   async navigated(tabId: number, url: string): Promise<void> {
-    if (tabId < 0) return;
+    if (tabId < 0 || this.closedTabs.has(tabId)) return;
     const meta = await this.store.navigate(tabId, url);
     this.badge.reapply(tabId, 0);
     this.publish(tabId, { type: 'navigated', currentPageId: meta.pageId, url });
@@ -170,6 +177,9 @@ export class Background {
   }
 
   async tabRemoved(tabId: number): Promise<void> {
+    // Closing a tab aborts its requests, and those events can come after onRemoved.
+    this.closedTabs.add(tabId);
+    if (this.closedTabs.size > 1000) this.closedTabs.delete(this.closedTabs.values().next().value!);
     this.badge.forget(tabId);
     await this.store.remove(tabId);
     this.publish(tabId, { type: 'cleared' });
@@ -229,7 +239,13 @@ export class Background {
     return this.store.flush();
   }
 
+  private async repaint(tabId: number): Promise<void> {
+    const meta = await this.store.meta(tabId);
+    if (meta) this.badge.show(tabId, meta.pageFailures);
+  }
+
   private async record(closed: ClosedExchange): Promise<void> {
+    if (this.closedTabs.has(closed.tabId)) return;
     const verdict = judgeSafely(this.deps.judge, closed.exchange);
     if (verdict.kind === 'not-cors') return;
     try {
