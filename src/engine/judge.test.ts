@@ -92,7 +92,39 @@ describe('exchange-level verdicts', () => {
     };
     const v = judgeExchange(ex);
     expect(v).toMatchObject({ rule: 'MissingAllowOriginHeader', stage: 'redirect', hopIndex: 0 });
-    expect(v.chromeMessage).toContain("(redirected from 'https://api.example.com/v1/items')");
+    // Chromium 156 (CDP Log.entryAdded) names the 3xx that failed, not its Location: no "(redirected from …)" on the first URL.
+    expect(v.chromeMessage).toBe(
+      "Access to fetch at 'https://api.example.com/v1/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    );
+  });
+  it('the console message after a hop names the failing URL, redirected from the first one', () => {
+    const hop = (url: string, location: string, acao: boolean) => ({ url, status: 302, location, headers: responseHeaders(...(acao ? [['Access-Control-Allow-Origin', '*'] as [string, string]] : []), ['Location', location]) });
+    const secondHop: ObservedExchange = {
+      ...simpleExchange({ url: `${API}/a`, error: 'net::ERR_FAILED' }),
+      redirects: [hop(`${API}/a`, `${API}/b`, true), hop(`${API}/b`, `${API}/c`, false)],
+      response: null,
+    };
+    expect(judgeExchange(secondHop).chromeMessage).toBe(
+      "Access to fetch at 'https://api.example.com/b' (redirected from 'https://api.example.com/a') from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    );
+    const finalResponse: ObservedExchange = {
+      ...simpleExchange({ url: `${API}/a`, error: 'net::ERR_FAILED' }),
+      redirects: [hop(`${API}/a`, `${API}/b`, true)],
+      response: { status: 200, headers: responseHeaders() },
+    };
+    expect(judgeExchange(finalResponse).chromeMessage).toBe(
+      "Access to fetch at 'https://api.example.com/b' (redirected from 'https://api.example.com/a') from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    );
+  });
+  it('the console names the redirecting URL for a Location with credentials, the target for a scheme CORS cannot fetch', () => {
+    const credentials = judgeExchange(RULE_EXAMPLES.RedirectContainsCredentials as ObservedExchange);
+    expect(credentials.chromeMessage).toBe(
+      "Access to fetch at 'https://api.example.com/download' from origin 'https://app.example.com' has been blocked by CORS policy: Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
+    );
+    const scheme = judgeExchange(RULE_EXAMPLES.CorsDisabledScheme as ObservedExchange);
+    expect(scheme.chromeMessage).toBe(
+      "Access to fetch at 'ftp://files.example.com/data.csv' (redirected from 'https://api.example.com/legacy') from origin 'https://app.example.com' has been blocked by CORS policy: Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
+    );
   });
   it('a redirect A → B → C taints the origin to null', () => {
     const ex: ObservedExchange = {

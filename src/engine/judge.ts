@@ -654,9 +654,12 @@ function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMod
   }
   verdict.observed = rule.observed(facts);
   verdict.specUrl = rule.specUrl;
-  // Chromium's console names the URL the request was heading to, with "(redirected from …)" after a hop.
-  const consoleUrl = failure.stage === 'redirect' && failure.location !== null ? failure.location : failure.url;
-  verdict.chromeMessage = chromeConsoleMessage(rule, { ...facts, url: consoleUrl });
+  // Chromium's console names the URL whose response failed the check, with "(redirected from
+  // <first URL>)" when that is not the first URL: a 3xx that fails its own CORS check or carries a
+  // Location with credentials is named itself. Only a redirect to a scheme CORS cannot fetch names
+  // the target. (Chromium 156 through a CDP session, Log.entryAdded.)
+  const consoleUrl = name === 'CorsDisabledScheme' && failure.stage === 'redirect' && failure.location !== null ? failure.location : failure.url;
+  verdict.chromeMessage = chromeConsoleMessage(rule, consoleUrl === facts.url ? facts : { ...facts, url: consoleUrl });
   const firefox = rule.firefox ? rule.firefox(facts) : null;
   verdict.firefox = firefox ? { key: firefox.key, message: firefoxConsoleMessage(failure.url, firefox.reason) } : null;
   verdict.confidence = confidence;

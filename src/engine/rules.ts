@@ -557,7 +557,7 @@ const ALL_RULES: RuleEntry[] = [
       observability: 'inferred',
       stage: 'redirect',
       specUrl: `${SPEC}#main-fetch`,
-      chrome: 'Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.',
+      chrome: 'Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.',
       firefox: { key: 'CORSRequestNotHttp', reason: 'CORS request not http' },
       fix: 'Serve the resource over http(s) and redirect only to http(s) URLs; open the page from a web server, not from `file://`.',
     },
