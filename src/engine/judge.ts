@@ -291,6 +291,8 @@ interface Context {
   ex: CleanExchange;
   pageOrigin: string;
   urls: string[];
+  /** originOfUrl of each of `urls`, computed once: every replay walks them. */
+  origins: string[];
   mode: RequestModeEvidence;
   method: string;
   unsafeNames: string[];
@@ -312,7 +314,7 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
   let authorizationViaWildcard = false;
   for (let k = 0; k < urls.length; k++) {
     const currentUrl = urls[k] as string;
-    const currentOrigin = originOfUrl(currentUrl);
+    const currentOrigin = ctx.origins[k] as string;
     const wasCors = corsFlag;
     corsFlag = corsFlag || currentOrigin !== pageOrigin;
     if (ctx.mode === 'same-origin' && corsFlag && !wasCors) {
@@ -338,7 +340,8 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
       if (!isHttpOrHttpsUrl(location) && location !== '') {
         return replayFailure({ corsError: 'CorsDisabledScheme', failedParameter: '' }, 'redirect', k, currentUrl, hop.status, hop.headers, location, tainted, pageOrigin);
       }
-      const nextOrigin = originOfUrl(location);
+      // urls[k + 1] is this hop's location.
+      const nextOrigin = ctx.origins[k + 1] as string;
       if (nextOrigin !== currentOrigin && pageOrigin !== currentOrigin) tainted = true;
       continue;
     }
@@ -845,9 +848,13 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
   if (mode === 'unknown' && requestHeaders === null) mode = 'cors';
 
   const urls: string[] = [ex.url];
-  for (const hop of ex.redirects) urls.push(hop.location);
+  const origins: string[] = [originOfUrl(ex.url)];
+  for (const hop of ex.redirects) {
+    urls.push(hop.location);
+    origins.push(originOfUrl(hop.location));
+  }
   let crossOrigin = false;
-  for (const url of urls) if (originOfUrl(url) !== pageOrigin) crossOrigin = true;
+  for (const origin of origins) if (origin !== pageOrigin) crossOrigin = true;
 
   if (!crossOrigin) {
     return notCorsVerdict('Same-origin request (not CORS)', `The request stayed on the page's origin \`${pageOrigin}\`, so no CORS check applies.`, [`Initiator \`${pageOrigin}\`, URL \`${ex.url}\`.`], 'certain', ex.error);
@@ -871,7 +878,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     const at = urls.lastIndexOf(ex.preflight.url);
     preflightIndex = at >= 0 ? at : 0;
   }
-  const ctx: Context = { ex, pageOrigin, urls, mode, method: ex.method, unsafeNames, preflightIndex, options };
+  const ctx: Context = { ex, pageOrigin, urls, origins, mode, method: ex.method, unsafeNames, preflightIndex, options };
 
   const needsPreflight = !isCorsSafelistedMethod(ex.method) || unsafeNames.length > 0;
   const preflightFromCache = !ex.preflight && needsPreflight && requestHeaders !== null;
