@@ -4,7 +4,7 @@
  * Layout in the session area (one key per entry, so an append writes one entry and one small meta,
  * never the whole log):
  *   `index`            { tabIds }                       which tabs have data
- *   `tab:<id>`         TabMeta                          counters, page, sizes of the stored entries
+ *   `tab:<id>`         TabMeta                          counters, page, bytes of the stored entries
  *   `entry:<id>:<seq>` ReportEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
  *   `preflights`       PendingPreflight[]               preflights waiting for their actual request
  *
@@ -31,9 +31,7 @@ export interface TabMeta {
   pageUrl: string | null;
   /** CORS failures on the current page, dropped entries included: what the badge shows. */
   pageFailures: number;
-  /** UTF-8 size of each stored entry, from firstSeq on. */
-  sizes: number[];
-  /** Their sum. */
+  /** UTF-8 size of the stored entries. */
   bytes: number;
 }
 
@@ -60,6 +58,11 @@ export class TabStore {
   /** Lowered after a quota error: the estimate missed something, so aim lower from then on. */
   budgetBytes: number;
   private readonly metas = new Map<number, TabMeta>();
+  /**
+   * Size of each stored entry, from firstSeq on, in memory only: writing it with every meta would
+   * grow each write with the log. A woken worker assumes the average until the old entries go.
+   */
+  private readonly sizes = new Map<number, number[]>();
   /** Entries held in memory, by tab then seq: everything appended since wake plus what was loaded. */
   private readonly cached = new Map<number, Map<number, ReportEntry>>();
   /** Tabs whose stored entries have all been loaded into `cached`. */
@@ -129,7 +132,7 @@ export class TabStore {
     for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) this.unstage(entryKey(tabId, seq));
     this.totalBytes -= meta.bytes;
     meta.firstSeq = meta.nextSeq;
-    meta.sizes = [];
+    this.sizes.set(tabId, []);
     meta.bytes = 0;
     meta.dropped = 0;
     meta.pageFailures = 0;
@@ -147,6 +150,7 @@ export class TabStore {
     this.unstage(metaKey(tabId));
     this.totalBytes -= meta.bytes;
     this.metas.delete(tabId);
+    this.sizes.delete(tabId);
     this.cached.delete(tabId);
     this.fullyLoaded.delete(tabId);
     this.stage(INDEX_KEY, { tabIds: this.tabIds() });
@@ -217,7 +221,7 @@ export class TabStore {
     const entry: ReportEntry = { ...draft, id: `${tabId}-${seq}`, pageId: meta.pageId };
     if (entry.verdict.blocked) meta.pageFailures += 1;
     const size = utf8Length(JSON.stringify(entry));
-    meta.sizes.push(size);
+    this.sizesFor(meta).push(size);
     meta.bytes += size;
     this.totalBytes += size;
     this.cacheFor(tabId).set(seq, entry);
@@ -231,12 +235,22 @@ export class TabStore {
   private metaFor(tabId: number): TabMeta {
     let meta = this.metas.get(tabId);
     if (!meta) {
-      meta = { tabId, firstSeq: 0, nextSeq: 0, dropped: 0, pageId: 1, pageUrl: null, pageFailures: 0, sizes: [], bytes: 0 };
+      meta = { tabId, firstSeq: 0, nextSeq: 0, dropped: 0, pageId: 1, pageUrl: null, pageFailures: 0, bytes: 0 };
       this.metas.set(tabId, meta);
       this.fullyLoaded.add(tabId);
       this.stage(INDEX_KEY, { tabIds: this.tabIds() });
     }
     return meta;
+  }
+
+  private sizesFor(meta: TabMeta): number[] {
+    let sizes = this.sizes.get(meta.tabId);
+    if (!sizes) {
+      const count = meta.nextSeq - meta.firstSeq;
+      sizes = new Array<number>(count).fill(count > 0 ? meta.bytes / count : 0);
+      this.sizes.set(meta.tabId, sizes);
+    }
+    return sizes;
   }
 
   private cacheFor(tabId: number): Map<number, ReportEntry> {
@@ -248,7 +262,7 @@ export class TabStore {
   private dropOldest(meta: TabMeta): void {
     if (meta.firstSeq >= meta.nextSeq) return;
     const seq = meta.firstSeq++;
-    const size = meta.sizes.shift() ?? 0;
+    const size = this.sizesFor(meta).shift() ?? 0;
     meta.bytes -= size;
     this.totalBytes -= size;
     meta.dropped += 1;
@@ -337,7 +351,6 @@ export class TabStore {
           if (!isMeta(meta)) continue;
           // A meta written during this wait (events arrived first) is newer: keep it.
           if (this.metas.has(tabId)) continue;
-          meta.bytes = sum(meta.sizes);
           this.metas.set(tabId, meta);
           this.totalBytes += meta.bytes;
         }
@@ -356,13 +369,7 @@ function isIndex(value: unknown): value is { tabIds: number[] } {
 
 function isMeta(value: unknown): value is TabMeta {
   const meta = value as TabMeta | undefined;
-  return !!meta && typeof meta.nextSeq === 'number' && typeof meta.firstSeq === 'number' && Array.isArray(meta.sizes);
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
+  return !!meta && typeof meta.nextSeq === 'number' && typeof meta.firstSeq === 'number' && typeof meta.bytes === 'number';
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
