@@ -120,7 +120,9 @@ describe('redaction', () => {
     expect(first!.response!.headers).toContainEqual({ name: 'Set-Cookie', value: '[redacted]' });
     expect(third!.redirects[0]!.location).toBe('http://[redacted]@127.0.0.1:41002/files/report.csv');
     expect(third!.verdict.explanation).toContain('`http://[redacted]@127.0.0.1:41002/files/report.csv`');
-    expect(third!.verdict.chromeMessage).toContain("'http://[redacted]@127.0.0.1:41002/files/report.csv'");
+    // Chromium names the redirecting URL and leaves the location out ('' ), so the console line holds no secret to redact.
+    expect(third!.verdict.chromeMessage).toContain("at 'http://127.0.0.1:41001/download/report.csv'");
+    expect(third!.verdict.chromeMessage).toContain("Redirect location ''");
     expect(fourth!.request.headers).toContainEqual({ name: 'Authorization', value: '[redacted]' });
     expect(fourth!.preflight!.response!.headers).toContainEqual({ name: 'Access-Control-Allow-Headers', value: 'authorization' });
     expect(json.tab.url).toBe('http://localhost:41000/app?session=[redacted]');
