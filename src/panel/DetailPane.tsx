@@ -50,6 +50,11 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
 
       {verdict.observed.length > 0 && (
         <table class="observed" aria-label="Expected and actual values">
+          <colgroup>
+            <col class="checked-column" />
+            <col />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Checked</th>

@@ -86,12 +86,12 @@ export function RequestList({ rows, focusedId, selectedId, onFocusRow, onOpenRow
       onKeyDown={onKeyDown}
     >
       <div class="list-row list-header" role="row" aria-rowindex={1}>
-        <span role="columnheader">Method</span>
-        <span role="columnheader">URL</span>
-        <span role="columnheader">Status</span>
-        <span role="columnheader">Verdict</span>
-        <span role="columnheader">Type</span>
-        <span role="columnheader">Time</span>
+        <span role="columnheader" class="cell-method">Method</span>
+        <span role="columnheader" class="cell-url">URL</span>
+        <span role="columnheader" class="cell-status">Status</span>
+        <span role="columnheader" class="cell-verdict">Verdict</span>
+        <span role="columnheader" class="cell-type">Type</span>
+        <span role="columnheader" class="cell-time">Time</span>
       </div>
       <div class="list-viewport" ref={viewportRef} onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}>
         {rows.length === 0 ? (

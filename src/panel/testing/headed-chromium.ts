@@ -54,7 +54,7 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
       `--disable-extensions-except=${DIST_DIR}`,
       `--load-extension=${DIST_DIR}`,
       '--window-size=1400,900',
-      startUrl,
+      'about:blank',
     ],
     { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -74,17 +74,84 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
       reject(new Error(`Chromium exited with ${code}: ${stderr.slice(-2000)}`));
     });
   });
-  // Playwright attaches to every target first (DevTools' window included): slow on a busy machine.
-  const browser = await chromium.connectOverCDP(endpoint, { timeout: 90_000 });
+  await openTabOnceExtensionLoaded(endpoint, startUrl);
+  await waitForDevToolsPage(endpoint);
+  let browser: Browser;
+  try {
+    browser = await connectWithRetries(endpoint);
+  } catch (error) {
+    await stopProcess(child);
+    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    throw error;
+  }
   return {
     browser,
     process: child,
     async close() {
       await browser.close().catch(() => {});
       await stopProcess(child);
-      rmSync(userDataDir, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing to the profile for a moment after exit.
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
+}
+
+interface HttpTarget {
+  id: string;
+  type: string;
+  url: string;
+}
+
+function listTargets(endpoint: string): Promise<HttpTarget[]> {
+  return fetch(`http://${new URL(endpoint).host}/json/list`).then((response) => response.json() as Promise<HttpTarget[]>);
+}
+
+/**
+ * DevTools asks for the installed extensions when it opens: one opened for the start-up tab before
+ * the extension has loaded never gets its devtools page. So the start-up tab stays blank, the
+ * inspected tab is opened once the extension's worker runs, and the blank one is closed.
+ */
+async function openTabOnceExtensionLoaded(endpoint: string, url: string, timeoutMs = 30_000): Promise<void> {
+  const base = `http://${new URL(endpoint).host}`;
+  const deadline = Date.now() + timeoutMs;
+  let targets = await listTargets(endpoint);
+  while (!targets.some((target) => target.type === 'service_worker' && target.url.startsWith('chrome-extension://'))) {
+    if (Date.now() > deadline) throw new Error(`The extension's service worker never started; targets: ${JSON.stringify(targets.map((t) => t.url))}`);
+    await new Promise((wait) => setTimeout(wait, 100));
+    targets = await listTargets(endpoint);
+  }
+  const blankTabs = targets.filter((target) => target.type === 'page' && target.url === 'about:blank');
+  const opened = await fetch(`${base}/json/new?${url}`, { method: 'PUT' });
+  if (!opened.ok) throw new Error(`Chromium would not open ${url}: ${opened.status} ${await opened.text()}`);
+  for (const tab of blankTabs) await fetch(`${base}/json/close/${tab.id}`);
+}
+
+/**
+ * Playwright's connectOverCDP attaches to every target before it resolves, and it hung now and then
+ * when it did so while DevTools was still opening. The HTTP target list needs no attach: wait there
+ * until DevTools has loaded the extension's devtools page, and only then connect.
+ */
+async function waitForDevToolsPage(endpoint: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const targets = await listTargets(endpoint);
+    if (targets.some((target) => target.url.includes('/src/devtools/devtools.html'))) return;
+    if (Date.now() > deadline) throw new Error(`DevTools never loaded the extension's devtools page; targets: ${JSON.stringify(targets.map((t) => t.url))}`);
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+}
+
+/** Short attempts, so a connection that still hangs is abandoned and a fresh one tried. */
+async function connectWithRetries(endpoint: string, attempts = 4): Promise<Browser> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await chromium.connectOverCDP(endpoint, { timeout: 20_000 });
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error(`Could not connect to Chromium over CDP in ${attempts} attempts: ${String(lastError)}`);
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
