@@ -80,8 +80,10 @@ export interface AssemblerOptions {
   /** How often the sweep runs, at most (it runs from events, not from a timer). */
   sweepEveryMs?: number;
   /**
-   * Called whenever the preflight pool changes. A preflight often ends in one worker and its actual
-   * request's error reaches the next one (a restart between them): the pool is persisted for that.
+   * Called when the preflight pool gains what a restart would lose (an answer, an error) or loses a
+   * preflight. A preflight often ends in one worker and its actual request's error reaches the next
+   * one (a restart between them): the pool is persisted for that. Starts and ends alone are not
+   * worth a write: without an answer the next worker could not judge the preflight anyway.
    */
   onPreflightPoolChanged?: () => void;
 }
@@ -265,7 +267,10 @@ export class ExchangeAssembler {
     const preflight = this.preflights.get(details.requestId);
     if (preflight) {
       // With a response, the preflight reached the server: its failure is a CORS one, judged from that response.
-      if (!preflight.response) preflight.error = details.error;
+      if (!preflight.response) {
+        preflight.error = details.error;
+        this.onPoolChanged();
+      }
       this.endPreflight(preflight, details.timeStamp);
       return;
     }
@@ -380,13 +385,11 @@ export class ExchangeAssembler {
     const queue = this.preflightsByKey.get(key);
     if (queue) queue.push(preflight);
     else this.preflightsByKey.set(key, [preflight]);
-    this.onPoolChanged();
   }
 
   private endPreflight(preflight: PendingPreflight, time: number): void {
     preflight.endTime = time;
     preflight.lastEventTime = time;
-    this.onPoolChanged();
   }
 
   /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
