@@ -238,6 +238,10 @@ describe('the CORS panel as a tab', () => {
       await waitFor(() => detail.getByRole('button', { name: `Copy ${snippet.label} snippet` }).innerText(), (t) => t === 'Copied', { what: 'the Copied confirmation' });
       expect(await readClipboard()).toBe(snippet.code);
     }
+    await tabs.first().click();
+    await panel.keyboard.press('ArrowRight');
+    expect(await detail.getByRole('tab', { selected: true }).innerText()).toBe(fix.snippets[1]!.label);
+    expect(await detail.getByRole('tabpanel').locator('code').innerText()).toBe(fix.snippets[1]!.code);
   });
 
   it('moves with the arrow keys and opens with Enter', async () => {

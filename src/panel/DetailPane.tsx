@@ -230,6 +230,18 @@ function Section({ title, children }: { title: string; children: ComponentChildr
 function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void> }) {
   const [activeStack, setActiveStack] = useState<string | null>(null);
   const active = fix.snippets.find((snippet) => snippet.stack === activeStack) ?? fix.snippets[0];
+
+  // The ARIA tabs pattern: arrows move between stacks, and focus follows the selection.
+  function onTabKeyDown(event: KeyboardEvent) {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0 || !active) return;
+    event.preventDefault();
+    const index = fix.snippets.indexOf(active);
+    const next = fix.snippets[(index + step + fix.snippets.length) % fix.snippets.length]!;
+    setActiveStack(next.stack);
+    const tablist = event.currentTarget as HTMLElement;
+    requestAnimationFrame(() => tablist.querySelector<HTMLElement>('[aria-selected="true"]')?.focus());
+  }
   return (
     <Section title="Fix">
       <p class="fix-summary">
@@ -242,7 +254,7 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
       )}
       {fix.snippets.length > 0 && active && (
         <div class="snippets">
-          <div class="snippet-tabs" role="tablist" aria-label="Server stack">
+          <div class="snippet-tabs" role="tablist" aria-label="Server stack" onKeyDown={onTabKeyDown}>
             {fix.snippets.map((snippet) => (
               <button
                 key={snippet.stack}
