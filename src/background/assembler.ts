@@ -80,10 +80,10 @@ export interface AssemblerOptions {
   /** How often the sweep runs, at most (it runs from events, not from a timer). */
   sweepEveryMs?: number;
   /**
-   * Called when the preflight pool gains what a restart would lose (an answer, an error) or loses a
-   * preflight. A preflight often ends in one worker and its actual request's error reaches the next
-   * one (a restart between them): the pool is persisted for that. Starts and ends alone are not
-   * worth a write: without an answer the next worker could not judge the preflight anyway.
+   * Called when the preflight pool gains a preflight, its answer or its error, or loses one. A
+   * preflight often starts or ends in one worker while its answer or its actual request's error
+   * reaches the next one (a restart between them): the pool is persisted for that. Its end alone is
+   * not worth a write.
    */
   onPreflightPoolChanged?: () => void;
 }
@@ -385,6 +385,7 @@ export class ExchangeAssembler {
     const queue = this.preflightsByKey.get(key);
     if (queue) queue.push(preflight);
     else this.preflightsByKey.set(key, [preflight]);
+    this.onPoolChanged();
   }
 
   private endPreflight(preflight: PendingPreflight, time: number): void {
