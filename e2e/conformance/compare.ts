@@ -4,7 +4,7 @@
  */
 import type { Verdict } from '../../src/engine/types';
 import type { ChromiumIssue, ChromiumRequest } from './chromium-oracle';
-import type { Expectation, Scenario } from './scenario';
+import type { Expectation, PageRequest, Scenario } from './scenario';
 
 export type Outcome = 'pass' | 'cors' | 'network-error';
 
@@ -25,8 +25,13 @@ export interface ExtensionVerdict {
   networkError: string | null;
 }
 
+/**
+ * A scenario (or some of its fields) CORS Doctor cannot observe. Without `fields` the whole
+ * scenario is left out of the comparison; with them, only those fields are.
+ */
 export interface Exclusion {
-  scenario: string;
+  scenarios: string[];
+  fields?: Array<'failedParameter'>;
   reason: string;
 }
 
@@ -103,12 +108,13 @@ export function generatorMismatch(expected: Expectation, chromium: ChromiumVerdi
  * request Chromium did not block by CORS must not be called a CORS block (a network error must be
  * a network error, a pass a pass or not-CORS).
  */
-export function extensionDisagreements(chromium: ChromiumVerdict, extension: ExtensionVerdict): string[] {
+export function extensionDisagreements(chromium: ChromiumVerdict, extension: ExtensionVerdict, exclusion: Exclusion | null = null): string[] {
   const fields: string[] = [];
   const blocked = chromium.outcome === 'cors';
   if (extension.blocked !== blocked) fields.push('blocked');
   if ((extension.rule ?? null) !== (chromium.rule ?? null)) fields.push('rule');
-  if (extension.failedParameter !== chromium.failedParameter) fields.push('failedParameter');
+  const parameterExcluded = exclusion?.fields?.includes('failedParameter') ?? false;
+  if (!parameterExcluded && extension.failedParameter !== chromium.failedParameter) fields.push('failedParameter');
   const kindAgrees =
     chromium.outcome === 'cors'
       ? extension.kind === 'cors-blocked'
@@ -120,8 +126,34 @@ export function extensionDisagreements(chromium: ChromiumVerdict, extension: Ext
 }
 
 export function findExclusion(exclusions: readonly Exclusion[], scenarioId: string): Exclusion | null {
-  return exclusions.find((exclusion) => exclusion.scenario === scenarioId) ?? null;
+  return exclusions.find((exclusion) => exclusion.scenarios.includes(scenarioId)) ?? null;
 }
+
+/** Whether the exclusion takes the whole scenario out of the comparison. */
+export function excludesScenario(exclusion: Exclusion | null): boolean {
+  return exclusion !== null && !exclusion.fields?.length;
+}
+
+/**
+ * CORS Doctor records only CORS-mode requests (no-cors, classic scripts, images and stylesheets
+ * without `crossorigin` are never CORS-checked): for those, no entry is its verdict "not CORS".
+ */
+export function isCorsModeRequest(request: PageRequest): boolean {
+  switch (request.kind) {
+    case 'fetch':
+      return request.mode !== 'no-cors';
+    case 'xhr':
+    case 'font':
+      return true;
+    case 'script':
+      return request.module || request.crossOrigin !== null;
+    case 'image':
+    case 'stylesheet':
+      return request.crossOrigin !== null;
+  }
+}
+
+export const NOT_RECORDED_BY_DESIGN: ExtensionVerdict = { kind: 'not-cors', blocked: false, rule: null, failedParameter: '', networkError: null };
 
 /** The row a request counts under: Chromium's rule, or "pass" / "network error". */
 export function chromiumBucket(verdict: ChromiumVerdict | null): string {

@@ -2,10 +2,12 @@
  * docs/conformance.md, written by the conformance suite. Deterministic: no dates or timings, rows in
  * a fixed order, so the file changes only when the results (or the corpus, or Chromium) change.
  */
-import { chromiumBucket, describeChromium, describeExtension, type StepComparison } from './compare';
+import { chromiumBucket, describeChromium, describeExtension, excludesScenario, type StepComparison } from './compare';
 
 export interface ResultsDocInput {
   chromiumVersion: string;
+  /** The lab's origins: their ports change from run to run, so the file names them {page}, {api}, {api2}. */
+  origins: { page: string; api: string; api2: string };
   seed: number;
   scenarioCount: number;
   /** Rule names the corpus must produce in Chromium. */
@@ -22,7 +24,7 @@ export function agrees(comparison: StepComparison): boolean {
 }
 
 function compared(comparisons: readonly StepComparison[]): StepComparison[] {
-  return comparisons.filter((c) => !c.exclusion);
+  return comparisons.filter((c) => !excludesScenario(c.exclusion));
 }
 
 function ruleOrder(a: string, b: string): number {
@@ -31,6 +33,12 @@ function ruleOrder(a: string, b: string): number {
 }
 
 export function renderResultsDoc(input: ResultsDocInput): string {
+  const withoutPorts = (text: string) =>
+    text.replaceAll(input.origins.page, '{page}').replaceAll(input.origins.api, '{api}').replaceAll(input.origins.api2, '{api2}');
+  return withoutPorts(renderWithPorts(input));
+}
+
+function renderWithPorts(input: ResultsDocInput): string {
   const all = input.comparisons;
   const included = compared(all);
   const agreeing = included.filter(agrees);
@@ -117,11 +125,22 @@ export function renderResultsDoc(input: ResultsDocInput): string {
   if (!excluded.length) {
     lines.push('None.');
   } else {
-    lines.push('Listed in e2e/conformance-exclusions.json: requests an extension cannot observe.');
+    lines.push('Listed in e2e/conformance-exclusions.json: what an extension cannot observe. A field exclusion still compares the other fields.');
     lines.push('');
-    lines.push('| Scenario | Chromium | Why it cannot be observed |');
-    lines.push('|---|---|---|');
-    for (const c of excluded) lines.push(`| ${code(c.scenario.id)} | ${cell(describeChromium(c.chromium))} | ${cell(c.exclusion!.reason)} |`);
+    lines.push('| Scenario | Excluded | Chromium | CORS Doctor | Why it cannot be observed |');
+    lines.push('|---|---|---|---|---|');
+    for (const c of excluded) {
+      const what = c.exclusion!.fields?.length ? c.exclusion!.fields.join(', ') : 'whole request';
+      lines.push(`| ${code(c.scenario.id)} | ${what} | ${cell(describeChromium(c.chromium))} | ${cell(describeExtension(c.extension))} | ${cell(c.exclusion!.reason)} |`);
+    }
+  }
+  lines.push('');
+  const notRecorded = included.filter((c) => c.extension?.kind === 'not-cors' && c.captured === null);
+  if (notRecorded.length) {
+    lines.push(
+      `${notRecorded.length} requests are not CORS-mode (no-cors fetch, images, classic scripts and stylesheets without ` +
+        '`crossorigin`): CORS Doctor records no entry for them by design, which counts as its verdict "not CORS".',
+    );
   }
   lines.push('');
   return lines.join('\n');
