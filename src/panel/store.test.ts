@@ -139,13 +139,14 @@ describe('panel store', () => {
     expect(seen).toEqual([1]);
   });
 
-  it('derives the view of 10,000 entries quickly enough for a keystroke', () => {
+  // Speed is measured by `npm run bench -- panel`, not asserted here.
+  it('filters a view of 10,000 entries down to exactly the matching rows', () => {
     const entries = Array.from({ length: 10_000 }, (_, i) => (i % 3 ? makeEntry() : missingAllowOriginEntry()));
     const state = setMode(applyEntries(initialState({ currentPageId: 1 }), entries), 'all');
-    deriveView(setFilterText(state, 'warm'));
-    const started = performance.now();
-    const view = deriveView(setFilterText(state, 'items'));
-    expect(performance.now() - started).toBeLessThan(100);
-    expect(view.rows.length).toBeGreaterThan(0);
+    const all = deriveView(state);
+    expect(all.rows).toHaveLength(10_000);
+    const byRule = deriveView(setFilterText(state, 'MissingAllowOriginHeader'));
+    expect(byRule.rows).toHaveLength(entries.filter((e) => e.verdict.rule === 'MissingAllowOriginHeader').length);
+    expect(byRule.rows.every((row) => row.verdict.rule === 'MissingAllowOriginHeader')).toBe(true);
   });
 });
