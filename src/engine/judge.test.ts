@@ -84,6 +84,22 @@ describe('exchange-level verdicts', () => {
     );
     expect(v).toMatchObject({ rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'authorization' });
   });
+  it('several refused headers: Chromium picks one in an order extensions cannot see, so the verdict says inferred', () => {
+    const refused = (acah: string) =>
+      judgeExchange(
+        preflightedExchange({
+          method: 'GET',
+          acrh: 'x-alpha,x-zeta',
+          preflightResponse: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Headers', acah]],
+        }),
+      );
+    const both = refused('content-type');
+    expect(both).toMatchObject({ rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-alpha', confidence: 'inferred' });
+    expect(both.evidence.join(' ')).toContain('`x-alpha`, `x-zeta`');
+    const one = refused('X-Alpha');
+    expect(one).toMatchObject({ rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-zeta' });
+    expect(one.evidence.join(' ')).not.toContain('The preflight refused');
+  });
   it('a redirect hop without ACAO fails at the hop', () => {
     const ex: ObservedExchange = {
       ...simpleExchange({ error: 'net::ERR_FAILED' }),
@@ -96,6 +112,21 @@ describe('exchange-level verdicts', () => {
     expect(v.chromeMessage).toBe(
       "Access to fetch at 'https://api.example.com/v1/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
     );
+  });
+  it("redirect: 'manual' stops at a passing redirect with net::ERR_ABORTED: not a failure", () => {
+    const hopHeaders = [
+      { name: 'Location', value: `${API}/v2/items` },
+      { name: 'Access-Control-Allow-Origin', value: PAGE },
+    ];
+    const ex: ObservedExchange = {
+      ...simpleExchange({ error: 'net::ERR_ABORTED' }),
+      redirects: [{ url: `${API}/v1/items`, status: 302, location: `${API}/v2/items`, headers: hopHeaders }],
+      response: null,
+    };
+    expect(judgeExchange(ex)).toMatchObject({ kind: 'passed', blocked: false, rule: null, stage: 'redirect', hopIndex: 0 });
+    // The same stop after a hop that fails its CORS check is still that CORS failure's business, not a pass.
+    const failingHop = { ...ex, redirects: [{ ...ex.redirects[0]!, headers: [hopHeaders[0]!] }] };
+    expect(judgeExchange(failingHop).kind).toBe('network-error');
   });
   it('the console message after a hop names the failing URL, redirected from the first one', () => {
     const hop = (url: string, location: string, acao: boolean) => ({ url, status: 302, location, headers: responseHeaders(...(acao ? [['Access-Control-Allow-Origin', '*'] as [string, string]] : []), ['Location', location]) });

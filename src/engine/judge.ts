@@ -667,6 +667,16 @@ function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMod
   verdict.firefox = firefox ? { key: firefox.key, message: firefoxConsoleMessage(failure.url, firefox.reason) } : null;
   verdict.confidence = confidence;
   verdict.evidence = evidence;
+  const disallowedHeaders = name === 'HeaderDisallowedByPreflightResponse' ? headersNotAllowed(ctx.unsafeNames, facts.allowHeaders) : [];
+  if (disallowedHeaders.length > 1) {
+    // Chromium names the first refused header in Blink's internal header-map order, which is neither
+    // sorted nor the order the page set them; extensions only see the sorted preflight list.
+    verdict.confidence = 'inferred';
+    verdict.evidence = [
+      ...evidence,
+      `The preflight refused ${disallowedHeaders.length} headers (${disallowedHeaders.map((h) => `\`${h}\``).join(', ')}). Chromium names one of them in an internal order extensions cannot see; \`${failure.status.failedParameter}\` is the first in sorted order. All of them need to be allowed.`,
+    ];
+  }
   verdict.credentials = credentials === 'include' ? 'include' : credentialsInferred ? 'unknown' : 'omit-or-same-origin';
   const fixText = rule.fix(facts);
   verdict.fix = {
@@ -892,6 +902,28 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
   const seenCredentials = scan ? scan.credentials : null;
   const error = ex.error;
 
+  if (error === 'net::ERR_ABORTED' && ex.redirects.length > 0 && ex.response === null) {
+    // fetch(url, { redirect: 'manual' }) stops at the first redirect: the page receives an
+    // opaque-redirect response and Chromium cancels the load, so webRequest ends it with
+    // net::ERR_ABORTED right after a 3xx whose CORS check passed. That is not a failure.
+    const credentials: CredentialsMode = seenCredentials ? 'include' : 'omit';
+    const result = replay(ctx, credentials);
+    if (result.kind === 'pass') {
+      const verdict = baseVerdict('passed');
+      verdict.preflightReasons = preflightReasons;
+      verdict.evidence = [...evidence, 'webRequest ended the request with `net::ERR_ABORTED` right after a redirect whose CORS check passed.'];
+      verdict.confidence = 'inferred';
+      verdict.credentials = seenCredentials ? 'include' : 'unknown';
+      verdict.stage = 'redirect';
+      verdict.hopIndex = ex.redirects.length - 1;
+      verdict.title = 'Stopped at a redirect (not a CORS failure)';
+      verdict.explanation =
+        'The redirect passed the CORS checks, and the browser stopped there instead of following it: most likely the page asked for `redirect: \'manual\'` and received an opaque-redirect response, or the request was cancelled at that moment.';
+      verdict.specUrl = 'https://fetch.spec.whatwg.org/#concept-http-fetch';
+      return verdict;
+    }
+  }
+
   if (error !== null && error !== 'net::ERR_FAILED') {
     if (LOCAL_NETWORK_ERRORS.has(error)) {
       const pnaReplay = ex.preflight ? replay(ctx, seenCredentials ? 'include' : 'omit') : null;
@@ -967,6 +999,12 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
       : `The request passed every CORS check${via}.`;
   verdict.warnings.push(...hazards(ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache));
   return verdict;
+}
+
+/** The CORS-unsafe names an `Access-Control-Allow-Headers` value does not list (case-insensitively). */
+function headersNotAllowed(unsafeNames: readonly string[], allowHeaders: string | null): string[] {
+  const allowed = new Set((allowHeaders ?? '').split(',').map((name) => asciiLowercase(name.trim())));
+  return unsafeNames.filter((name) => !allowed.has(name));
 }
 
 function withReasons(verdict: Verdict, reasons: PreflightReason[]): Verdict {
