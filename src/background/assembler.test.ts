@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { judgeExchange } from '../engine/index';
 import { ExchangeAssembler, type ClosedExchange, type RequestDetails } from './assembler';
 import { isCrossOrigin } from './origin';
 
@@ -186,6 +187,53 @@ describe('ExchangeAssembler', () => {
     const { exchange } = closed[0]!;
     expect(exchange.redirects).toEqual([{ url: `${API}/data`, status: 307, location: `${API}/next`, headers: [{ name: 'Location', value: `${API}/next` }] }]);
     expect(exchange.response).toBeNull();
+  });
+
+  it('pairs the second preflight sent to a redirect target when it fails, so the exchange is judged on it', () => {
+    const { assembler, closed, base } = fixture();
+    const target = 'http://localhost:6000/target';
+    const put = (extra: Partial<RequestDetails> = {}) => base('a', { method: 'PUT', ...extra });
+    const preflight = (id: string, url: string, allowOrigin: string | null) => {
+      const options = { method: 'OPTIONS', url };
+      assembler.onSendHeaders({ ...base(id, options), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });
+      const headers = [
+        ...(allowOrigin ? [{ name: 'Access-Control-Allow-Origin', value: allowOrigin }] : []),
+        { name: 'Access-Control-Allow-Methods', value: 'PUT' },
+      ];
+      assembler.onHeadersReceived({ ...base(id, options), statusCode: 204, responseHeaders: headers });
+      assembler.onCompleted({ ...base(id, options), statusCode: 204 });
+    };
+    preflight('p1', `${API}/data`, PAGE);
+    assembler.onSendHeaders({ ...put(), requestHeaders: corsHeaders() });
+    assembler.onHeadersReceived({
+      ...put(),
+      statusCode: 307,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Location', value: target }],
+    });
+    // Chromium preflights the target before following; this one lacks Allow-Origin, so the PUT dies there.
+    preflight('p2', target, null);
+    assembler.onErrorOccurred({ ...put(), error: 'net::ERR_FAILED' });
+
+    expect(closed).toHaveLength(1);
+    const { exchange } = closed[0]!;
+    expect(exchange.redirects.map((hop) => [hop.url, hop.status, hop.location])).toEqual([[`${API}/data`, 307, target]]);
+    expect(exchange.preflight?.url).toBe(target);
+    expect(exchange.preflight?.response?.headers.map((h) => h.name)).toEqual(['Access-Control-Allow-Methods']);
+    expect(exchange.response).toBeNull();
+    expect(assembler.openCount).toEqual({ flights: 0, preflights: 0, ignored: 0 });
+    expect(judgeExchange(exchange)).toMatchObject({ blocked: true, rule: 'PreflightMissingAllowOriginHeader' });
+  });
+
+  it('leaves the first preflight on an exchange whose redirect itself failed, with no preflight at the target', () => {
+    const { assembler, closed, base } = fixture();
+    const put = base('a', { method: 'PUT' });
+    assembler.onSendHeaders({ ...base('p1', { method: 'OPTIONS' }), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });
+    assembler.onCompleted({ ...base('p1', { method: 'OPTIONS' }), statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onSendHeaders({ ...put, requestHeaders: corsHeaders() });
+    assembler.onHeadersReceived({ ...put, statusCode: 307, responseHeaders: [{ name: 'Location', value: `${API}/next` }] });
+    assembler.onErrorOccurred({ ...put, error: 'net::ERR_FAILED' });
+    expect(closed[0]!.exchange.preflight?.url).toBe(`${API}/data`);
+    expect(closed[0]!.exchange.redirects).toHaveLength(1);
   });
 
   it('accepts onBeforeRedirect as well, without doubling hops', () => {

@@ -280,7 +280,14 @@ export class ExchangeAssembler {
     if (details.fromCache) flight.fromCache = true;
     if (flight.lastResponse?.location != null) {
       // Died on a redirect response: the hop is where it failed (CORS check of the redirect, or the next URL).
-      this.commitHop(flight, resolveLocation(flight.lastResponse.location, flight.lastResponse.url));
+      const target = resolveLocation(flight.lastResponse.location, flight.lastResponse.url);
+      this.commitHop(flight, target);
+      // A preflighted request that follows a redirect is preflighted again at the target; when that
+      // second preflight fails, the request dies without sending headers there, and this error is
+      // the only event that can pair it. Without it the exchange would carry the first (passing)
+      // preflight and be judged on the redirect alone.
+      flight.currentUrl = target;
+      this.claimPreflight(flight);
     } else if (!flight.sentForCurrentUrl) {
       // Never sent headers for this URL: its preflight (if any) decided its fate.
       this.claimPreflight(flight);
