@@ -248,3 +248,9 @@ export async function readBadge(browser: ExtensionBrowser, tabId: number): Promi
     return { text, title };
   }, tabId);
 }
+
+/** The extension's chrome.storage.session (all of it, or the given keys), read from an extension page. */
+export async function readSessionStorage(browser: ExtensionBrowser, keys: string[] | null = null): Promise<Record<string, unknown>> {
+  const helper = await browser.extensionPage();
+  return helper.evaluate((wanted) => chrome.storage.session.get(wanted), keys);
+}

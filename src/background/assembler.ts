@@ -86,9 +86,17 @@ export interface AssemblerOptions {
    * not worth a write.
    */
   onPreflightPoolChanged?: () => void;
+  /**
+   * Called when an open request gains what its end event cannot give back (request headers, a
+   * response that may be followed by a headerless error, a hop, a claimed preflight), with the
+   * request's state; and with null once it closed or was forgotten. The state is persisted so that
+   * a request whose start one worker saw and whose end reaches the next one closes complete.
+   */
+  onFlightChanged?: (requestId: string, flight: FlightRecord | null) => void;
 }
 
-interface Flight {
+/** An open request's state: plain data, persisted across worker restarts. */
+export interface FlightRecord {
   requestId: string;
   tabId: number;
   frameId: number;
@@ -133,7 +141,7 @@ const CORS_FAILURE = 'net::ERR_FAILED';
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
 export class ExchangeAssembler {
-  private readonly flights = new Map<string, Flight>();
+  private readonly flights = new Map<string, FlightRecord>();
   private readonly preflights = new Map<string, PendingPreflight>();
   /** Preflights by pairing key, oldest first, until claimed by their actual request or expired. */
   private readonly preflightsByKey = new Map<string, PendingPreflight[]>();
@@ -143,6 +151,7 @@ export class ExchangeAssembler {
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
   private readonly onPoolChanged: () => void;
+  private readonly onFlightChanged: (requestId: string, flight: FlightRecord | null) => void;
   private lastSweep = 0;
 
   constructor(
@@ -153,6 +162,7 @@ export class ExchangeAssembler {
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
     this.onPoolChanged = options.onPreflightPoolChanged ?? (() => {});
+    this.onFlightChanged = options.onFlightChanged ?? (() => {});
   }
 
   /** The preflights not yet claimed, oldest first. */
@@ -169,6 +179,11 @@ export class ExchangeAssembler {
       if (queue) queue.push(preflight);
       else this.preflightsByKey.set(preflight.key, [preflight]);
     }
+  }
+
+  /** Takes back the open requests a previous worker persisted (before any event of this one is handled). */
+  restoreFlights(records: readonly FlightRecord[]): void {
+    for (const flight of records) if (!this.flights.has(flight.requestId)) this.flights.set(flight.requestId, flight);
   }
 
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
@@ -189,7 +204,7 @@ export class ExchangeAssembler {
     }
     if (!isCorsMode(raw)) {
       this.ignored.set(details.requestId, details.timeStamp);
-      this.flights.delete(details.requestId);
+      if (this.flights.delete(details.requestId)) this.onFlightChanged(details.requestId, null);
       return;
     }
     const flight = this.flights.get(details.requestId) ?? this.startFlight(details, false);
@@ -198,6 +213,7 @@ export class ExchangeAssembler {
     this.claimPreflight(flight);
     flight.requestHeaders = toHeaderLines(raw);
     flight.sentForCurrentUrl = true;
+    this.onFlightChanged(flight.requestId, flight);
   }
 
   onHeadersReceived(details: HeadersReceivedDetails): void {
@@ -222,6 +238,7 @@ export class ExchangeAssembler {
     const headers = toHeaderLines(details.responseHeaders);
     const location = isRedirectStatus(details.statusCode) ? findHeader(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
+    this.onFlightChanged(flight.requestId, flight);
   }
 
   /** Optional: hops are recognised without it, but when listened to it pins the hop precisely. */
@@ -236,6 +253,7 @@ export class ExchangeAssembler {
     }
     this.commitHop(flight, details.redirectUrl);
     flight.currentUrl = details.redirectUrl;
+    this.onFlightChanged(flight.requestId, flight);
   }
 
   onCompleted(details: CompletedDetails): void {
@@ -309,7 +327,10 @@ export class ExchangeAssembler {
   sweep(now: number): void {
     this.lastSweep = now;
     for (const [id, flight] of this.flights) {
-      if (now - flight.lastEventTime > this.idleFlightMs) this.flights.delete(id);
+      if (now - flight.lastEventTime > this.idleFlightMs) {
+        this.flights.delete(id);
+        this.onFlightChanged(id, null);
+      }
     }
     for (const [id, preflight] of this.preflights) {
       const since = preflight.endTime ?? preflight.lastEventTime;
@@ -324,7 +345,7 @@ export class ExchangeAssembler {
   }
 
   /** The flight for an event, or a new partial one when its start was not seen (worker restart, failed preflight). */
-  private flightFor(details: RequestDetails, startSeen: boolean): Flight | null {
+  private flightFor(details: RequestDetails, startSeen: boolean): FlightRecord | null {
     const known = this.flights.get(details.requestId);
     if (known) return known;
     if (details.method === 'OPTIONS') return null; // an orphan preflight cannot be told from a real OPTIONS
@@ -332,8 +353,8 @@ export class ExchangeAssembler {
     return this.startFlight(details, !startSeen);
   }
 
-  private startFlight(details: RequestDetails, partial: boolean): Flight {
-    const flight: Flight = {
+  private startFlight(details: RequestDetails, partial: boolean): FlightRecord {
+    const flight: FlightRecord = {
       requestId: details.requestId,
       tabId: details.tabId,
       frameId: details.frameId,
@@ -357,13 +378,13 @@ export class ExchangeAssembler {
   }
 
   /** An event for a new URL means the previous response was a followed redirect. */
-  private moveTo(flight: Flight, url: string): void {
+  private moveTo(flight: FlightRecord, url: string): void {
     if (url === flight.currentUrl) return;
     this.commitHop(flight, url);
     flight.currentUrl = url;
   }
 
-  private commitHop(flight: Flight, to: string): void {
+  private commitHop(flight: FlightRecord, to: string): void {
     const last = flight.lastResponse;
     if (!last) return;
     flight.redirects.push({ url: last.url, status: last.status, location: last.location ?? to, headers: last.headers });
@@ -401,7 +422,7 @@ export class ExchangeAssembler {
   }
 
   /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
-  private claimPreflight(flight: Flight): void {
+  private claimPreflight(flight: FlightRecord): void {
     if (flight.sentForCurrentUrl) return;
     const key = pairingKey(flight.tabId, flight.frameId, flight.currentUrl, flight.initiator);
     const queue = this.preflightsByKey.get(key);
@@ -426,17 +447,19 @@ export class ExchangeAssembler {
     if (queue.length === 0) this.preflightsByKey.delete(preflight.key);
   }
 
-  private close(flight: Flight, outcome: Outcome, endTime: number): void {
+  private close(flight: FlightRecord, outcome: Outcome, endTime: number): void {
     this.flights.delete(flight.requestId);
+    this.onFlightChanged(flight.requestId, null);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
     // Chromium probes its cache before some loads (fonts) and then sends the real request: the probe is noise.
     if (outcome.kind === 'error' && outcome.error === CACHE_PROBE_MISS && !response) return;
     const headerless = flight.requestHeaders === null;
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
-    if (headerless && !flight.preflight && !ALWAYS_CORS_TYPES.has(flight.type)) {
+    if (headerless && !flight.preflight) {
       const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
-      if (!corsAnswer) return;
+      // A cross-origin CORS request cannot complete without Allow-Origin: one that did was no-cors.
+      if (!corsAnswer && (outcome.kind === 'completed' || !ALWAYS_CORS_TYPES.has(flight.type))) return;
     }
     const exchange: ObservedExchange = {
       initiator: flight.initiator,

@@ -137,6 +137,81 @@ describe('Background', () => {
     expect(await area.get('preflights')).toEqual({ preflights: [] });
   });
 
+  it('closes complete a request whose start one worker saw and whose end reaches the next', async () => {
+    const area = memoryArea();
+    const first = setup(area).background;
+    await first.whenCapturing();
+    const api = 'http://localhost:5000';
+    const request = (requestId: string, url: string, method = 'GET') =>
+      ({ requestId, url, method, type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE }) as const;
+    const sent = [{ name: 'Origin', value: PAGE }, { name: 'Cookie', value: 'sid=1' }];
+    // Blocked: its response headers come only with onHeadersReceived, never with the error.
+    first.capture.onSendHeaders({ ...request('blocked', `${api}/a`), timeStamp: 1, requestHeaders: sent });
+    first.capture.onHeadersReceived({ ...request('blocked', `${api}/a`), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Seen', value: 'first' }] });
+    // Redirected in the first worker, answered in the next.
+    first.capture.onSendHeaders({ ...request('moved', `${api}/old`), timeStamp: 3, requestHeaders: sent });
+    first.capture.onHeadersReceived({
+      ...request('moved', `${api}/old`),
+      timeStamp: 4,
+      statusCode: 307,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Location', value: `${api}/new` }],
+    });
+    // Preflighted: the preflight passed, the actual request sent its headers, then the stop.
+    const preflightHeaders = [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }];
+    first.capture.onSendHeaders({ ...request('p', `${api}/put`, 'OPTIONS'), timeStamp: 5, requestHeaders: preflightHeaders });
+    first.capture.onCompleted({ ...request('p', `${api}/put`, 'OPTIONS'), timeStamp: 6, statusCode: 204, responseHeaders: [] });
+    first.capture.onSendHeaders({ ...request('put', `${api}/put`, 'PUT'), timeStamp: 7, requestHeaders: sent });
+    await settle();
+    await first.flush();
+    expect(await area.get('flights')).toEqual({ flights: ['blocked', 'moved', 'put'] });
+
+    const second = setup(area).background;
+    second.capture.onErrorOccurred({ ...request('blocked', `${api}/a`), timeStamp: 10, error: 'net::ERR_FAILED' });
+    second.capture.onSendHeaders({ ...request('moved', `${api}/new`), timeStamp: 11, requestHeaders: sent });
+    second.capture.onCompleted({
+      ...request('moved', `${api}/new`),
+      timeStamp: 12,
+      statusCode: 200,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
+    second.capture.onCompleted({
+      ...request('put', `${api}/put`, 'PUT'),
+      timeStamp: 13,
+      statusCode: 200,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
+    await second.whenCapturing();
+    await settle();
+    const entries = (await second.report(9)).entries;
+    expect(entries.map((e) => [e.request.url, e.partial, e.request.headers])).toEqual([
+      [`${api}/a`, false, sent],
+      [`${api}/old`, false, sent],
+      [`${api}/put`, false, sent],
+    ]);
+    expect(entries[0]!.response).toEqual({ status: 200, headers: [{ name: 'X-Seen', value: 'first' }] });
+    expect(entries[0]!.verdict.blocked).toBe(true);
+    expect(entries[1]!.redirects.map((hop) => [hop.url, hop.status])).toEqual([[`${api}/old`, 307]]);
+    expect(entries[2]!.preflight?.response?.status).toBe(204);
+    await second.flush();
+    const left = await area.get(null);
+    expect(left['flights']).toEqual([]);
+    expect(Object.keys(left).filter((key) => key.startsWith('flight:'))).toEqual([]);
+  });
+
+  it('does not log a no-cors request whose start the previous worker dropped and whose end wakes the next', async () => {
+    const area = memoryArea();
+    const first = setup(area).background;
+    await first.whenCapturing();
+    const noCors = { requestId: 'n', url: 'http://localhost:5000/img', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
+    first.capture.onSendHeaders({ ...noCors, timeStamp: 1, requestHeaders: [{ name: 'Sec-Fetch-Mode', value: 'no-cors' }] });
+    await settle();
+    const second = setup(area).background;
+    second.capture.onCompleted({ ...noCors, timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'image/png' }] });
+    await second.whenCapturing();
+    await settle();
+    expect((await second.report(9)).entries).toEqual([]);
+  });
+
   it('frees a closed tab and ignores the aborted requests that follow its closing', async () => {
     const area = memoryArea();
     const { background, fail } = setup(area);

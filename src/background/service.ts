@@ -12,6 +12,7 @@ import {
   type ClosedExchange,
   type CompletedDetails,
   type ErrorDetails,
+  type FlightRecord,
   type HeadersReceivedDetails,
   type PendingPreflight,
   type SendHeadersDetails,
@@ -53,6 +54,9 @@ export interface PortLike {
 }
 
 const PREFLIGHT_POOL_KEY = 'preflights';
+/** The request ids of the open requests whose state is persisted, each under flightKey(id). */
+const FLIGHT_INDEX_KEY = 'flights';
+const flightKey = (requestId: string) => `flight:${requestId}`;
 
 /** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
 export interface CaptureSink {
@@ -73,7 +77,8 @@ export class Background {
   private readonly handlers: Handlers;
   /** Events that arrived before the preflight pool was restored, in order; null once it is. */
   private held: Array<() => void> | null = [];
-  private poolWriteQueued = false;
+  /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
+  private readonly persistedFlights = new Set<string>();
   private readonly closedTabs = new Set<number>();
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
@@ -86,10 +91,10 @@ export class Background {
     this.store = new TabStore(deps.area, deps.storeOptions);
     this.assembler = new ExchangeAssembler((closed) => void this.record(closed), {
       ...deps.assemblerOptions,
-      onPreflightPoolChanged: () => this.persistPreflightPool(),
+      onPreflightPoolChanged: () => this.store.writeKey(PREFLIGHT_POOL_KEY, () => this.assembler.preflightPool()),
+      onFlightChanged: (requestId, flight) => this.persistFlight(requestId, flight),
     });
-    void this.store.readKey(PREFLIGHT_POOL_KEY).then((pool) => {
-      if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
+    void this.restoreInFlight().then(() => {
       const held = this.held ?? [];
       this.held = null;
       for (const event of held) event();
@@ -224,14 +229,40 @@ export class Background {
     else event();
   }
 
-  /** One write per task however many preflights changed in it, in the same batch as the entries. */
-  private persistPreflightPool(): void {
-    if (this.poolWriteQueued) return;
-    this.poolWriteQueued = true;
-    queueMicrotask(() => {
-      this.poolWriteQueued = false;
-      this.store.writeKey(PREFLIGHT_POOL_KEY, this.assembler.preflightPool());
-    });
+  /**
+   * Staged at once, so it goes in the same batch as the entry the task closes: one write per task
+   * however often the request changed in it, and the state is serialized when the batch is written.
+   */
+  private persistFlight(requestId: string, flight: FlightRecord | null): void {
+    const key = flightKey(requestId);
+    if (flight) {
+      this.store.writeKey(key, flight);
+      if (this.persistedFlights.has(requestId)) return;
+      this.persistedFlights.add(requestId);
+    } else {
+      if (!this.persistedFlights.delete(requestId)) return;
+      this.store.removeKey(key);
+    }
+    this.store.writeKey(FLIGHT_INDEX_KEY, () => [...this.persistedFlights]);
+  }
+
+  /** What the previous worker left open: its preflight pool and its requests. */
+  private async restoreInFlight(): Promise<void> {
+    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY]);
+    const pool = state[PREFLIGHT_POOL_KEY];
+    if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
+    const index = state[FLIGHT_INDEX_KEY];
+    if (!Array.isArray(index) || index.length === 0) return;
+    const ids = index.filter((id): id is string => typeof id === 'string');
+    const stored = await this.store.readKeys(ids.map(flightKey));
+    const flights: FlightRecord[] = [];
+    for (const id of ids) {
+      const flight = stored[flightKey(id)] as FlightRecord | undefined;
+      if (!flight || typeof flight !== 'object' || flight.requestId !== id) continue;
+      flights.push(flight);
+      this.persistedFlights.add(id);
+    }
+    this.assembler.restoreFlights(flights);
   }
 
   /** Flushes staged storage writes (tests, and before reporting storage state). */

@@ -7,6 +7,8 @@
  *   `tab:<id>`         TabMeta                          counters, page, bytes of the stored entries
  *   `entry:<id>:<seq>` ReportEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
  *   `preflights`       PendingPreflight[]               preflights waiting for their actual request
+ *   `flights`          string[]                         request ids of the open requests stored below
+ *   `flight:<reqId>`   FlightRecord                     an open request (headers sent, response seen, ...)
  *
  * Writes are batched per task (a microtask after the events of one task) rather than on a timer:
  * Chromium can stop the worker between any two tasks, and a write already handed to the browser
@@ -194,9 +196,26 @@ export class TabStore {
     }
   }
 
-  /** Writes such a key with the next batch. */
+  /** Reads several such keys at once; a failed read is an empty result. */
+  async readKeys(keys: string[]): Promise<Record<string, unknown>> {
+    try {
+      return await this.area.get(keys);
+    } catch {
+      return {};
+    }
+  }
+
+  /**
+   * Writes such a key with the next batch. A function is called when the batch is written, so a
+   * value that changes several times in one task is computed and written once.
+   */
   writeKey(key: string, value: unknown): void {
     this.stage(key, value);
+  }
+
+  /** Removes such a key with the next batch. */
+  removeKey(key: string): void {
+    this.unstage(key);
   }
 
   /** Hands every staged change to the storage area now; resolves when the area has them. */
@@ -204,7 +223,8 @@ export class TabStore {
     this.flushQueued = false;
     if (this.pendingRemove.size === 0 && this.pendingSet.size === 0) return;
     const removals = [...this.pendingRemove];
-    const items = Object.fromEntries(this.pendingSet);
+    const items: Record<string, unknown> = {};
+    for (const [key, value] of this.pendingSet) items[key] = typeof value === 'function' ? (value as () => unknown)() : value;
     this.pendingRemove.clear();
     this.pendingSet.clear();
     const writes: Promise<unknown>[] = [];
@@ -322,7 +342,7 @@ export class TabStore {
     );
     const retry: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(items)) if (!this.pendingRemove.has(key)) retry[key] = value;
-    for (const key of this.pendingSet.keys()) retry[key] = this.pendingSet.get(key);
+    for (const [key, value] of this.pendingSet) retry[key] = typeof value === 'function' ? (value as () => unknown)() : value;
     this.pendingSet.clear();
     const removals = [...this.pendingRemove];
     this.pendingRemove.clear();
