@@ -461,15 +461,7 @@ export class ExchangeAssembler {
       // A cross-origin CORS request cannot complete without Allow-Origin: one that did was no-cors.
       if (!corsAnswer && (outcome.kind === 'completed' || !ALWAYS_CORS_TYPES.has(flight.type))) return;
     }
-    const exchange: ObservedExchange = {
-      initiator: flight.initiator,
-      request: { url: flight.firstUrl, method: flight.method, type: flight.type, headers: flight.requestHeaders },
-      preflight: flight.preflight ? toObservedPreflight(flight.preflight) : null,
-      redirects: flight.redirects,
-      response,
-      outcome,
-      fromCache: flight.fromCache,
-    };
+    const exchange = exchangeOfFlight(flight, outcome);
     this.onClosed({
       requestId: flight.requestId,
       tabId: flight.tabId,
@@ -480,6 +472,20 @@ export class ExchangeAssembler {
       partial: flight.partial,
     });
   }
+}
+
+/** The engine's input for an open request, as if it ended now with `outcome`. */
+export function exchangeOfFlight(flight: FlightRecord, outcome: Outcome): ObservedExchange {
+  const last = flight.lastResponse;
+  return {
+    initiator: flight.initiator,
+    request: { url: flight.firstUrl, method: flight.method, type: flight.type, headers: flight.requestHeaders },
+    preflight: flight.preflight ? toObservedPreflight(flight.preflight) : null,
+    redirects: flight.redirects,
+    response: last ? { status: last.status, headers: last.headers } : null,
+    outcome,
+    fromCache: flight.fromCache,
+  };
 }
 
 function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {

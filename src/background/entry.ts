@@ -22,6 +22,69 @@ export const DEFAULT_ENTRY_LIMITS: EntryLimits = { maxHeaderValue: 4096, maxHead
 /** The entry without what only the store knows (id, page). */
 export type EntryDraft = Omit<ReportEntry, 'id' | 'pageId'>;
 
+/**
+ * What the store keeps of a verdict: the fields the badge, the summary and a quick look need. The
+ * rest (explanation, observed values, fix snippets: most of an entry's bytes) is recomputed on read
+ * from the stored exchange, which the engine judges deterministically.
+ */
+export type VerdictSummary = Pick<Verdict, 'kind' | 'blocked' | 'rule' | 'failedParameter' | 'stage' | 'hopIndex' | 'title' | 'confidence'> & {
+  summaryOnly: true;
+};
+
+/** An entry as stored: its verdict whole when anything was cut (re-judging would differ), else summarised. */
+export type StoredEntry = Omit<ReportEntry, 'verdict'> & { verdict: Verdict | VerdictSummary };
+export type StoredDraft = Omit<StoredEntry, 'id' | 'pageId'>;
+
+export function summarizeVerdict(verdict: Verdict): VerdictSummary {
+  return {
+    kind: verdict.kind,
+    blocked: verdict.blocked,
+    rule: verdict.rule,
+    failedParameter: verdict.failedParameter,
+    stage: verdict.stage,
+    hopIndex: verdict.hopIndex,
+    title: verdict.title,
+    confidence: verdict.confidence,
+    summaryOnly: true,
+  };
+}
+
+function isSummary(verdict: Verdict | VerdictSummary): verdict is VerdictSummary {
+  return (verdict as VerdictSummary).summaryOnly === true;
+}
+
+/** The stored form of an entry built with `buildEntryDraft`. */
+export function toStoredDraft(draft: EntryDraft): StoredDraft {
+  if (draft.truncated && draft.truncated.length > 0) return draft;
+  return { ...draft, verdict: summarizeVerdict(draft.verdict) };
+}
+
+/** The engine's input, back from a stored entry. */
+export function exchangeOfEntry(entry: StoredEntry): ObservedExchange {
+  return {
+    initiator: entry.initiator,
+    request: entry.request,
+    preflight: entry.preflight,
+    redirects: entry.redirects,
+    response: entry.response,
+    outcome: entry.error === null ? { kind: 'completed' } : { kind: 'error', error: entry.error },
+    fromCache: entry.fromCache,
+  };
+}
+
+/**
+ * The report entry of a stored one: a summarised verdict is judged again. Should the engine ever
+ * disagree with what was stored (it is deterministic, so only a bug would do that), the stored
+ * fields win, so the badge, the summary and the entry never contradict each other.
+ */
+export function expandEntry(entry: StoredEntry, judge: Judge): ReportEntry {
+  const stored = entry.verdict;
+  if (!isSummary(stored)) return entry as ReportEntry;
+  const { summaryOnly: _, ...summary } = stored;
+  const verdict = judgeSafely(judge, exchangeOfEntry(entry));
+  return { ...entry, verdict: { ...verdict, ...summary } };
+}
+
 export function judgeSafely(judge: Judge, exchange: ObservedExchange): Verdict {
   try {
     return judge(exchange);

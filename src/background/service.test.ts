@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedExchange, Verdict } from '../engine/types';
 import type { PortMessage } from '../shared/messages';
-import { unjudgedVerdict } from './entry';
+import { exchangeOfEntry as exchangeOf, unjudgedVerdict } from './entry';
 import { memoryArea } from './memory-area';
 import { Background, type PortLike } from './service';
 
 const PAGE = 'http://127.0.0.1:4000';
 
+/** Blocks what failed with ERR_FAILED, and a response without Allow-Origin (as the engine would). */
 function fakeJudge(exchange: ObservedExchange): Verdict {
   if (exchange.request.url.includes('throw')) throw new Error('engine blew up');
-  const verdict = unjudgedVerdict(exchange, 'fake');
+  const allowed = exchange.response?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin') ?? true;
+  const outcome = allowed ? exchange.outcome : ({ kind: 'error', error: 'net::ERR_FAILED' } as const);
+  const verdict = unjudgedVerdict({ ...exchange, outcome }, 'fake');
   if (verdict.blocked) return { ...verdict, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
   return verdict;
 }
@@ -163,7 +166,7 @@ describe('Background', () => {
     first.capture.onSendHeaders({ ...request('put', `${api}/put`, 'PUT'), timeStamp: 7, requestHeaders: sent });
     await settle();
     await first.flush();
-    expect(await area.get('flights')).toEqual({ flights: ['blocked', 'moved', 'put'] });
+    expect(await area.get('flights')).toEqual({ flights: { open: ['blocked', 'moved', 'put'], stale: [] } });
 
     const second = setup(area).background;
     second.capture.onErrorOccurred({ ...request('blocked', `${api}/a`), timeStamp: 10, error: 'net::ERR_FAILED' });
@@ -194,8 +197,8 @@ describe('Background', () => {
     expect(entries[2]!.preflight?.response?.status).toBe(204);
     await second.flush();
     const left = await area.get(null);
-    expect(left['flights']).toEqual([]);
-    expect(Object.keys(left).filter((key) => key.startsWith('flight:'))).toEqual([]);
+    // Closed requests leave the index at once; their keys go in the next batch of removals.
+    expect(left['flights']).toEqual({ open: [], stale: ['flight:blocked', 'flight:moved', 'flight:put'] });
   });
 
   it('does not log a no-cors request whose start the previous worker dropped and whose end wakes the next', async () => {
@@ -238,8 +241,44 @@ describe('Background', () => {
     expect(Object.keys(await area.get(null)).filter((key) => key.includes(':4'))).toEqual([]);
   });
 
+  it('stores a summary of each verdict and judges the exchange again on read', async () => {
+    const area = memoryArea();
+    const { background, fail } = setup(area);
+    const received: PortMessage[] = [];
+    const listeners: Array<(m: unknown) => void> = [];
+    background.handlePort({
+      name: 'cors-doctor-panel',
+      postMessage: (m) => void received.push(m),
+      onMessage: { addListener: (l) => void listeners.push(l) },
+      onDisconnect: { addListener: () => {} },
+    });
+    listeners[0]!({ type: 'subscribe', tabId: 9 });
+    await settle();
+    fail('1');
+    await settle();
+    await background.flush();
+    const stored = (await area.get('entry:9:0'))['entry:9:0'] as { verdict: Record<string, unknown> };
+    expect(stored.verdict).toEqual({
+      kind: 'cors-blocked',
+      blocked: true,
+      rule: 'MissingAllowOriginHeader',
+      failedParameter: '',
+      stage: null,
+      hopIndex: null,
+      title: 'CORS Doctor could not analyse this request',
+      confidence: 'certain',
+      summaryOnly: true,
+    });
+    const live = received.find((m): m is Extract<PortMessage, { type: 'entry' }> => m.type === 'entry')!.entry;
+    // A new worker reads it back: the report carries the whole verdict, as the live message did.
+    const [entry] = (await setup(area).background.report(9)).entries;
+    expect(entry!.verdict).toEqual(fakeJudge({ ...exchangeOf(entry!) }));
+    expect(entry).toEqual(live);
+  });
+
   it('cuts huge header values and says where', async () => {
-    const { background } = setup();
+    const area = memoryArea();
+    const { background } = setup(area);
     const base = { requestId: 'h', url: 'http://localhost:5000/x', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
     background.assembler.onSendHeaders({ ...base, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
     background.assembler.onHeadersReceived({ ...base, timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Huge', value: 'z'.repeat(1_000_000) }] });
@@ -248,5 +287,10 @@ describe('Background', () => {
     const [entry] = (await background.report(9)).entries;
     expect(entry?.response?.headers[0]?.value.length).toBeLessThanOrEqual(4096);
     expect(entry?.truncated).toEqual([{ path: 'response.headers[0].value', originalLength: 1_000_000 }]);
+    // Judging the cut exchange again could differ from judging what was seen: the verdict is kept whole.
+    await background.flush();
+    const stored = (await area.get('entry:9:0'))['entry:9:0'] as { verdict: Record<string, unknown> };
+    expect(stored.verdict['summaryOnly']).toBeUndefined();
+    expect(stored.verdict['explanation']).toBe(entry?.verdict.explanation);
   });
 });

@@ -7,6 +7,7 @@ import type { Verdict } from '../engine/types';
 import type { ExportFormat, ExportResult, PortMessage, Request, SubscribeMessage } from '../shared/messages';
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
 import {
+  exchangeOfFlight,
   ExchangeAssembler,
   type AssemblerOptions,
   type ClosedExchange,
@@ -18,7 +19,16 @@ import {
   type SendHeadersDetails,
 } from './assembler';
 import { BadgeController, type BadgeSurface } from './badge';
-import { buildEntryDraft, DEFAULT_ENTRY_LIMITS, judgeSafely, type EntryLimits, type Judge } from './entry';
+import {
+  buildEntryDraft,
+  DEFAULT_ENTRY_LIMITS,
+  expandEntry,
+  judgeSafely,
+  toStoredDraft,
+  type EntryLimits,
+  type Judge,
+  type StoredDraft,
+} from './entry';
 import { TabStore, utf8Length, type SessionArea, type StoreOptions } from './store';
 
 /** An entry bigger than this after the usual caps is cut again with the tight limits. */
@@ -57,6 +67,8 @@ const PREFLIGHT_POOL_KEY = 'preflights';
 /** The request ids of the open requests whose state is persisted, each under flightKey(id). */
 const FLIGHT_INDEX_KEY = 'flights';
 const flightKey = (requestId: string) => `flight:${requestId}`;
+/** Keys of closed requests are removed in batches: one removal call per this many, not one per request. */
+const STALE_FLIGHT_BATCH = 64;
 
 /** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
 export interface CaptureSink {
@@ -79,6 +91,8 @@ export class Background {
   private held: Array<() => void> | null = [];
   /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
   private readonly persistedFlights = new Set<string>();
+  /** Keys of closed requests still in the session area; harmless (the index no longer lists them) until removed. */
+  private staleFlightKeys: string[] = [];
   private readonly closedTabs = new Set<number>();
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
@@ -198,11 +212,12 @@ export class Background {
   }
 
   async report(tabId: number): Promise<Report> {
-    const [entries, meta, tab] = await Promise.all([
+    const [stored, meta, tab] = await Promise.all([
       this.store.entries(tabId),
       this.store.meta(tabId),
       this.deps.getTab(tabId).catch(() => null),
     ]);
+    const entries = stored.map((entry) => expandEntry(entry, this.deps.judge));
     const notices = [...this.store.storeNotices];
     const report: Report = {
       schemaVersion: 1,
@@ -236,14 +251,31 @@ export class Background {
   private persistFlight(requestId: string, flight: FlightRecord | null): void {
     const key = flightKey(requestId);
     if (flight) {
+      const known = this.persistedFlights.has(requestId);
+      if (known && this.endEventCarriesTheRest(flight)) return;
       this.store.writeKey(key, flight);
-      if (this.persistedFlights.has(requestId)) return;
+      if (known) return;
       this.persistedFlights.add(requestId);
     } else {
       if (!this.persistedFlights.delete(requestId)) return;
-      this.store.removeKey(key);
+      this.staleFlightKeys.push(key);
+      if (this.staleFlightKeys.length >= STALE_FLIGHT_BATCH) {
+        for (const stale of this.staleFlightKeys) this.store.removeKey(stale);
+        this.staleFlightKeys = [];
+      }
     }
-    this.store.writeKey(FLIGHT_INDEX_KEY, () => [...this.persistedFlights]);
+    this.store.writeKey(FLIGHT_INDEX_KEY, () => ({ open: [...this.persistedFlights], stale: this.staleFlightKeys }));
+  }
+
+  /**
+   * A final response that passes the CORS check is followed by onCompleted, which carries its
+   * headers again: the state persisted when the request sent its headers is then enough, and the
+   * write is skipped. One that fails is followed by a headerless error, so it is written.
+   */
+  private endEventCarriesTheRest(flight: FlightRecord): boolean {
+    const last = flight.lastResponse;
+    if (!last || last.location !== null) return false;
+    return !judgeSafely(this.deps.judge, exchangeOfFlight(flight, { kind: 'completed' })).blocked;
   }
 
   /** What the previous worker left open: its preflight pool and its requests. */
@@ -251,9 +283,10 @@ export class Background {
     const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY]);
     const pool = state[PREFLIGHT_POOL_KEY];
     if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
-    const index = state[FLIGHT_INDEX_KEY];
-    if (!Array.isArray(index) || index.length === 0) return;
-    const ids = index.filter((id): id is string => typeof id === 'string');
+    const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
+    if (Array.isArray(index?.stale)) this.staleFlightKeys = index.stale.filter((key): key is string => typeof key === 'string');
+    if (!Array.isArray(index?.open) || index.open.length === 0) return;
+    const ids = index.open.filter((id): id is string => typeof id === 'string');
     const stored = await this.store.readKeys(ids.map(flightKey));
     const flights: FlightRecord[] = [];
     for (const id of ids) {
@@ -280,11 +313,14 @@ export class Background {
     const verdict = judgeSafely(this.deps.judge, closed.exchange);
     if (verdict.kind === 'not-cors') return;
     try {
-      const { entry, meta } = await this.store.append(closed.tabId, (meta) =>
-        fitEntry(closed, verdict, closed.frameId === 0 ? meta.pageUrl : null),
-      );
+      let fullVerdict = verdict;
+      const { entry, meta } = await this.store.append(closed.tabId, (meta) => {
+        const fitted = fitEntry(closed, verdict, closed.frameId === 0 ? meta.pageUrl : null);
+        fullVerdict = fitted.verdict;
+        return fitted.stored;
+      });
       if (entry.verdict.blocked) this.badge.show(closed.tabId, meta.pageFailures);
-      this.publish(closed.tabId, { type: 'entry', entry });
+      this.publish(closed.tabId, { type: 'entry', entry: { ...entry, verdict: fullVerdict } });
     } catch (error) {
       console.warn('CORS Doctor: could not record an exchange', error);
     }
@@ -314,10 +350,13 @@ function safePost(port: PortLike, message: PortMessage): void {
   }
 }
 
-function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null) {
+/** The entry as stored, within MAX_ENTRY_BYTES, and its verdict whole (capped like the stored one would be). */
+function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null): { stored: StoredDraft; verdict: Verdict } {
   const draft = buildEntryDraft(closed, verdict, frameUrl, DEFAULT_ENTRY_LIMITS);
-  if (utf8Length(JSON.stringify(draft)) <= MAX_ENTRY_BYTES) return draft;
-  return buildEntryDraft(closed, verdict, frameUrl, TIGHT_ENTRY_LIMITS);
+  const stored = toStoredDraft(draft);
+  if (utf8Length(JSON.stringify(stored)) <= MAX_ENTRY_BYTES) return { stored, verdict: draft.verdict };
+  const tight = buildEntryDraft(closed, verdict, frameUrl, TIGHT_ENTRY_LIMITS);
+  return { stored: toStoredDraft(tight), verdict: tight.verdict };
 }
 
 export function summarize(entries: readonly ReportEntry[]): ReportSummary {

@@ -5,7 +5,7 @@
  * never the whole log):
  *   `index`            { tabIds }                       which tabs have data
  *   `tab:<id>`         TabMeta                          counters, page, bytes of the stored entries
- *   `entry:<id>:<seq>` ReportEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
+ *   `entry:<id>:<seq>` StoredEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
  *   `preflights`       PendingPreflight[]               preflights waiting for their actual request
  *   `flights`          string[]                         request ids of the open requests stored below
  *   `flight:<reqId>`   FlightRecord                     an open request (headers sent, response seen, ...)
@@ -14,8 +14,7 @@
  * Chromium can stop the worker between any two tasks, and a write already handed to the browser
  * survives the stop while a timer does not. Metas load once on wake; entries load lazily per tab.
  */
-import type { ReportEntry } from '../shared/report';
-import type { EntryDraft } from './entry';
+import type { StoredDraft, StoredEntry } from './entry';
 
 export interface SessionArea {
   get(keys: string | string[] | null): Promise<Record<string, unknown>>;
@@ -44,7 +43,7 @@ export interface StoreOptions {
 }
 
 export interface AppendResult {
-  entry: ReportEntry;
+  entry: StoredEntry;
   meta: Readonly<TabMeta>;
 }
 
@@ -66,7 +65,7 @@ export class TabStore {
    */
   private readonly sizes = new Map<number, number[]>();
   /** Entries held in memory, by tab then seq: everything appended since wake plus what was loaded. */
-  private readonly cached = new Map<number, Map<number, ReportEntry>>();
+  private readonly cached = new Map<number, Map<number, StoredEntry>>();
   /** Tabs whose stored entries have all been loaded into `cached`. */
   private readonly fullyLoaded = new Set<number>();
   private readonly pendingSet = new Map<string, unknown>();
@@ -110,7 +109,7 @@ export class TabStore {
   }
 
   /** Adds an entry; `draft` may be built from the tab's meta (its page URL) once that is loaded. */
-  async append(tabId: number, draft: EntryDraft | ((meta: Readonly<TabMeta>) => EntryDraft)): Promise<AppendResult> {
+  async append(tabId: number, draft: StoredDraft | ((meta: Readonly<TabMeta>) => StoredDraft)): Promise<AppendResult> {
     if (!this.loaded) await this.ready;
     return this.appendLoaded(tabId, typeof draft === 'function' ? draft(this.metaFor(tabId)) : draft);
   }
@@ -159,7 +158,7 @@ export class TabStore {
   }
 
   /** The tab's entries, oldest first, loading them from storage the first time. */
-  async entries(tabId: number): Promise<ReportEntry[]> {
+  async entries(tabId: number): Promise<StoredEntry[]> {
     await this.ready;
     const meta = this.metas.get(tabId);
     if (!meta) return [];
@@ -172,14 +171,14 @@ export class TabStore {
         for (const [key, value] of Object.entries(stored)) {
           const seq = Number(key.slice(key.lastIndexOf(':') + 1));
           // Appends or drops may have happened while reading: keep only what is still in range.
-          if (seq >= meta.firstSeq && seq < meta.nextSeq && !cache.has(seq)) cache.set(seq, value as ReportEntry);
+          if (seq >= meta.firstSeq && seq < meta.nextSeq && !cache.has(seq)) cache.set(seq, value as StoredEntry);
         }
       }
       this.fullyLoaded.add(tabId);
     }
     const cache = this.cached.get(tabId);
     if (!cache) return [];
-    const list: ReportEntry[] = [];
+    const list: StoredEntry[] = [];
     for (let seq = meta.firstSeq; seq < meta.nextSeq; seq++) {
       const entry = cache.get(seq);
       if (entry) list.push(entry);
@@ -235,10 +234,10 @@ export class TabStore {
     await Promise.all(writes);
   }
 
-  private appendLoaded(tabId: number, draft: EntryDraft): AppendResult {
+  private appendLoaded(tabId: number, draft: StoredDraft): AppendResult {
     const meta = this.metaFor(tabId);
     const seq = meta.nextSeq++;
-    const entry: ReportEntry = { ...draft, id: `${tabId}-${seq}`, pageId: meta.pageId };
+    const entry: StoredEntry = { ...draft, id: `${tabId}-${seq}`, pageId: meta.pageId };
     if (entry.verdict.blocked) meta.pageFailures += 1;
     const size = utf8Length(JSON.stringify(entry));
     this.sizesFor(meta).push(size);
@@ -273,7 +272,7 @@ export class TabStore {
     return sizes;
   }
 
-  private cacheFor(tabId: number): Map<number, ReportEntry> {
+  private cacheFor(tabId: number): Map<number, StoredEntry> {
     let cache = this.cached.get(tabId);
     if (!cache) this.cached.set(tabId, (cache = new Map()));
     return cache;
