@@ -98,6 +98,23 @@ describe('ExchangeAssembler', () => {
     expect(assembler.openCount).toEqual({ flights: 0, preflights: 0, ignored: 0 });
   });
 
+  it('keeps a real OPTIONS request whose own preflight failed, and ignores an orphan OPTIONS error', () => {
+    const { assembler, closed, base } = fixture();
+    const preflightHeaders = corsHeaders([['Access-Control-Request-Method', 'OPTIONS']]);
+    assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: preflightHeaders });
+    assembler.onHeadersReceived({ ...base('p', { method: 'OPTIONS' }), statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onCompleted({ ...base('p', { method: 'OPTIONS' }), statusCode: 204 });
+    assembler.onErrorOccurred({ ...base('a', { method: 'OPTIONS' }), error: 'net::ERR_FAILED' });
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.exchange.request).toMatchObject({ method: 'OPTIONS', headers: null });
+    expect(closed[0]!.exchange.preflight?.request.headers).toEqual(preflightHeaders);
+    expect(judgeExchange(closed[0]!.exchange)).toMatchObject({ rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'OPTIONS' });
+    // With no preflight asking for OPTIONS in the pool, an OPTIONS error is a preflight whose start was lost.
+    assembler.onErrorOccurred({ ...base('orphan', { method: 'OPTIONS' }), error: 'net::ERR_FAILED' });
+    expect(closed).toHaveLength(1);
+    expect(assembler.openCount).toEqual({ flights: 0, preflights: 0, ignored: 0 });
+  });
+
   it('pairs a passed preflight when the actual request sends its headers, and only by method', () => {
     const { assembler, closed, base } = fixture();
     const preflight = (id: string, method: string) => {

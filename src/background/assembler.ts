@@ -348,7 +348,9 @@ export class ExchangeAssembler {
   private flightFor(details: RequestDetails, startSeen: boolean): FlightRecord | null {
     const known = this.flights.get(details.requestId);
     if (known) return known;
-    if (details.method === 'OPTIONS') return null; // an orphan preflight cannot be told from a real OPTIONS
+    // An orphan preflight cannot be told from a real OPTIONS request, except that a real one was
+    // itself preflighted: a preflight asking for OPTIONS is waiting in the pool for it.
+    if (details.method === 'OPTIONS' && !this.hasPreflightAsking(details, 'OPTIONS')) return null;
     if (!ExchangeAssembler.isCandidate(details)) return null;
     return this.startFlight(details, !startSeen);
   }
@@ -422,6 +424,11 @@ export class ExchangeAssembler {
   }
 
   /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  private hasPreflightAsking(details: RequestDetails, method: string): boolean {
+    const queue = this.preflightsByKey.get(pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null));
+    return queue !== undefined && queue.some((preflight) => preflight.method === method);
+  }
+
   private claimPreflight(flight: FlightRecord): void {
     if (flight.sentForCurrentUrl) return;
     const key = pairingKey(flight.tabId, flight.frameId, flight.currentUrl, flight.initiator);
