@@ -216,6 +216,11 @@ describe('conformance with Chromium: every verdict equals the browser’s own', 
       .filter((c) => c.extension!.failedParameter === c.chromium!.failedParameter)
       .map((c) => c.scenario.id);
     expect(stale).toEqual([]);
+    const staleKind = comparisons
+      .filter((c) => c.exclusion?.fields?.includes('kind') && c.extension && c.chromium)
+      .filter((c) => !extensionDisagreements(c.chromium!, c.extension!).includes('kind'))
+      .map((c) => c.scenario.id);
+    expect(staleKind).toEqual([]);
   });
 
   it('agrees with Chromium on blocked, rule and failedParameter for every request', () => {

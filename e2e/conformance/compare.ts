@@ -31,7 +31,7 @@ export interface ExtensionVerdict {
  */
 export interface Exclusion {
   scenarios: string[];
-  fields?: Array<'failedParameter'>;
+  fields?: Array<'failedParameter' | 'kind'>;
   reason: string;
 }
 
@@ -121,7 +121,7 @@ export function extensionDisagreements(chromium: ChromiumVerdict, extension: Ext
       : chromium.outcome === 'network-error'
         ? extension.kind === 'network-error'
         : extension.kind === 'passed' || extension.kind === 'not-cors';
-  if (!kindAgrees) fields.push('kind');
+  if (!kindAgrees && !(exclusion?.fields?.includes('kind') ?? false)) fields.push('kind');
   return fields;
 }
 

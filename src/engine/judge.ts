@@ -917,8 +917,10 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
       verdict.stage = 'redirect';
       verdict.hopIndex = ex.redirects.length - 1;
       verdict.title = 'Stopped at a redirect (not a CORS failure)';
+      // webRequest reports net::ERR_ABORTED for both redirect modes that stop here, so which one
+      // the page used is not visible; neither is a CORS failure.
       verdict.explanation =
-        'The redirect passed the CORS checks, and the browser stopped there instead of following it: most likely the page asked for `redirect: \'manual\'` and received an opaque-redirect response, or the request was cancelled at that moment.';
+        'The redirect passed the CORS checks, and the browser stopped there instead of following it: the page asked for `redirect: \'manual\'` (it receives an opaque-redirect response) or `redirect: \'error\'` (fetch rejects with a TypeError), or cancelled the request at that moment. None of these is a CORS failure; to follow the redirect, use the default `redirect: \'follow\'`.';
       verdict.specUrl = 'https://fetch.spec.whatwg.org/#concept-http-fetch';
       return verdict;
     }
