@@ -39,6 +39,8 @@ function setup(area = memoryArea()) {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Longer than two windows of the worker's open-state delay (40 ms): what was open through it is persisted. */
+const outliveOpenStateDelay = () => new Promise((resolve) => setTimeout(resolve, 120));
 
 describe('Background', () => {
   it('answers getReport with the contract shape and counts failures by rule', async () => {
@@ -126,7 +128,7 @@ describe('Background', () => {
     });
     first.capture.onHeadersReceived({ ...preflight, timeStamp: 2, statusCode: 204, responseHeaders: [] });
     first.capture.onCompleted({ ...preflight, timeStamp: 3, statusCode: 204 });
-    await settle();
+    await outliveOpenStateDelay();
 
     const second = setup(area).background;
     // The waking event arrives before the new worker has read anything back.
@@ -199,6 +201,24 @@ describe('Background', () => {
     const left = await area.get(null);
     // Closed requests leave the index at once; their keys go in the next batch of removals.
     expect(left['flights']).toEqual({ open: [], stale: ['flight:blocked', 'flight:moved', 'flight:put'] });
+  });
+
+  it('persists an open request once it outlived the open-state delay, and never one that closed inside it', async () => {
+    const area = memoryArea();
+    const { background, fail } = setup(area);
+    await background.whenCapturing();
+    fail('quick');
+    const held = { requestId: 'held', url: 'http://localhost:5000/held', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
+    background.capture.onSendHeaders({ ...held, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    await settle();
+    const early = await area.get(null);
+    expect(Object.keys(early).filter((key) => key.startsWith('flight'))).toEqual([]);
+    expect(early['entry:9:0']).toBeDefined();
+    await outliveOpenStateDelay();
+    const later = await area.get(null);
+    expect(later['flights']).toEqual({ open: ['held'], stale: [] });
+    expect((later['flight:held'] as { requestId?: string } | undefined)?.requestId).toBe('held');
+    expect(later['flight:quick']).toBeUndefined();
   });
 
   it('does not log a no-cors request whose start the previous worker dropped and whose end wakes the next', async () => {

@@ -52,6 +52,8 @@ export interface BackgroundDeps {
   storeOptions?: StoreOptions;
   assemblerOptions?: AssemblerOptions;
   badgeThrottleMs?: number;
+  /** Open requests and preflights are persisted once they have been open this long (see OPEN_STATE_DELAY_MS). */
+  openStateDelayMs?: number;
   now?: () => number;
 }
 
@@ -69,6 +71,13 @@ const FLIGHT_INDEX_KEY = 'flights';
 const flightKey = (requestId: string) => `flight:${requestId}`;
 /** Keys of closed requests are removed in batches: one removal call per this many, not one per request. */
 const STALE_FLIGHT_BATCH = 64;
+/**
+ * Open requests and preflights are persisted only once they have lived through a full window of
+ * this length (so between one and two windows after they opened). Most requests finish well inside
+ * it and then never write or remove a key; a forced stop in that window loses only their start,
+ * and their end event still yields an entry (partial). See docs/api.md, "Service-worker restarts".
+ */
+const OPEN_STATE_DELAY_MS = 40;
 
 /** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
 export interface CaptureSink {
@@ -93,6 +102,16 @@ export class Background {
   private readonly persistedFlights = new Set<string>();
   /** Keys of closed requests still in the session area; harmless (the index no longer lists them) until removed. */
   private staleFlightKeys: string[] = [];
+  /** Open requests not persisted yet: opened in the current window, and those that lived through the previous one. */
+  private newbornFlights = new Map<string, FlightRecord>();
+  private agingFlights = new Map<string, FlightRecord>();
+  /** Preflights in the pool at the previous window's end: still there at this one's, they are persisted. */
+  private agingPreflights = new Set<string>();
+  /** The preflight ids in the pool as last written: once non-empty, every change of the pool is written at once. */
+  private writtenPool = new Set<string>();
+  private poolChangedUnwritten = false;
+  private openStateTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly openStateDelayMs: number;
   private readonly closedTabs = new Set<number>();
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
@@ -103,9 +122,10 @@ export class Background {
 
   constructor(private readonly deps: BackgroundDeps) {
     this.store = new TabStore(deps.area, deps.storeOptions);
+    this.openStateDelayMs = deps.openStateDelayMs ?? OPEN_STATE_DELAY_MS;
     this.assembler = new ExchangeAssembler((closed) => void this.record(closed), {
       ...deps.assemblerOptions,
-      onPreflightPoolChanged: () => this.store.writeKey(PREFLIGHT_POOL_KEY, () => this.assembler.preflightPool()),
+      onPreflightPoolChanged: () => this.preflightPoolChanged(),
       onFlightChanged: (requestId, flight) => this.persistFlight(requestId, flight),
     });
     void this.restoreInFlight().then(() => {
@@ -245,26 +265,96 @@ export class Background {
   }
 
   /**
-   * Staged at once, so it goes in the same batch as the entry the task closes: one write per task
-   * however often the request changed in it, and the state is serialized when the batch is written.
+   * A request already persisted is written again in the task that changed it (in the same batch as
+   * the entry the task may close). A new one waits in memory until it has lived through a window.
    */
   private persistFlight(requestId: string, flight: FlightRecord | null): void {
-    const key = flightKey(requestId);
-    if (flight) {
-      const known = this.persistedFlights.has(requestId);
-      if (known && this.endEventCarriesTheRest(flight)) return;
-      this.store.writeKey(key, flight);
-      if (known) return;
-      this.persistedFlights.add(requestId);
-    } else {
-      if (!this.persistedFlights.delete(requestId)) return;
-      this.staleFlightKeys.push(key);
-      if (this.staleFlightKeys.length >= STALE_FLIGHT_BATCH) {
-        for (const stale of this.staleFlightKeys) this.store.removeKey(stale);
-        this.staleFlightKeys = [];
-      }
+    if (flight === null) {
+      if (this.newbornFlights.delete(requestId) || this.agingFlights.delete(requestId)) return;
+      this.forgetPersistedFlight(requestId);
+      return;
     }
+    if (this.persistedFlights.has(requestId)) {
+      if (!this.endEventCarriesTheRest(flight)) this.store.writeKey(flightKey(requestId), flight);
+      return;
+    }
+    // It now carries a preflight that is in storage: keep the two together, or a stop would lose it.
+    if (flight.preflight !== null && this.writtenPool.has(flight.preflight.requestId)) {
+      this.newbornFlights.delete(requestId);
+      this.agingFlights.delete(requestId);
+      this.writeNewFlight(flight);
+      return;
+    }
+    if (this.newbornFlights.has(requestId) || this.agingFlights.has(requestId)) return;
+    this.newbornFlights.set(requestId, flight);
+    this.scheduleOpenState();
+  }
+
+  private writeNewFlight(flight: FlightRecord): void {
+    this.store.writeKey(flightKey(flight.requestId), flight);
+    this.persistedFlights.add(flight.requestId);
+    this.writeFlightIndex();
+  }
+
+  private forgetPersistedFlight(requestId: string): void {
+    if (!this.persistedFlights.delete(requestId)) return;
+    this.staleFlightKeys.push(flightKey(requestId));
+    if (this.staleFlightKeys.length >= STALE_FLIGHT_BATCH) {
+      for (const stale of this.staleFlightKeys) this.store.removeKey(stale);
+      this.staleFlightKeys = [];
+    }
+    this.writeFlightIndex();
+  }
+
+  private writeFlightIndex(): void {
     this.store.writeKey(FLIGHT_INDEX_KEY, () => ({ open: [...this.persistedFlights], stale: this.staleFlightKeys }));
+  }
+
+  private preflightPoolChanged(): void {
+    if (this.writtenPool.size > 0) this.writePool();
+    else {
+      this.poolChangedUnwritten = true;
+      this.scheduleOpenState();
+    }
+  }
+
+  private writePool(): void {
+    this.poolChangedUnwritten = false;
+    this.store.writeKey(PREFLIGHT_POOL_KEY, () => {
+      const pool = this.assembler.preflightPool();
+      this.writtenPool = new Set(pool.map((preflight) => preflight.requestId));
+      return pool;
+    });
+  }
+
+  private scheduleOpenState(): void {
+    if (this.openStateTimer !== null) return;
+    this.openStateTimer = setTimeout(() => {
+      this.openStateTimer = null;
+      this.persistAgedOpenState();
+    }, this.openStateDelayMs);
+  }
+
+  /** A window ended: persist what lived through all of it, and let what opened in it age. */
+  private persistAgedOpenState(): void {
+    for (const flight of this.agingFlights.values()) this.writeNewFlight(flight);
+    this.agingFlights = this.newbornFlights;
+    this.newbornFlights = new Map();
+    if (this.poolChangedUnwritten) {
+      const ids = this.assembler.preflightPool().map((preflight) => preflight.requestId);
+      if (ids.some((id) => this.agingPreflights.has(id))) this.writePool();
+      this.agingPreflights = new Set(ids);
+    }
+    if (this.agingFlights.size > 0 || (this.poolChangedUnwritten && this.agingPreflights.size > 0)) this.scheduleOpenState();
+  }
+
+  /** Persists every open request and preflight now, however young. */
+  private persistAllOpenState(): void {
+    for (const flight of this.agingFlights.values()) this.writeNewFlight(flight);
+    for (const flight of this.newbornFlights.values()) this.writeNewFlight(flight);
+    this.agingFlights.clear();
+    this.newbornFlights.clear();
+    if (this.poolChangedUnwritten) this.writePool();
   }
 
   /**
@@ -282,7 +372,10 @@ export class Background {
   private async restoreInFlight(): Promise<void> {
     const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY]);
     const pool = state[PREFLIGHT_POOL_KEY];
-    if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
+    if (Array.isArray(pool)) {
+      this.assembler.restorePreflightPool(pool as PendingPreflight[]);
+      this.writtenPool = new Set((pool as PendingPreflight[]).map((preflight) => preflight.requestId));
+    }
     const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
     if (Array.isArray(index?.stale)) this.staleFlightKeys = index.stale.filter((key): key is string => typeof key === 'string');
     if (!Array.isArray(index?.open) || index.open.length === 0) return;
@@ -298,8 +391,9 @@ export class Background {
     this.assembler.restoreFlights(flights);
   }
 
-  /** Flushes staged storage writes (tests, and before reporting storage state). */
+  /** Persists all open state and flushes staged storage writes (tests, and before reporting storage state). */
   flush(): Promise<void> {
+    this.persistAllOpenState();
     return this.store.flush();
   }
 
