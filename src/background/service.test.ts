@@ -39,8 +39,8 @@ function setup(area = memoryArea()) {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-/** Longer than two windows of the worker's open-state delay (40 ms): what was open through it is persisted. */
-const outliveOpenStateDelay = () => new Promise((resolve) => setTimeout(resolve, 120));
+/** Longer than two windows of the open-state delay and one write batch (40 ms each): what was open through them is persisted. */
+const outliveOpenStateDelay = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 describe('Background', () => {
   it('answers getReport with the contract shape and counts failures by rule', async () => {
@@ -58,6 +58,18 @@ describe('Background', () => {
       summary: { total: 2, failures: 2, byRule: { MissingAllowOriginHeader: 2 } },
     });
     expect(report.entries.map((e) => e.id)).toEqual(['9-0', '9-1']);
+  });
+
+  it('has in storage every entry a report shows, and nothing after a clear, by the time it answers', async () => {
+    const area = memoryArea();
+    const { background, fail } = setup(area);
+    fail('1');
+    await settle();
+    const report = (await background.handleMessage({ type: 'getReport', tabId: 9 })) as Awaited<ReturnType<Background['report']>>;
+    expect(report.entries).toHaveLength(1);
+    expect(Object.keys(await area.get(null))).toContain('entry:9:0');
+    await background.handleMessage({ type: 'clearTab', tabId: 9 });
+    expect(Object.keys(await area.get(null))).not.toContain('entry:9:0');
   });
 
   it('ignores messages that are not ours and rejects ours without a tab id', async () => {
@@ -211,6 +223,7 @@ describe('Background', () => {
     const held = { requestId: 'held', url: 'http://localhost:5000/held', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
     background.capture.onSendHeaders({ ...held, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
     await settle();
+    await background.store.flush();
     const early = await area.get(null);
     expect(Object.keys(early).filter((key) => key.startsWith('flight'))).toEqual([]);
     expect(early['entry:9:0']).toBeDefined();

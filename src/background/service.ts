@@ -78,6 +78,12 @@ const STALE_FLIGHT_BATCH = 64;
  * and their end event still yields an entry (partial). See docs/api.md, "Service-worker restarts".
  */
 const OPEN_STATE_DELAY_MS = 40;
+/**
+ * Entries and state are written together once per window of this length rather than once per task:
+ * a burst of requests makes one storage call per window. Whatever is reported (getReport, a panel's
+ * snapshot) or cleared is flushed first, so a stop after an answer never loses what it showed.
+ */
+const WRITE_BATCH_MS = 40;
 
 /** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
 export interface CaptureSink {
@@ -121,7 +127,7 @@ export class Background {
   };
 
   constructor(private readonly deps: BackgroundDeps) {
-    this.store = new TabStore(deps.area, deps.storeOptions);
+    this.store = new TabStore(deps.area, { flushDelayMs: WRITE_BATCH_MS, ...deps.storeOptions });
     this.openStateDelayMs = deps.openStateDelayMs ?? OPEN_STATE_DELAY_MS;
     this.assembler = new ExchangeAssembler((closed) => void this.record(closed), {
       ...deps.assemblerOptions,
@@ -227,6 +233,7 @@ export class Background {
 
   async clearTab(tabId: number): Promise<void> {
     await this.store.clear(tabId);
+    await this.store.flush();
     this.badge.show(tabId, 0);
     this.publish(tabId, { type: 'cleared' });
   }
@@ -251,6 +258,8 @@ export class Background {
       entries,
     };
     if (notices.length > 0) report.notices = notices;
+    // What a report shows is in storage before anyone sees it.
+    await this.store.flush();
     return report;
   }
 

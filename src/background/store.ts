@@ -40,6 +40,12 @@ export interface StoreOptions {
   maxEntriesPerTab?: number;
   /** Bytes of entries kept across all tabs: well inside chrome.storage.session's 10 MB. */
   budgetBytes?: number;
+  /**
+   * How long staged writes wait to be handed to the area together: 0 writes once per task (a
+   * microtask after it). More batches a burst into fewer calls, each costing a round trip to the
+   * browser process, and widens what a forced stop can lose to that many milliseconds.
+   */
+  flushDelayMs?: number;
 }
 
 export interface AppendResult {
@@ -71,6 +77,7 @@ export class TabStore {
   private readonly pendingSet = new Map<string, unknown>();
   private readonly pendingRemove = new Set<string>();
   private flushQueued = false;
+  private readonly flushDelayMs: number;
   private loaded = false;
   private readonly ready: Promise<void>;
   private totalBytes = 0;
@@ -82,6 +89,7 @@ export class TabStore {
   ) {
     this.maxEntriesPerTab = options.maxEntriesPerTab ?? DEFAULT_MAX_ENTRIES_PER_TAB;
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
+    this.flushDelayMs = options.flushDelayMs ?? 0;
     this.ready = this.loadMetas();
   }
 
@@ -320,7 +328,13 @@ export class TabStore {
   private scheduleFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    queueMicrotask(() => void this.flush());
+    if (this.flushDelayMs > 0) setTimeout(() => void this.flushIfQueued(), this.flushDelayMs);
+    else queueMicrotask(() => void this.flushIfQueued());
+  }
+
+  /** A scheduled flush finds nothing to do when an explicit one came first. */
+  private flushIfQueued(): Promise<void> | void {
+    if (this.flushQueued) return this.flush();
   }
 
   /**
