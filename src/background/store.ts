@@ -10,9 +10,10 @@
  *   `flights`          string[]                         request ids of the open requests stored below
  *   `flight:<reqId>`   FlightRecord                     an open request (headers sent, response seen, ...)
  *
- * Writes are batched per task (a microtask after the events of one task) rather than on a timer:
- * Chromium can stop the worker between any two tasks, and a write already handed to the browser
- * survives the stop while a timer does not. Metas load once on wake; entries load lazily per tab.
+ * Writes are batched: everything staged is handed to the area in one call, once per task or (the
+ * worker's choice, flushDelayMs) once per short window, which costs fewer round trips to the browser
+ * process in a burst but lets a forced stop lose the window. A write handed to the browser survives
+ * the stop; a pending timer does not. Metas load once on wake; entries load lazily per tab.
  */
 import type { StoredDraft, StoredEntry } from './entry';
 
