@@ -63,6 +63,9 @@ describe('exchange-level verdicts', () => {
   it('lower-case patch is not normalised and fails against PATCH', () => {
     const v = judgeExchange(preflightedExchange({ method: 'patch', acrh: null, preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PATCH']] }));
     expect(v).toMatchObject({ rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'patch' });
+    // The fix points at the client's typo first, not at teaching the server a lower-case method.
+    expect(v.fix?.summary).toBe('Send `PATCH` (upper case) from the client, and list `PATCH` in `Access-Control-Allow-Methods`.');
+    expect(v.explanation).toContain('fetch() does not upper-case `patch`');
   });
   it('Authorization under ACAH * passes in Chromium 156 with a cross-browser warning', () => {
     const v = judgeExchange(

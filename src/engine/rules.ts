@@ -473,14 +473,23 @@ const ALL_RULES: RuleEntry[] = [
       return `The request uses method \`${f.failedParameter}\`; the preflight answered \`Access-Control-Allow-Methods: ${listed ?? '(absent)'}\`, which does not include it.${caseHint}`;
     },
     observed: (f) => [{ field: 'Access-Control-Allow-Methods', expected: `includes ${f.failedParameter}`, actual: f.allowMethods }],
-    fix: (f) => ({
-      summary: `Add \`${f.failedParameter}\` to \`Access-Control-Allow-Methods\` on the preflight response.`,
-      details:
-        f.failedParameter !== f.failedParameter.toUpperCase()
-          ? `Better: send \`${f.failedParameter.toUpperCase()}\` from the client (fetch only normalises DELETE, GET, HEAD, OPTIONS, POST, PUT) and list \`${f.failedParameter.toUpperCase()}\` on the server.`
-          : `List \`${f.failedParameter}\` (exact case) in \`Access-Control-Allow-Methods\`; with credentials, \`*\` does not count.`,
-      traps: [TRAPS.cache, TRAPS.errors],
-    }),
+    fix: (f) => {
+      const upper = f.failedParameter.toUpperCase();
+      // A lower-case method is nearly always a client typo (`patch`): the server already lists the
+      // real method, and teaching it to accept `patch` would only hide the typo.
+      if (f.failedParameter !== upper) {
+        return {
+          summary: `Send \`${upper}\` (upper case) from the client, and list \`${upper}\` in \`Access-Control-Allow-Methods\`.`,
+          details: `Method names are case-sensitive and fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so \`method: '${f.failedParameter}'\` goes out as \`${f.failedParameter}\`. Only if the client cannot change, add \`${f.failedParameter}\` itself to \`Access-Control-Allow-Methods\`.`,
+          traps: [TRAPS.cache, TRAPS.errors],
+        };
+      }
+      return {
+        summary: `Add \`${f.failedParameter}\` to \`Access-Control-Allow-Methods\` on the preflight response.`,
+        details: `List \`${f.failedParameter}\` (exact case) in \`Access-Control-Allow-Methods\`; with credentials, \`*\` does not count.`,
+        traps: [TRAPS.cache, TRAPS.errors],
+      };
+    },
     serverSnippets: true,
   },
   {
