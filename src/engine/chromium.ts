@@ -53,7 +53,22 @@ export function checkAccess(
   credentials: CredentialsMode,
   serializedOrigin: string,
 ): CorsErrorStatus | null {
-  const allowOrigin = getHeader(responseHeaders, 'access-control-allow-origin');
+  return checkAccessValues(responseUrl, getHeader(responseHeaders, 'access-control-allow-origin'), responseHeaders, null, credentials, serializedOrigin);
+}
+
+/**
+ * checkAccess over an `Access-Control-Allow-Origin` value already read from the headers; when
+ * `allowCredentials` is undefined, `Access-Control-Allow-Credentials` is read from
+ * `responseHeaders` only if needed.
+ */
+export function checkAccessValues(
+  responseUrl: string,
+  allowOrigin: string | null,
+  responseHeaders: HeaderList,
+  allowCredentialsRead: { allowCredentials: string | null } | null,
+  credentials: CredentialsMode,
+  serializedOrigin: string,
+): CorsErrorStatus | null {
   const include = credentials === 'include';
   if (allowOrigin === '*') {
     if (!include) return null;
@@ -70,7 +85,7 @@ export function checkAccess(
     return { corsError: 'AllowOriginMismatch', failedParameter: allowOrigin };
   }
   if (include) {
-    const allowCredentials = getHeader(responseHeaders, 'access-control-allow-credentials');
+    const allowCredentials = allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : getHeader(responseHeaders, 'access-control-allow-credentials');
     if (allowCredentials !== 'true') return { corsError: 'InvalidAllowCredentials', failedParameter: allowCredentials ?? '' };
   }
   return null;

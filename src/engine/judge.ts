@@ -5,6 +5,7 @@
  */
 import {
   checkAccess,
+  checkAccessValues,
   checkPreflightAccess,
   checkRedirectLocation,
   createPreflightResult,
@@ -25,10 +26,10 @@ import {
   chromiumMimeEssence,
   CHROMIUM_SAFELISTABLE,
   SEC_PREFIX,
-  corsUnsafeNotForbiddenClassifiedHeaderNames,
   corsUnsafeNotForbiddenRequestHeaderNames,
   indexOfCorsUnsafeRequestHeaderByte,
   isCorsSafelistedNamedRequestHeader,
+  isForbiddenNamedRequestHeader,
   requestHeaderName,
   type RequestHeaderName,
   indexOfNonLanguageByte,
@@ -50,6 +51,7 @@ import {
   isHttpOrHttpsUrl,
   isPotentiallyTrustworthyOrigin,
   originOfUrl,
+  trimHttpTabOrSpace,
 } from './http';
 import { RULES, chromeConsoleMessage, firefoxConsoleMessage, type RuleFacts } from './rules';
 import type {
@@ -210,7 +212,13 @@ export function requestModeFromHeaders(headers: HeaderList | null | undefined, m
  * the preflight decision, instead of once per question.
  */
 interface RequestHeaderScan {
-  names: RequestHeaderName[];
+  /**
+   * corsUnsafeNotForbiddenRequestHeaderNames of these headers, when asked for and no
+   * cache-layer header is present (else null).
+   */
+  unsafeNames: string[] | null;
+  /** The first header (lower-cased) safelisted only by Chromium's extra names, not `sec-` prefixed. */
+  chromiumOnlySafelisted: string | null;
   /** requestModeFromHeaders' answer for these headers. */
   mode: RequestModeEvidence;
   /** credentialsEvidence's answer for these headers. */
@@ -222,16 +230,31 @@ interface RequestHeaderScan {
 const COOKIE_EVIDENCE = 'The request sent a `Cookie` header, so its credentials mode was include.';
 const STORAGE_ACCESS_EVIDENCE = 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
 
-function scanRequestHeaders(headers: HeaderList, method: string): RequestHeaderScan {
-  const names: RequestHeaderName[] = new Array(headers.length);
+function scanRequestHeaders(headers: HeaderList, method: string, collectUnsafe: boolean): RequestHeaderScan {
   let fetchMode: RequestModeEvidence | null = null;
   let hasOrigin = false;
   let credentials: string | null = null;
   let cacheLayer = false;
+  let chromiumOnlySafelisted: string | null = null;
+  // corsUnsafeNotForbiddenRequestHeaderNames, in the same pass (see collectUnsafeNames).
+  let unsafe: string[] | null = null;
+  let safelisted: string[] | null = null;
+  let safelistedBytes = 0;
   for (let i = 0; i < headers.length; i++) {
     const line = headers[i] as HeaderLine;
     const name = requestHeaderName(line.name);
-    names[i] = name;
+    const flags = name.flags;
+    let isSafelisted: boolean | null = null;
+    if (collectUnsafe && !isForbiddenNamedRequestHeader(name, line.value, 'chromium')) {
+      isSafelisted = isCorsSafelistedNamedRequestHeader(name, line.value);
+      if (isSafelisted) {
+        (safelisted ??= []).push(name.lower);
+        safelistedBytes += byteLength(line.value);
+      } else (unsafe ??= []).push(name.lower);
+    }
+    if (chromiumOnlySafelisted === null && (flags & (CHROMIUM_SAFELISTABLE | SEC_PREFIX)) === CHROMIUM_SAFELISTABLE) {
+      if (isSafelisted ?? isCorsSafelistedNamedRequestHeader(name, line.value)) chromiumOnlySafelisted = name.lower;
+    }
     switch (name.lower) {
       case 'sec-fetch-mode':
         if (fetchMode === null) {
@@ -258,10 +281,51 @@ function scanRequestHeaders(headers: HeaderList, method: string): RequestHeaderS
   }
   const upper = method.toUpperCase();
   const mode = fetchMode ?? (hasOrigin ? 'cors' : upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown');
-  return { names, mode, credentials, cacheLayer };
+  let unsafeNames: string[] | null = null;
+  if (collectUnsafe && !cacheLayer) {
+    unsafeNames = unsafe ?? [];
+    if (safelisted !== null && safelistedBytes > SAFELISTED_VALUES_BUDGET) unsafeNames.push(...safelisted);
+  }
+  return { unsafeNames, chromiumOnlySafelisted, mode, credentials, cacheLayer };
 }
 
 // ---------------------------------------------------------------- the Chromium replay
+
+/** The final response's CORS headers, read in one pass (each as getHeader would combine it). */
+interface ResponseCors {
+  allowOrigin: string | null;
+  allowCredentials: string | null;
+  vary: string | null;
+}
+
+function readResponseCors(headers: HeaderList): ResponseCors {
+  let allowOrigin: string | null = null;
+  let allowCredentials: string | null = null;
+  let vary: string | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const line = headers[i] as HeaderLine;
+    const name = line.name;
+    const length = name.length;
+    if (length === 27) {
+      if (!headerNameIs(name, 'access-control-allow-origin')) continue;
+      const value = trimHttpTabOrSpace(line.value);
+      allowOrigin = allowOrigin === null ? value : `${allowOrigin}, ${value}`;
+    } else if (length === 32) {
+      if (!headerNameIs(name, 'access-control-allow-credentials')) continue;
+      const value = trimHttpTabOrSpace(line.value);
+      allowCredentials = allowCredentials === null ? value : `${allowCredentials}, ${value}`;
+    } else if (length === 4) {
+      if (!headerNameIs(name, 'vary')) continue;
+      const value = trimHttpTabOrSpace(line.value);
+      vary = vary === null ? value : `${vary}, ${value}`;
+    }
+  }
+  return { allowOrigin, allowCredentials, vary };
+}
+
+function finalResponseCors(ctx: Context, response: CleanResponse): ResponseCors {
+  return (ctx.responseCors ??= readResponseCors(response.headers));
+}
 
 interface Failure {
   kind: 'cors';
@@ -298,6 +362,8 @@ interface Context {
   unsafeNames: string[];
   preflightIndex: number;
   options: EngineOptions;
+  /** The final response's CORS headers, read on first use. */
+  responseCors: ResponseCors | null;
 }
 
 function preflightRequestedMethod(ctx: Context): string {
@@ -350,7 +416,8 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
     // The spec and Chromium skip the CORS check for a 304 answering the browser's own revalidation.
     if (corsFlag && !(response.status === 304 && ex.fromCache)) {
       checkedSomething = true;
-      const access = checkAccess(currentUrl, response.headers, credentials, serializedOrigin);
+      const cors = finalResponseCors(ctx, response);
+      const access = checkAccessValues(currentUrl, cors.allowOrigin, response.headers, cors, credentials, serializedOrigin);
       if (access) return replayFailure(access, 'response', null, currentUrl, response.status, response.headers, null, tainted, pageOrigin);
     }
   }
@@ -441,7 +508,7 @@ function unsafeHeaderNamesFor(ex: CleanExchange, scan: RequestHeaderScan | null)
     return [];
   }
   if (!ex.headers) return [];
-  if (scan && !scan.cacheLayer) return corsUnsafeNotForbiddenClassifiedHeaderNames(ex.headers, scan.names);
+  if (scan && scan.unsafeNames !== null) return scan.unsafeNames;
   return corsUnsafeNotForbiddenRequestHeaderNames(withoutCacheLayerHeaders(ex.headers));
 }
 
@@ -799,12 +866,13 @@ function hazards(ctx: Context, scan: RequestHeaderScan | null, authorizationViaW
   }
   const final = ex.response;
   if (final) {
-    const allowOrigin = getHeader(final.headers, 'access-control-allow-origin');
-    if (allowOrigin === '*' && getHeader(final.headers, 'access-control-allow-credentials') === 'true') {
+    const cors = finalResponseCors(ctx, final);
+    const allowOrigin = cors.allowOrigin;
+    if (allowOrigin === '*' && cors.allowCredentials === 'true') {
       warnings.push({ code: 'wildcard-with-credentials', message: '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.' });
     }
     if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === ctx.pageOrigin) {
-      const vary = getHeader(final.headers, 'vary');
+      const vary = cors.vary;
       if (vary === null || !varyCoversOrigin(vary)) {
         warnings.push({ code: 'missing-vary-origin', message: `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.` });
       }
@@ -819,15 +887,8 @@ function hazards(ctx: Context, scan: RequestHeaderScan | null, authorizationViaW
       warnings.push({ code: 'authorization-dropped-on-redirect', message: 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.' });
     }
   }
-  if (ex.headers && scan) {
-    for (let i = 0; i < ex.headers.length; i++) {
-      const name = scan.names[i] as RequestHeaderName;
-      if ((name.flags & (CHROMIUM_SAFELISTABLE | SEC_PREFIX)) !== CHROMIUM_SAFELISTABLE) continue;
-      if (isCorsSafelistedNamedRequestHeader(name, (ex.headers[i] as HeaderLine).value)) {
-        warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(name.lower)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
-        break;
-      }
-    }
+  if (ex.headers && scan && scan.chromiumOnlySafelisted !== null) {
+    warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(scan.chromiumOnlySafelisted)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
   }
   if (preflightFromCache) {
     warnings.push({ code: 'preflight-from-cache', message: 'This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within `Access-Control-Max-Age`). Server changes to the preflight take effect only after that entry expires (at most 2 h); DevTools "Disable cache" bypasses it.' });
@@ -853,7 +914,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
   const requestHeaders = ex.headers;
   const pageOrigin =
     ex.initiator ?? (ex.preflight ? getHeader(ex.preflight.requestHeaders, 'origin') : null) ?? (requestHeaders ? getHeader(requestHeaders, 'origin') : null) ?? 'null';
-  const scan = requestHeaders ? scanRequestHeaders(requestHeaders, ex.method) : null;
+  const scan = requestHeaders ? scanRequestHeaders(requestHeaders, ex.method, ex.preflight === null) : null;
   let mode: RequestModeEvidence = ex.preflight && requestHeaders === null ? 'cors' : scan ? scan.mode : 'unknown';
   if (mode === 'unknown' && requestHeaders === null) mode = 'cors';
 
@@ -888,7 +949,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     const at = urls.lastIndexOf(ex.preflight.url);
     preflightIndex = at >= 0 ? at : 0;
   }
-  const ctx: Context = { ex, pageOrigin, urls, origins, mode, method: ex.method, unsafeNames, preflightIndex, options };
+  const ctx: Context = { ex, pageOrigin, urls, origins, mode, method: ex.method, unsafeNames, preflightIndex, options, responseCors: null };
 
   const needsPreflight = !isCorsSafelistedMethod(ex.method) || unsafeNames.length > 0;
   const preflightFromCache = !ex.preflight && needsPreflight && requestHeaders !== null;
