@@ -64,23 +64,22 @@ export function indexOfCorsUnsafeRequestHeaderByte(value: string): number {
   return -1;
 }
 
-function isLanguageByte(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a) ||
-    code === 0x20 ||
-    code === 0x2a ||
-    code === 0x2c ||
-    code === 0x2d ||
-    code === 0x2e ||
-    code === 0x3b ||
-    code === 0x3d
-  );
-}
+// Letters, digits, space, `*`, `,`, `-`, `.`, `;` and `=`: the bytes `Accept-Language` and
+// `Content-Language` values may hold.
+const LANGUAGE_BYTES = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (const ch of ' *,-.;=') table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
 
 export function indexOfNonLanguageByte(value: string): number {
-  for (let i = 0; i < value.length; i++) if (!isLanguageByte(value.charCodeAt(i))) return i;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128 || LANGUAGE_BYTES[code] !== 1) return i;
+  }
   return -1;
 }
 
@@ -363,7 +362,27 @@ export const SEC_PREFIX = 128;
 export interface RequestHeaderName {
   readonly lower: string;
   readonly flags: number;
+  /** Which of the few names the judge reads evidence from this is (REQUEST_HEADER_ROLE_*), else 0. */
+  readonly role: number;
 }
+
+export const REQUEST_HEADER_ROLE_SEC_FETCH_MODE = 1;
+export const REQUEST_HEADER_ROLE_ORIGIN = 2;
+export const REQUEST_HEADER_ROLE_COOKIE = 3;
+export const REQUEST_HEADER_ROLE_STORAGE_ACCESS = 4;
+/** `pragma`, `cache-control`, `if-none-match`, `if-modified-since`: headers the HTTP cache may add. */
+export const REQUEST_HEADER_ROLE_CACHE_LAYER = 5;
+
+const REQUEST_HEADER_ROLES = new Map<string, number>([
+  ['sec-fetch-mode', REQUEST_HEADER_ROLE_SEC_FETCH_MODE],
+  ['origin', REQUEST_HEADER_ROLE_ORIGIN],
+  ['cookie', REQUEST_HEADER_ROLE_COOKIE],
+  ['sec-fetch-storage-access', REQUEST_HEADER_ROLE_STORAGE_ACCESS],
+  ['pragma', REQUEST_HEADER_ROLE_CACHE_LAYER],
+  ['cache-control', REQUEST_HEADER_ROLE_CACHE_LAYER],
+  ['if-none-match', REQUEST_HEADER_ROLE_CACHE_LAYER],
+  ['if-modified-since', REQUEST_HEADER_ROLE_CACHE_LAYER],
+]);
 
 const KNOWN_REQUEST_HEADER_FLAGS = (() => {
   const table = new Map<string, number>();
@@ -391,7 +410,7 @@ export function requestHeaderName(name: string): RequestHeaderName {
   let flags = KNOWN_REQUEST_HEADER_FLAGS.get(lower) ?? 0;
   if (lower.startsWith('sec-')) flags |= FORBIDDEN_PREFIX | SEC_PREFIX;
   else if (lower.startsWith('proxy-')) flags |= FORBIDDEN_PREFIX;
-  info = { lower, flags };
+  info = { lower, flags, role: REQUEST_HEADER_ROLES.get(lower) ?? 0 };
   if (name.length <= 64) {
     if (REQUEST_HEADER_NAMES.size >= REQUEST_HEADER_NAMES_LIMIT) REQUEST_HEADER_NAMES.clear();
     REQUEST_HEADER_NAMES.set(name, info);

@@ -31,6 +31,11 @@ import {
   isCorsSafelistedNamedRequestHeader,
   isForbiddenNamedRequestHeader,
   requestHeaderName,
+  REQUEST_HEADER_ROLE_CACHE_LAYER,
+  REQUEST_HEADER_ROLE_COOKIE,
+  REQUEST_HEADER_ROLE_ORIGIN,
+  REQUEST_HEADER_ROLE_SEC_FETCH_MODE,
+  REQUEST_HEADER_ROLE_STORAGE_ACCESS,
   type RequestHeaderName,
   indexOfNonLanguageByte,
   isCorsSafelistableRequestHeaderName,
@@ -143,6 +148,9 @@ function cleanResponse(value: unknown): CleanResponse | null {
   return { status: statusOf(value.status), headers: cleanHeaders(value.headers) };
 }
 
+// Most exchanges have no redirect; they share one frozen empty list (nothing appends to it).
+const NO_REDIRECTS: CleanRedirect[] = Object.freeze([]) as unknown as CleanRedirect[];
+
 function cleanExchange(input: ObservedExchange): CleanExchange {
   const raw = (isObject(input) ? input : {}) as Record<string, unknown>;
   const request = (isObject(raw.request) ? raw.request : {}) as Record<string, unknown>;
@@ -158,8 +166,9 @@ function cleanExchange(input: ObservedExchange): CleanExchange {
       error: strOrNull(preflightRaw.error),
     };
   }
-  const redirects: CleanRedirect[] = [];
-  if (Array.isArray(raw.redirects)) {
+  let redirects: CleanRedirect[] = NO_REDIRECTS;
+  if (Array.isArray(raw.redirects) && raw.redirects.length > 0) {
+    redirects = [];
     for (const hop of raw.redirects) {
       if (!isObject(hop)) continue;
       redirects.push({ url: str(hop.url), status: statusOf(hop.status), location: str(hop.location), headers: cleanHeaders(hop.headers) });
@@ -238,8 +247,9 @@ function scanRequestHeaders(headers: HeaderList, method: string, collectUnsafe: 
   let chromiumOnlySafelisted: string | null = null;
   // corsUnsafeNotForbiddenRequestHeaderNames, in the same pass (see collectUnsafeNames).
   let unsafe: string[] | null = null;
-  let safelisted: string[] | null = null;
-  let safelistedBytes = 0;
+  // UTF-16 units of the safelisted values: a unit is at most 3 UTF-8 bytes, so the exact byte
+  // count is needed only when 3 × units could exceed the budget.
+  let safelistedUnits = 0;
   for (let i = 0; i < headers.length; i++) {
     const line = headers[i] as HeaderLine;
     const name = requestHeaderName(line.name);
@@ -247,44 +257,58 @@ function scanRequestHeaders(headers: HeaderList, method: string, collectUnsafe: 
     let isSafelisted: boolean | null = null;
     if (collectUnsafe && !isForbiddenNamedRequestHeader(name, line.value, 'chromium')) {
       isSafelisted = isCorsSafelistedNamedRequestHeader(name, line.value);
-      if (isSafelisted) {
-        (safelisted ??= []).push(name.lower);
-        safelistedBytes += byteLength(line.value);
-      } else (unsafe ??= []).push(name.lower);
+      if (isSafelisted) safelistedUnits += line.value.length;
+      else (unsafe ??= []).push(name.lower);
     }
     if (chromiumOnlySafelisted === null && (flags & (CHROMIUM_SAFELISTABLE | SEC_PREFIX)) === CHROMIUM_SAFELISTABLE) {
       if (isSafelisted ?? isCorsSafelistedNamedRequestHeader(name, line.value)) chromiumOnlySafelisted = name.lower;
     }
-    switch (name.lower) {
-      case 'sec-fetch-mode':
+    switch (name.role) {
+      case 0:
+        break;
+      case REQUEST_HEADER_ROLE_SEC_FETCH_MODE:
         if (fetchMode === null) {
           const mode = asciiLowercase(line.value.trim());
           if (mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket') fetchMode = mode;
         }
         break;
-      case 'origin':
+      case REQUEST_HEADER_ROLE_ORIGIN:
         hasOrigin = true;
         break;
-      case 'cookie':
+      case REQUEST_HEADER_ROLE_COOKIE:
         credentials ??= COOKIE_EVIDENCE;
         break;
-      case 'sec-fetch-storage-access':
+      case REQUEST_HEADER_ROLE_STORAGE_ACCESS:
         credentials ??= STORAGE_ACCESS_EVIDENCE;
         break;
-      case 'pragma':
-      case 'cache-control':
-      case 'if-none-match':
-      case 'if-modified-since':
+      case REQUEST_HEADER_ROLE_CACHE_LAYER:
         cacheLayer = true;
         break;
     }
   }
-  const upper = method.toUpperCase();
-  const mode = fetchMode ?? (hasOrigin ? 'cors' : upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown');
+  let mode: RequestModeEvidence;
+  if (fetchMode !== null) mode = fetchMode;
+  else if (hasOrigin) mode = 'cors';
+  else {
+    const upper = method.toUpperCase();
+    mode = upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
+  }
   let unsafeNames: string[] | null = null;
   if (collectUnsafe && !cacheLayer) {
     unsafeNames = unsafe ?? [];
-    if (safelisted !== null && safelistedBytes > SAFELISTED_VALUES_BUDGET) unsafeNames.push(...safelisted);
+    if (safelistedUnits * 3 > SAFELISTED_VALUES_BUDGET) {
+      // The rare long case: count the bytes exactly, and append every safelisted name when over.
+      let safelisted: string[] | null = null;
+      let safelistedBytes = 0;
+      for (let i = 0; i < headers.length; i++) {
+        const line = headers[i] as HeaderLine;
+        const name = requestHeaderName(line.name);
+        if (isForbiddenNamedRequestHeader(name, line.value, 'chromium') || !isCorsSafelistedNamedRequestHeader(name, line.value)) continue;
+        (safelisted ??= []).push(name.lower);
+        safelistedBytes += byteLength(line.value);
+      }
+      if (safelisted !== null && safelistedBytes > SAFELISTED_VALUES_BUDGET) unsafeNames.push(...safelisted);
+    }
   }
   return { unsafeNames, chromiumOnlySafelisted, mode, credentials, cacheLayer };
 }
@@ -421,8 +445,14 @@ function replay(ctx: Context, credentials: CredentialsMode): Replay {
       if (access) return replayFailure(access, 'response', null, currentUrl, response.status, response.headers, null, tainted, pageOrigin);
     }
   }
-  return { kind: 'pass', checkedSomething, authorizationViaWildcard };
+  return checkedSomething ? (authorizationViaWildcard ? PASS_CHECKED_WILDCARD : PASS_CHECKED) : authorizationViaWildcard ? PASS_UNCHECKED_WILDCARD : PASS_UNCHECKED;
 }
+
+// A pass carries two booleans and is only read: one frozen object per combination.
+const PASS_CHECKED: Pass = Object.freeze({ kind: 'pass', checkedSomething: true, authorizationViaWildcard: false });
+const PASS_CHECKED_WILDCARD: Pass = Object.freeze({ kind: 'pass', checkedSomething: true, authorizationViaWildcard: true });
+const PASS_UNCHECKED: Pass = Object.freeze({ kind: 'pass', checkedSomething: false, authorizationViaWildcard: false });
+const PASS_UNCHECKED_WILDCARD: Pass = Object.freeze({ kind: 'pass', checkedSomething: false, authorizationViaWildcard: true });
 
 function replayFailure(
   status: CorsErrorStatus,
@@ -840,8 +870,8 @@ function notCorsVerdict(title: string, explanation: string, evidence: string[], 
 
 // ---------------------------------------------------------------- hazards on what passed
 
-function hazards(ctx: Context, scan: RequestHeaderScan | null, authorizationViaWildcard: boolean, preflightFromCache: boolean): Warning[] {
-  const warnings: Warning[] = [];
+/** Appends the hazards of a request that passed to `warnings`. */
+function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | null, authorizationViaWildcard: boolean, preflightFromCache: boolean): void {
   const { ex } = ctx;
   if (authorizationViaWildcard) {
     warnings.push({
@@ -893,7 +923,6 @@ function hazards(ctx: Context, scan: RequestHeaderScan | null, authorizationViaW
   if (preflightFromCache) {
     warnings.push({ code: 'preflight-from-cache', message: 'This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within `Access-Control-Max-Age`). Server changes to the preflight take effect only after that entry expires (at most 2 h); DevTools "Disable cache" bypasses it.' });
   }
-  return warnings;
 }
 
 /** `Vary` lists `Origin` (or is `*`). The whole-value forms are nearly all real traffic and need no regex. */
@@ -1059,8 +1088,10 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
   verdict.explanation =
     finalStatus !== null && finalStatus >= 400
       ? `The response passed the CORS checks${via}, so the page can read it; the server answered HTTP ${finalStatus}, which is an application error, not a CORS one.`
-      : `The request passed every CORS check${via}.`;
-  verdict.warnings.push(...hazards(ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache));
+      : via === ''
+        ? 'The request passed every CORS check.'
+        : `The request passed every CORS check${via}.`;
+  hazards(verdict.warnings, ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache);
   return verdict;
 }
 
