@@ -27,9 +27,8 @@ import {
   toStoredDraft,
   type EntryLimits,
   type Judge,
-  type StoredDraft,
 } from './entry';
-import { TabStore, utf8Length, type SessionArea, type StoreOptions } from './store';
+import { measureDraft, TabStore, type MeasuredDraft, type SessionArea, type StoreOptions } from './store';
 
 /** An entry bigger than this after the usual caps is cut again with the tight limits. */
 const MAX_ENTRY_BYTES = 64 * 1024;
@@ -420,7 +419,7 @@ export class Background {
       const { entry, meta } = await this.store.append(closed.tabId, (meta) => {
         const fitted = fitEntry(closed, verdict, closed.frameId === 0 ? meta.pageUrl : null);
         fullVerdict = fitted.verdict;
-        return fitted.stored;
+        return fitted.measured;
       });
       if (entry.verdict.blocked) this.badge.show(closed.tabId, meta.pageFailures);
       this.publish(closed.tabId, { type: 'entry', entry: { ...entry, verdict: fullVerdict } });
@@ -454,12 +453,12 @@ function safePost(port: PortLike, message: PortMessage): void {
 }
 
 /** The entry as stored, within MAX_ENTRY_BYTES, and its verdict whole (capped like the stored one would be). */
-function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null): { stored: StoredDraft; verdict: Verdict } {
+function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null): { measured: MeasuredDraft; verdict: Verdict } {
   const draft = buildEntryDraft(closed, verdict, frameUrl, DEFAULT_ENTRY_LIMITS);
-  const stored = toStoredDraft(draft);
-  if (utf8Length(JSON.stringify(stored)) <= MAX_ENTRY_BYTES) return { stored, verdict: draft.verdict };
+  const measured = measureDraft(toStoredDraft(draft));
+  if (measured.bytes <= MAX_ENTRY_BYTES) return { measured, verdict: draft.verdict };
   const tight = buildEntryDraft(closed, verdict, frameUrl, TIGHT_ENTRY_LIMITS);
-  return { stored: toStoredDraft(tight), verdict: tight.verdict };
+  return { measured: measureDraft(toStoredDraft(tight)), verdict: tight.verdict };
 }
 
 export function summarize(entries: readonly ReportEntry[]): ReportSummary {

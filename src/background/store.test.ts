@@ -68,6 +68,9 @@ describe('TabStore', () => {
     expect(after.entry.pageId).toBe(2);
     expect(after.meta.pageFailures).toBe(1);
     expect((await store.entries(3)).map((e) => e.id)).toEqual(['3-0', '3-1', '3-2']);
+    // The size kept for the quota is exactly the stored entries' UTF-8 JSON size.
+    const stored = await store.entries(3);
+    expect(store.bytesInUse).toBe(stored.reduce((sum, e) => sum + utf8Length(JSON.stringify(e)), 0));
   });
 
   it('writes each task\'s appends in one batch, and a new store on the same area reloads everything', async () => {

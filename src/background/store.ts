@@ -49,6 +49,16 @@ export interface StoreOptions {
   flushDelayMs?: number;
 }
 
+/** A draft with the UTF-8 size of its JSON, for a caller that had to measure it anyway. */
+export interface MeasuredDraft {
+  draft: StoredDraft;
+  bytes: number;
+}
+
+export function measureDraft(draft: StoredDraft): MeasuredDraft {
+  return { draft, bytes: utf8Length(JSON.stringify(draft)) };
+}
+
 export interface AppendResult {
   entry: StoredEntry;
   meta: Readonly<TabMeta>;
@@ -118,9 +128,9 @@ export class TabStore {
   }
 
   /** Adds an entry; `draft` may be built from the tab's meta (its page URL) once that is loaded. */
-  async append(tabId: number, draft: StoredDraft | ((meta: Readonly<TabMeta>) => StoredDraft)): Promise<AppendResult> {
+  async append(tabId: number, draft: StoredDraft | ((meta: Readonly<TabMeta>) => MeasuredDraft)): Promise<AppendResult> {
     if (!this.loaded) await this.ready;
-    return this.appendLoaded(tabId, typeof draft === 'function' ? draft(this.metaFor(tabId)) : draft);
+    return this.appendLoaded(tabId, typeof draft === 'function' ? draft(this.metaFor(tabId)) : measureDraft(draft));
   }
 
   /** A new top-level page in the tab: the badge count restarts; entries keep their pageId. */
@@ -243,12 +253,15 @@ export class TabStore {
     await Promise.all(writes);
   }
 
-  private appendLoaded(tabId: number, draft: StoredDraft): AppendResult {
+  private appendLoaded(tabId: number, { draft, bytes }: MeasuredDraft): AppendResult {
     const meta = this.metaFor(tabId);
     const seq = meta.nextSeq++;
-    const entry: StoredEntry = { ...draft, id: `${tabId}-${seq}`, pageId: meta.pageId };
+    const id = `${tabId}-${seq}`;
+    const entry: StoredEntry = { ...draft, id, pageId: meta.pageId };
     if (entry.verdict.blocked) meta.pageFailures += 1;
-    const size = utf8Length(JSON.stringify(entry));
+    // The entry's JSON is the draft's with these two members appended (they come last in the
+    // spread), so its size follows from the draft's without serialising the entry a second time.
+    const size = bytes + utf8Length(`,"id":${JSON.stringify(id)},"pageId":${meta.pageId}`);
     this.sizesFor(meta).push(size);
     meta.bytes += size;
     this.totalBytes += size;
