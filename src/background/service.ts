@@ -119,10 +119,10 @@ export class Background {
   private readonly openStateDelayMs: number;
   private readonly closedTabs = new Set<number>();
   readonly capture: CaptureSink = {
-    onSendHeaders: (details) => this.deliver(() => this.assembler.onSendHeaders(details)),
-    onHeadersReceived: (details) => this.deliver(() => this.assembler.onHeadersReceived(details)),
-    onCompleted: (details) => this.deliver(() => this.assembler.onCompleted(details)),
-    onErrorOccurred: (details) => this.deliver(() => this.assembler.onErrorOccurred(details)),
+    onSendHeaders: (details) => this.deliver(ExchangeAssembler.prototype.onSendHeaders, details),
+    onHeadersReceived: (details) => this.deliver(ExchangeAssembler.prototype.onHeadersReceived, details),
+    onCompleted: (details) => this.deliver(ExchangeAssembler.prototype.onCompleted, details),
+    onErrorOccurred: (details) => this.deliver(ExchangeAssembler.prototype.onErrorOccurred, details),
   };
 
   constructor(private readonly deps: BackgroundDeps) {
@@ -267,9 +267,10 @@ export class Background {
     while (this.held) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
-  private deliver(event: () => void): void {
-    if (this.held) this.held.push(event);
-    else event();
+  /** Every webRequest event passes here: only while events are held does it allocate a closure. */
+  private deliver<D>(handle: (this: ExchangeAssembler, details: D) => void, details: D): void {
+    if (this.held) this.held.push(() => handle.call(this.assembler, details));
+    else handle.call(this.assembler, details);
   }
 
   /**
