@@ -58,8 +58,10 @@ export interface ExtensionBrowser {
   sendMessage<T = unknown>(message: unknown): Promise<T>;
   /** The tab id Chromium gave a page (as webRequest and the message API use it). */
   tabIdOf(page: Page): Promise<number>;
-  /** Stops the extension's service worker the way Chrome does when it is idle. */
+  /** Stops the extension's service worker at once (CDP ServiceWorker.stopAllWorkers, as DevTools' "Stop" does). */
   stopServiceWorker(): Promise<void>;
+  /** Whether Chromium reports the extension's service worker as running (not starting, stopping or stopped). */
+  workerRunning(): boolean;
   close(): Promise<void>;
 }
 
@@ -122,16 +124,25 @@ export async function launchWithExtension(
     return tab.id;
   }
 
-  async function stopServiceWorker(): Promise<void> {
-    const page = await context.newPage();
-    try {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await cdp.detach();
-    } finally {
-      await page.close();
+  // One DevTools session, opened at launch and kept: a stop is then a single protocol call that lands
+  // within milliseconds, with no tab opened or closed around it (tab events would wake the worker
+  // just before or after the stop). It also tracks whether the extension's worker is running.
+  const controlPage = await context.newPage();
+  const control = await context.newCDPSession(controlPage);
+  const runningStatus = new Map<string, string>();
+  control.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const version of versions) {
+      if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) runningStatus.set(version.versionId, version.runningStatus);
     }
+  });
+  await control.send('ServiceWorker.enable');
+
+  async function stopServiceWorker(): Promise<void> {
+    await control.send('ServiceWorker.stopAllWorkers');
+  }
+
+  function workerRunning(): boolean {
+    return [...runningStatus.values()].includes('running');
   }
 
   async function close(): Promise<void> {
@@ -139,7 +150,7 @@ export async function launchWithExtension(
     rmSync(userDataDir, { recursive: true, force: true });
   }
 
-  return { context, extensionId, worker, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };
+  return { context, extensionId, worker, workerRunning, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };
 }
 
 function isExtensionWorker(worker: Worker): boolean {
@@ -238,6 +249,20 @@ export async function fetchFrom(page: Page, url: string, init: RequestInit = {})
     },
     [url, init] as const,
   );
+}
+
+/**
+ * How many webRequest events the extension's running worker has received (its probe), and which
+ * worker that is; `worker: null` when none is running (the next event will start a fresh one at 0).
+ */
+export async function eventsReceivedByWorker(browser: ExtensionBrowser): Promise<{ worker: Worker | null; count: number }> {
+  if (!browser.workerRunning()) return { worker: null, count: 0 };
+  const live = browser.context.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`)).at(-1);
+  if (!live) return { worker: null, count: 0 };
+  const probe = live.evaluate(() => (globalThis as { corsDoctorProbe?: { eventsReceived(): number } }).corsDoctorProbe?.eventsReceived() ?? 0);
+  // A worker stopped while asked never answers.
+  const count = await Promise.race([probe, new Promise<null>((resolve) => setTimeout(resolve, 1_000, null))]).catch(() => null);
+  return count === null ? { worker: null, count: 0 } : { worker: live, count };
 }
 
 /** The toolbar badge text and title Chromium shows for a tab, read from an extension page. */

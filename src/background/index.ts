@@ -28,6 +28,11 @@ registerCapture(browser.webRequest as unknown as WebRequestApi, background.captu
   onTopLevelResponse: (details) => void background.navigated(details.tabId, details.url),
 });
 
+/** Read by the browser tests through the worker (Playwright `worker.evaluate`); holds no network data. */
+(globalThis as { corsDoctorProbe?: unknown }).corsDoctorProbe = {
+  eventsReceived: () => background.eventsReceived,
+};
+
 browser.runtime.onMessage.addListener((message: unknown) => background.handleMessage(message));
 
 browser.runtime.onConnect.addListener((port) => {

@@ -13,6 +13,9 @@ export function memoryArea(): SessionArea {
     async set(items) {
       for (const [key, value] of Object.entries(items)) data.set(key, structuredClone(value));
     },
+    async getKeys() {
+      return [...data.keys()];
+    },
     async remove(keys) {
       for (const key of typeof keys === 'string' ? [keys] : keys) data.delete(key);
     },

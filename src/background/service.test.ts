@@ -35,12 +35,17 @@ function setup(area = memoryArea()) {
     background.assembler.onHeadersReceived({ ...base, timeStamp: clock++, statusCode: 200, responseHeaders: [] });
     background.assembler.onErrorOccurred({ ...base, timeStamp: clock++, error: 'net::ERR_FAILED' });
   };
-  return { background, badges, fail };
+  /** The same, through the webRequest listeners' entry point (held while the worker restores). */
+  const failCaptured = (id: string, url = 'http://localhost:5000/x', tabId = 9) => {
+    const base = { requestId: id, url, method: 'GET', type: 'xmlhttprequest', tabId, frameId: 0, initiator: PAGE };
+    background.capture.onSendHeaders({ ...base, timeStamp: clock++, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    background.capture.onHeadersReceived({ ...base, timeStamp: clock++, statusCode: 200, responseHeaders: [] });
+    background.capture.onErrorOccurred({ ...base, timeStamp: clock++, error: 'net::ERR_FAILED' });
+  };
+  return { background, badges, fail, failCaptured };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-/** Longer than two windows of the open-state delay and one write batch (40 ms each): what was open through them is persisted. */
-const outliveOpenStateDelay = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 describe('Background', () => {
   it('answers getReport with the contract shape and counts failures by rule', async () => {
@@ -140,7 +145,7 @@ describe('Background', () => {
     });
     first.capture.onHeadersReceived({ ...preflight, timeStamp: 2, statusCode: 204, responseHeaders: [] });
     first.capture.onCompleted({ ...preflight, timeStamp: 3, statusCode: 204 });
-    await outliveOpenStateDelay();
+    await settle();
 
     const second = setup(area).background;
     // The waking event arrives before the new worker has read anything back.
@@ -215,23 +220,64 @@ describe('Background', () => {
     expect(left['flights']).toEqual({ open: [], stale: ['flight:blocked', 'flight:moved', 'flight:put'] });
   });
 
-  it('persists an open request once it outlived the open-state delay, and never one that closed inside it', async () => {
+  it('hands what each event taught it to the area within the task that handled the event, with no timer', async () => {
     const area = memoryArea();
-    const { background, fail } = setup(area);
+    const calls: string[][] = [];
+    const recording = { ...area, set: (items: Record<string, unknown>) => (calls.push(Object.keys(items)), area.set(items)) };
+    const { background, fail } = setup(recording);
     await background.whenCapturing();
-    fail('quick');
+    await background.store.whenReady();
+    calls.length = 0;
     const held = { requestId: 'held', url: 'http://localhost:5000/held', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
-    background.capture.onSendHeaders({ ...held, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    // A worker can be stopped at any task boundary: by the end of the task's microtasks, the call is made.
+    await new Promise<void>((resolve) => {
+      setTimeout(() => {
+        fail('quick');
+        background.capture.onSendHeaders({ ...held, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+        queueMicrotask(() => queueMicrotask(() => queueMicrotask(resolve)));
+      }, 0);
+    });
+    expect(calls.flat()).toEqual(expect.arrayContaining(['entry:9:0', 'tab:9', 'flight:held', 'flights']));
+    const stored = await area.get(null);
+    expect(stored['flights']).toEqual({ open: ['held'], stale: ['flight:quick'] });
+    expect((stored['flight:held'] as { requestId?: string } | undefined)?.requestId).toBe('held');
+  });
+
+  it('journals the events a worker gets before its state is back, and the next worker replays them once', async () => {
+    const area = memoryArea();
+    const { failCaptured: failInFirst } = setup(area);
     await settle();
-    await background.store.flush();
-    const early = await area.get(null);
-    expect(Object.keys(early).filter((key) => key.startsWith('flight'))).toEqual([]);
-    expect(early['entry:9:0']).toBeDefined();
-    await outliveOpenStateDelay();
-    const later = await area.get(null);
-    expect(later['flights']).toEqual({ open: ['held'], stale: [] });
-    expect((later['flight:held'] as { requestId?: string } | undefined)?.requestId).toBe('held');
-    expect(later['flight:quick']).toBeUndefined();
+    failInFirst('0');
+    await settle();
+    // The second worker never gets its reads back (it is stopped while they are in flight) but
+    // journals every event in the task that received it.
+    const stalled = { ...area, get: () => new Promise<Record<string, unknown>>(() => {}) };
+    const second = setup(stalled);
+    second.failCaptured('1');
+    second.failCaptured('2');
+    await settle();
+    const journals = Object.entries(await area.get(null)).filter(([key]) => key.startsWith('journal:'));
+    expect(journals).toHaveLength(1);
+    expect((journals[0]![1] as unknown[]).length).toBe(6);
+
+    const third = setup(area);
+    third.failCaptured('3');
+    await third.background.whenCapturing();
+    await settle();
+    const report = await third.background.report(9);
+    expect(report.entries.map((e) => e.id)).toEqual(['9-0', '9-1', '9-2', '9-3']);
+    expect(report.summary.failures).toBe(4);
+    await third.background.flush();
+    const left = Object.entries(await area.get(null)).filter(([key]) => key.startsWith('journal:'));
+    expect(left.every(([, events]) => Array.isArray(events) && events.length === 0)).toBe(true);
+
+    // A fourth worker finds only emptied journals: nothing is replayed twice, and they are removed.
+    const fourth = setup(area).background;
+    await fourth.whenCapturing();
+    await settle();
+    expect((await fourth.report(9)).entries).toHaveLength(4);
+    await fourth.flush();
+    expect(Object.keys(await area.get(null)).filter((key) => key.startsWith('journal:'))).toEqual([]);
   });
 
   it('does not log a no-cors request whose start the previous worker dropped and whose end wakes the next', async () => {

@@ -51,8 +51,6 @@ export interface BackgroundDeps {
   storeOptions?: StoreOptions;
   assemblerOptions?: AssemblerOptions;
   badgeThrottleMs?: number;
-  /** Open requests and preflights are persisted once they have been open this long (see OPEN_STATE_DELAY_MS). */
-  openStateDelayMs?: number;
   now?: () => number;
 }
 
@@ -71,20 +69,33 @@ const flightKey = (requestId: string) => `flight:${requestId}`;
 /** Keys of closed requests are removed in batches: one removal call per this many, not one per request. */
 const STALE_FLIGHT_BATCH = 64;
 /**
- * Open requests and preflights are persisted only once they have lived through a full window of
- * this length (so between one and two windows after they opened). Most requests finish well inside
- * it and then never write or remove a key; a forced stop in that window loses only their start,
- * and their end event still yields an entry (partial). See docs/api.md, "Service-worker restarts".
+ * The invariant (docs/reliability.md): whatever a webRequest event taught the worker (an entry, the
+ * tab's counters, an open request, a preflight) is handed to chrome.storage.session in the task that
+ * handled the event, in one call. Chromium can stop the worker between any two tasks; a call made
+ * before the stop is applied, and it is applied before the next worker's first read. No timer ever
+ * stands between an event and its write: a timer dies with the worker, and what it guarded with it.
  */
-const OPEN_STATE_DELAY_MS = 40;
-/**
- * Entries and state are written together once per window of this length rather than once per task:
- * a burst of requests makes one storage call per window. Whatever is reported (getReport, a panel's
- * snapshot) or cleared is flushed first, so a stop after an answer never loses what it showed.
- */
-const WRITE_BATCH_MS = 40;
 
-/** Where the webRequest listeners deliver: the assembler, once the previous worker's pool is back. */
+/**
+ * Events a worker received before it had read back what the previous one left (its tabs' counters,
+ * open requests, preflights). Each worker journals them under its own key, written in the task
+ * that received them; the task that finally handles them writes their results and empties the
+ * journal in one call. A stop before that call leaves the journal for the next worker to replay.
+ */
+const JOURNAL_PREFIX = 'journal:';
+type JournalEvent =
+  | { kind: 'sendHeaders'; details: SendHeadersDetails }
+  | { kind: 'headersReceived'; details: HeadersReceivedDetails }
+  | { kind: 'completed'; details: CompletedDetails }
+  | { kind: 'error'; details: ErrorDetails }
+  | { kind: 'navigated'; tabId: number; url: string };
+
+/** A key no other worker instance uses: the start time, zero-padded so that keys sort by it, and a random tail. */
+function newJournalKey(now: number): string {
+  return `${JOURNAL_PREFIX}${String(Math.floor(now)).padStart(15, '0')}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Where the webRequest listeners deliver: the assembler, once the previous worker's state is back. */
 export interface CaptureSink {
   onSendHeaders(details: SendHeadersDetails): void;
   onHeadersReceived(details: HeadersReceivedDetails): void;
@@ -101,43 +112,53 @@ export class Background {
   /** Open panels by tab; a panel whose snapshot is being built queues its entries. */
   private readonly subscribers = new Map<number, Set<Subscriber>>();
   private readonly handlers: Handlers;
-  /** Events that arrived before the preflight pool was restored, in order; null once it is. */
-  private held: Array<() => void> | null = [];
+  /** Events that arrived before the previous worker's state was restored, in order; null once it is. */
+  private held: JournalEvent[] | null = [];
+  private readonly journalKey: string;
+  /** Resolves once the previous worker's state is restored and the held events are handled. */
+  private readonly restored: Promise<void>;
   /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
   private readonly persistedFlights = new Set<string>();
   /** Keys of closed requests still in the session area; harmless (the index no longer lists them) until removed. */
   private staleFlightKeys: string[] = [];
-  /** Open requests not persisted yet: opened in the current window, and those that lived through the previous one. */
-  private newbornFlights = new Map<string, FlightRecord>();
-  private agingFlights = new Map<string, FlightRecord>();
-  /** Preflights in the pool at the previous window's end: still there at this one's, they are persisted. */
-  private agingPreflights = new Set<string>();
-  /** The preflight ids in the pool as last written: once non-empty, every change of the pool is written at once. */
-  private writtenPool = new Set<string>();
-  private poolChangedUnwritten = false;
-  private openStateTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly openStateDelayMs: number;
   private readonly closedTabs = new Set<number>();
+  /**
+   * webRequest events this worker instance received (held or handled): a probe for the browser
+   * tests, which stop the worker the moment it has seen what they sent (docs/reliability.md).
+   */
+  eventsReceived = 0;
   readonly capture: CaptureSink = {
-    onSendHeaders: (details) => this.deliver(ExchangeAssembler.prototype.onSendHeaders, details),
-    onHeadersReceived: (details) => this.deliver(ExchangeAssembler.prototype.onHeadersReceived, details),
-    onCompleted: (details) => this.deliver(ExchangeAssembler.prototype.onCompleted, details),
-    onErrorOccurred: (details) => this.deliver(ExchangeAssembler.prototype.onErrorOccurred, details),
+    onSendHeaders: (details) => {
+      this.eventsReceived++;
+      if (this.held) this.hold({ kind: 'sendHeaders', details });
+      else this.assembler.onSendHeaders(details);
+    },
+    onHeadersReceived: (details) => {
+      this.eventsReceived++;
+      if (this.held) this.hold({ kind: 'headersReceived', details });
+      else this.assembler.onHeadersReceived(details);
+    },
+    onCompleted: (details) => {
+      this.eventsReceived++;
+      if (this.held) this.hold({ kind: 'completed', details });
+      else this.assembler.onCompleted(details);
+    },
+    onErrorOccurred: (details) => {
+      this.eventsReceived++;
+      if (this.held) this.hold({ kind: 'error', details });
+      else this.assembler.onErrorOccurred(details);
+    },
   };
 
   constructor(private readonly deps: BackgroundDeps) {
-    this.store = new TabStore(deps.area, { flushDelayMs: WRITE_BATCH_MS, ...deps.storeOptions });
-    this.openStateDelayMs = deps.openStateDelayMs ?? OPEN_STATE_DELAY_MS;
+    this.store = new TabStore(deps.area, deps.storeOptions);
     this.assembler = new ExchangeAssembler((closed) => void this.record(closed), {
       ...deps.assemblerOptions,
       onPreflightPoolChanged: () => this.preflightPoolChanged(),
       onFlightChanged: (requestId, flight) => this.persistFlight(requestId, flight),
     });
-    void this.restoreInFlight().then(() => {
-      const held = this.held ?? [];
-      this.held = null;
-      for (const event of held) event();
-    });
+    this.journalKey = newJournalKey((deps.now ?? Date.now)());
+    this.restored = this.restore();
     this.badge = new BadgeController(deps.badge, deps.badgeThrottleMs, deps.now);
     this.handlers = {
       getReport: (request) => this.report(request.tabId),
@@ -209,6 +230,10 @@ export class Background {
   /** A top-level document started loading in the tab (main_frame response). */
   async navigated(tabId: number, url: string): Promise<void> {
     if (tabId < 0 || this.closedTabs.has(tabId)) return;
+    if (this.held) {
+      this.hold({ kind: 'navigated', tabId, url });
+      return;
+    }
     const meta = await this.store.navigate(tabId, url);
     this.badge.reapply(tabId, 0);
     this.publish(tabId, { type: 'navigated', currentPageId: meta.pageId, url });
@@ -238,6 +263,7 @@ export class Background {
   }
 
   async report(tabId: number): Promise<Report> {
+    await this.restored;
     const [stored, meta, tab] = await Promise.all([
       this.store.entries(tabId),
       this.store.meta(tabId),
@@ -262,47 +288,86 @@ export class Background {
     return report;
   }
 
-  /** Resolves once events are handled as they come (the previous worker's preflights are back). */
-  async whenCapturing(): Promise<void> {
-    while (this.held) await new Promise((resolve) => setTimeout(resolve, 1));
+  /** Resolves once events are handled as they come (the previous worker's state is back). */
+  whenCapturing(): Promise<void> {
+    return this.restored;
   }
 
-  /** Every webRequest event passes here: only while events are held does it allocate a closure. */
-  private deliver<D>(handle: (this: ExchangeAssembler, details: D) => void, details: D): void {
-    if (this.held) this.held.push(() => handle.call(this.assembler, details));
-    else handle.call(this.assembler, details);
+  /** Keeps an event until the previous worker's state is back, journaled in this task. */
+  private hold(event: JournalEvent): void {
+    this.held!.push(event);
+    this.store.writeKey(this.journalKey, () => this.held ?? []);
+  }
+
+  private handle(event: JournalEvent): void {
+    switch (event.kind) {
+      case 'sendHeaders':
+        return this.assembler.onSendHeaders(event.details);
+      case 'headersReceived':
+        return this.assembler.onHeadersReceived(event.details);
+      case 'completed':
+        return this.assembler.onCompleted(event.details);
+      case 'error':
+        return this.assembler.onErrorOccurred(event.details);
+      case 'navigated':
+        return void this.navigated(event.tabId, event.url);
+    }
   }
 
   /**
-   * A request already persisted is written again in the task that changed it (in the same batch as
-   * the entry the task may close). A new one waits in memory until it has lived through a window.
+   * Reads back what earlier workers left (the tabs' counters, open requests, preflights, the events
+   * they journaled but never handled), then handles their journals and this worker's held events in
+   * one task. That task's storage call carries every result and the emptied journals together.
+   */
+  private async restore(): Promise<void> {
+    let journals: Array<{ key: string; events: JournalEvent[] }> = [];
+    try {
+      await this.store.whenReady();
+      await this.restoreInFlight();
+      journals = await this.readEarlierJournals();
+    } catch (error) {
+      console.warn('CORS Doctor: could not read back the previous worker\'s state', error);
+    }
+    const held = this.held ?? [];
+    this.held = null;
+    for (const journal of journals) {
+      for (const event of journal.events) this.handle(event);
+      // Emptied, not removed: one set call is all or nothing. Emptied journals go on the next start.
+      if (journal.events.length > 0) this.store.writeKey(journal.key, []);
+    }
+    for (const event of held) this.handle(event);
+    if (held.length > 0) this.store.writeKey(this.journalKey, []);
+  }
+
+  private async readEarlierJournals(): Promise<Array<{ key: string; events: JournalEvent[] }>> {
+    const keys = (await this.store.listKeys(JOURNAL_PREFIX)).filter((key) => key !== this.journalKey).sort();
+    if (keys.length === 0) return [];
+    const stored = await this.store.readKeys(keys);
+    const journals: Array<{ key: string; events: JournalEvent[] }> = [];
+    for (const key of keys) {
+      const events = stored[key];
+      if (Array.isArray(events) && events.length > 0) journals.push({ key, events: events as JournalEvent[] });
+      else this.store.removeKey(key);
+    }
+    return journals;
+  }
+
+  /**
+   * An open request is written in the task that changed it, in the same call as the entry that task
+   * may close; a closed one leaves the index in that call too.
    */
   private persistFlight(requestId: string, flight: FlightRecord | null): void {
     if (flight === null) {
-      if (this.newbornFlights.delete(requestId) || this.agingFlights.delete(requestId)) return;
       this.forgetPersistedFlight(requestId);
       return;
     }
-    if (this.persistedFlights.has(requestId)) {
-      if (!this.endEventCarriesTheRest(flight)) this.store.writeKey(flightKey(requestId), flight);
-      return;
+    // A passing final response is followed by onCompleted, which carries its headers again.
+    if (this.persistedFlights.has(requestId) && this.endEventCarriesTheRest(flight)) return;
+    this.store.writeKey(flightKey(requestId), flight);
+    if (!this.persistedFlights.has(requestId)) {
+      this.persistedFlights.add(requestId);
+      this.writeFlightIndex();
     }
-    // It now carries a preflight that is in storage: keep the two together, or a stop would lose it.
-    if (flight.preflight !== null && this.writtenPool.has(flight.preflight.requestId)) {
-      this.newbornFlights.delete(requestId);
-      this.agingFlights.delete(requestId);
-      this.writeNewFlight(flight);
-      return;
-    }
-    if (this.newbornFlights.has(requestId) || this.agingFlights.has(requestId)) return;
-    this.newbornFlights.set(requestId, flight);
-    this.scheduleOpenState();
-  }
-
-  private writeNewFlight(flight: FlightRecord): void {
-    this.store.writeKey(flightKey(flight.requestId), flight);
-    this.persistedFlights.add(flight.requestId);
-    this.writeFlightIndex();
   }
 
   private forgetPersistedFlight(requestId: string): void {
@@ -319,51 +384,9 @@ export class Background {
     this.store.writeKey(FLIGHT_INDEX_KEY, () => ({ open: [...this.persistedFlights], stale: this.staleFlightKeys }));
   }
 
+  /** The pool is written whole (it is small: preflights waiting for their actual request) at each change. */
   private preflightPoolChanged(): void {
-    if (this.writtenPool.size > 0) this.writePool();
-    else {
-      this.poolChangedUnwritten = true;
-      this.scheduleOpenState();
-    }
-  }
-
-  private writePool(): void {
-    this.poolChangedUnwritten = false;
-    this.store.writeKey(PREFLIGHT_POOL_KEY, () => {
-      const pool = this.assembler.preflightPool();
-      this.writtenPool = new Set(pool.map((preflight) => preflight.requestId));
-      return pool;
-    });
-  }
-
-  private scheduleOpenState(): void {
-    if (this.openStateTimer !== null) return;
-    this.openStateTimer = setTimeout(() => {
-      this.openStateTimer = null;
-      this.persistAgedOpenState();
-    }, this.openStateDelayMs);
-  }
-
-  /** A window ended: persist what lived through all of it, and let what opened in it age. */
-  private persistAgedOpenState(): void {
-    for (const flight of this.agingFlights.values()) this.writeNewFlight(flight);
-    this.agingFlights = this.newbornFlights;
-    this.newbornFlights = new Map();
-    if (this.poolChangedUnwritten) {
-      const ids = this.assembler.preflightPool().map((preflight) => preflight.requestId);
-      if (ids.some((id) => this.agingPreflights.has(id))) this.writePool();
-      this.agingPreflights = new Set(ids);
-    }
-    if (this.agingFlights.size > 0 || (this.poolChangedUnwritten && this.agingPreflights.size > 0)) this.scheduleOpenState();
-  }
-
-  /** Persists every open request and preflight now, however young. */
-  private persistAllOpenState(): void {
-    for (const flight of this.agingFlights.values()) this.writeNewFlight(flight);
-    for (const flight of this.newbornFlights.values()) this.writeNewFlight(flight);
-    this.agingFlights.clear();
-    this.newbornFlights.clear();
-    if (this.poolChangedUnwritten) this.writePool();
+    this.store.writeKey(PREFLIGHT_POOL_KEY, () => this.assembler.preflightPool());
   }
 
   /**
@@ -381,10 +404,7 @@ export class Background {
   private async restoreInFlight(): Promise<void> {
     const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY]);
     const pool = state[PREFLIGHT_POOL_KEY];
-    if (Array.isArray(pool)) {
-      this.assembler.restorePreflightPool(pool as PendingPreflight[]);
-      this.writtenPool = new Set((pool as PendingPreflight[]).map((preflight) => preflight.requestId));
-    }
+    if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
     const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
     if (Array.isArray(index?.stale)) this.staleFlightKeys = index.stale.filter((key): key is string => typeof key === 'string');
     if (!Array.isArray(index?.open) || index.open.length === 0) return;
@@ -400,9 +420,8 @@ export class Background {
     this.assembler.restoreFlights(flights);
   }
 
-  /** Persists all open state and flushes staged storage writes (tests, and before reporting storage state). */
+  /** Hands staged storage writes to the area now (tests; otherwise they go at the end of the task). */
   flush(): Promise<void> {
-    this.persistAllOpenState();
     return this.store.flush();
   }
 

@@ -10,10 +10,9 @@
  *   `flights`          string[]                         request ids of the open requests stored below
  *   `flight:<reqId>`   FlightRecord                     an open request (headers sent, response seen, ...)
  *
- * Writes are batched: everything staged is handed to the area in one call, once per task or (the
- * worker's choice, flushDelayMs) once per short window, which costs fewer round trips to the browser
- * process in a burst but lets a forced stop lose the window. A write handed to the browser survives
- * the stop; a pending timer does not. Metas load once on wake; entries load lazily per tab.
+ * Writes are batched per task: everything staged is handed to the area in one call at the end of
+ * the task that staged it (a microtask). A write handed to the browser survives a stop; a timer
+ * does not, so by default none stands between a change and its write (docs/reliability.md).
  */
 import type { StoredDraft, StoredEntry } from './entry';
 
@@ -21,6 +20,8 @@ export interface SessionArea {
   get(keys: string | string[] | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string | string[]): Promise<void>;
+  /** Every key (chrome.storage.session.getKeys, Chromium 130+); without it the store reads everything once. */
+  getKeys?(): Promise<string[]>;
 }
 
 export interface TabMeta {
@@ -212,6 +213,12 @@ export class TabStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** The keys in the area that start with `prefix`. */
+  async listKeys(prefix: string): Promise<string[]> {
+    const keys = this.area.getKeys ? await this.area.getKeys() : Object.keys(await this.area.get(null));
+    return keys.filter((key) => key.startsWith(prefix));
   }
 
   /** Reads several such keys at once; a failed read is an empty result. */
