@@ -2,10 +2,11 @@
  * Real-browser test harness: launches Chromium with the built extension (dist/), finds its
  * service worker and id, and gives tests CDP access to Chromium's own CORS verdicts.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import { chromiumProcessGroup, removeProfile } from './profile';
 
 export const DIST_DIR = resolve(import.meta.dirname, '..', 'dist');
 
@@ -83,6 +84,8 @@ export async function launchWithExtension(
       ...(options.args ?? []),
     ],
   });
+  // Found now, while the main process runs: close() waits for the whole group before removing the profile.
+  const processGroup = chromiumProcessGroup(userDataDir);
   let firstWorker = context.serviceWorkers().find(isExtensionWorker);
   firstWorker ??= await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 });
   const extensionId = new URL(firstWorker.url()).host;
@@ -147,7 +150,7 @@ export async function launchWithExtension(
 
   async function close(): Promise<void> {
     await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await removeProfile(userDataDir, processGroup);
   }
 
   return { context, extensionId, worker, workerRunning, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };

@@ -5,11 +5,12 @@
  * starts its own Xvfb and points Chromium at it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { DIST_DIR, findChromium, QUIET_FLAGS } from '../../../e2e/harness';
+import { removeProfile } from '../../../e2e/profile';
 
 export interface VirtualDisplay {
   display: string;
@@ -56,7 +57,8 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
       '--window-size=1400,900',
       'about:blank',
     ],
-    { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'ignore', 'pipe'] },
+    // Detached: Chromium and all its helper processes form one process group that close() waits for.
+    { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const endpoint = await new Promise<string>((resolveEndpoint, reject) => {
     let stderr = '';
@@ -81,7 +83,7 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
     browser = await connectWithRetries(endpoint);
   } catch (error) {
     await stopProcess(child);
-    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    await removeProfile(userDataDir, child.pid ?? null);
     throw error;
   }
   return {
@@ -90,8 +92,8 @@ export async function launchHeadedWithDevTools(display: string, startUrl: string
     async close() {
       await browser.close().catch(() => {});
       await stopProcess(child);
-      // Chromium's helper processes may still be writing to the profile for a moment after exit.
-      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      // Chromium's helper processes may still be writing to the profile after the main one exits.
+      await removeProfile(userDataDir, child.pid ?? null);
     },
   };
 }
