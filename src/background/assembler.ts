@@ -93,6 +93,8 @@ export interface AssemblerOptions {
    * a request whose start one worker saw and whose end reaches the next one closes complete.
    */
   onFlightChanged?: (requestId: string, flight: FlightRecord | null) => void;
+  /** Called when an open request is forgotten (no event for idleFlightMs), just before onFlightChanged(null). */
+  onFlightForgotten?: (flight: FlightRecord) => void;
 }
 
 /** An open request's state: plain data, persisted across worker restarts. */
@@ -152,6 +154,7 @@ export class ExchangeAssembler {
   private readonly sweepEveryMs: number;
   private readonly onPoolChanged: () => void;
   private readonly onFlightChanged: (requestId: string, flight: FlightRecord | null) => void;
+  private readonly onFlightForgotten: (flight: FlightRecord) => void;
   private lastSweep = 0;
 
   constructor(
@@ -163,6 +166,7 @@ export class ExchangeAssembler {
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
     this.onPoolChanged = options.onPreflightPoolChanged ?? (() => {});
     this.onFlightChanged = options.onFlightChanged ?? (() => {});
+    this.onFlightForgotten = options.onFlightForgotten ?? (() => {});
   }
 
   /** The preflights not yet claimed, oldest first. */
@@ -314,6 +318,10 @@ export class ExchangeAssembler {
       if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
       // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
       if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
+    } else if (flight.lastResponse === null && details.error === CORS_FAILURE) {
+      // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
+      // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
+      flight.partial = true;
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }
@@ -329,6 +337,7 @@ export class ExchangeAssembler {
     for (const [id, flight] of this.flights) {
       if (now - flight.lastEventTime > this.idleFlightMs) {
         this.flights.delete(id);
+        this.onFlightForgotten(flight);
         this.onFlightChanged(id, null);
       }
     }

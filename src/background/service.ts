@@ -63,6 +63,14 @@ export interface PortLike {
 }
 
 const PREFLIGHT_POOL_KEY = 'preflights';
+/** The time of the last webRequest event each tab had, written with every event's batch. */
+const ACTIVITY_KEY = 'activity';
+/**
+ * Chromium stops an idle worker after 30 s without events. A worker that starts less than this
+ * after a tab's last event found its predecessor stopped by force (DevTools, an update, a crash,
+ * memory): events Chromium was dispatching then are discarded, so the tab's log gets a notice.
+ */
+const IDLE_STOP_MS = 30_000;
 /** The request ids of the open requests whose state is persisted, each under flightKey(id). */
 const FLIGHT_INDEX_KEY = 'flights';
 const flightKey = (requestId: string) => `flight:${requestId}`;
@@ -119,6 +127,12 @@ export class Background {
   private readonly restored: Promise<void>;
   /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
   private readonly persistedFlights = new Set<string>();
+  /**
+   * Open requests restored from an earlier worker, by request id, with their tab: the worker was
+   * stopped while they ran, so their end may have been discarded by Chromium with it. Each leaves
+   * when it closes; one given up on (no event for the assembler's idleFlightMs) is counted missing.
+   */
+  private readonly inheritedFlights = new Map<string, number>();
   /** Keys of closed requests still in the session area; harmless (the index no longer lists them) until removed. */
   private staleFlightKeys: string[] = [];
   private readonly closedTabs = new Set<number>();
@@ -127,24 +141,31 @@ export class Background {
    * tests, which stop the worker the moment it has seen what they sent (docs/reliability.md).
    */
   eventsReceived = 0;
+  /** Each tab's last webRequest event time (ACTIVITY_KEY); a Map keeps the per-event cost to one set. */
+  private readonly activity = new Map<number, number>();
+  private activityStaged = false;
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => {
       this.eventsReceived++;
+      this.noteActivity(details.tabId);
       if (this.held) this.hold({ kind: 'sendHeaders', details });
       else this.assembler.onSendHeaders(details);
     },
     onHeadersReceived: (details) => {
       this.eventsReceived++;
+      this.noteActivity(details.tabId);
       if (this.held) this.hold({ kind: 'headersReceived', details });
       else this.assembler.onHeadersReceived(details);
     },
     onCompleted: (details) => {
       this.eventsReceived++;
+      this.noteActivity(details.tabId);
       if (this.held) this.hold({ kind: 'completed', details });
       else this.assembler.onCompleted(details);
     },
     onErrorOccurred: (details) => {
       this.eventsReceived++;
+      this.noteActivity(details.tabId);
       if (this.held) this.hold({ kind: 'error', details });
       else this.assembler.onErrorOccurred(details);
     },
@@ -156,6 +177,9 @@ export class Background {
       ...deps.assemblerOptions,
       onPreflightPoolChanged: () => this.preflightPoolChanged(),
       onFlightChanged: (requestId, flight) => this.persistFlight(requestId, flight),
+      onFlightForgotten: (flight) => {
+        if (this.inheritedFlights.has(flight.requestId)) void this.store.addMissingAtStop(flight.tabId, 1);
+      },
     });
     this.journalKey = newJournalKey((deps.now ?? Date.now)());
     this.restored = this.restore();
@@ -248,6 +272,7 @@ export class Background {
   async tabRemoved(tabId: number): Promise<void> {
     // Closing a tab aborts its requests, and those events can come after onRemoved.
     this.closedTabs.add(tabId);
+    this.activity.delete(tabId);
     if (this.closedTabs.size > 1000) this.closedTabs.delete(this.closedTabs.values().next().value!);
     this.badge.forget(tabId);
     await this.store.remove(tabId);
@@ -271,6 +296,9 @@ export class Background {
     ]);
     const entries = stored.map((entry) => expandEntry(entry, this.deps.judge));
     const notices = [...this.store.storeNotices];
+    const mayBeMissing = this.mayBeMissing(tabId, meta?.missingAtStop ?? 0);
+    if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
+    for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
     const report: Report = {
       schemaVersion: 1,
       tool: this.deps.tool,
@@ -288,9 +316,51 @@ export class Background {
     return report;
   }
 
+  /**
+   * Requests of the tab that may be missing from its log because the browser stopped the worker
+   * while they ran: inherited requests still open, and those given up on.
+   */
+  private mayBeMissing(tabId: number, givenUp: number): number {
+    let open = 0;
+    for (const owner of this.inheritedFlights.values()) if (owner === tabId) open++;
+    return open + givenUp;
+  }
+
   /** Resolves once events are handled as they come (the previous worker's state is back). */
   whenCapturing(): Promise<void> {
     return this.restored;
+  }
+
+  /** Records that the tab had an event now, in this task's batch (one staged function per task). */
+  private noteActivity(tabId: number): void {
+    if (tabId < 0) return;
+    this.activity.set(tabId, (this.deps.now ?? Date.now)());
+    // Not before the previous worker's activity is read back: this write would replace it.
+    if (!this.held) this.stageActivity();
+  }
+
+  private stageActivity(): void {
+    if (this.activityStaged) return;
+    this.activityStaged = true;
+    this.store.writeKey(ACTIVITY_KEY, () => {
+      this.activityStaged = false;
+      return Object.fromEntries(this.activity);
+    });
+  }
+
+  /**
+   * Tabs whose last event came less than IDLE_STOP_MS before this worker started: the previous
+   * worker was stopped by force while they were busy. Each gets the window to show in its notice.
+   */
+  private async noteForcedStop(previous: unknown): Promise<void> {
+    if (!previous || typeof previous !== 'object') return;
+    const startedAt = (this.deps.now ?? Date.now)();
+    for (const [tab, last] of Object.entries(previous as Record<string, unknown>)) {
+      const tabId = Number(tab);
+      if (typeof last !== 'number' || !Number.isInteger(tabId) || startedAt - last >= IDLE_STOP_MS) continue;
+      if (!this.activity.has(tabId)) this.activity.set(tabId, last);
+      await this.store.addStopWindow(tabId, { from: last, to: startedAt });
+    }
   }
 
   /** Keeps an event until the previous worker's state is back, journaled in this task. */
@@ -330,6 +400,7 @@ export class Background {
     }
     const held = this.held ?? [];
     this.held = null;
+    if (this.activity.size > 0) this.stageActivity();
     for (const journal of journals) {
       for (const event of journal.events) this.handle(event);
       // Emptied, not removed: one set call is all or nothing. Emptied journals go on the next start.
@@ -358,6 +429,7 @@ export class Background {
    */
   private persistFlight(requestId: string, flight: FlightRecord | null): void {
     if (flight === null) {
+      this.inheritedFlights.delete(requestId);
       this.forgetPersistedFlight(requestId);
       return;
     }
@@ -402,7 +474,8 @@ export class Background {
 
   /** What the previous worker left open: its preflight pool and its requests. */
   private async restoreInFlight(): Promise<void> {
-    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY]);
+    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, ACTIVITY_KEY]);
+    await this.noteForcedStop(state[ACTIVITY_KEY]);
     const pool = state[PREFLIGHT_POOL_KEY];
     if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
     const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
@@ -416,6 +489,7 @@ export class Background {
       if (!flight || typeof flight !== 'object' || flight.requestId !== id) continue;
       flights.push(flight);
       this.persistedFlights.add(id);
+      this.inheritedFlights.set(id, flight.tabId);
     }
     this.assembler.restoreFlights(flights);
   }
@@ -479,6 +553,17 @@ function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | n
   if (measured.bytes <= MAX_ENTRY_BYTES) return { measured, verdict: draft.verdict };
   const tight = buildEntryDraft(closed, verdict, frameUrl, TIGHT_ENTRY_LIMITS);
   return { measured: measureDraft(toStoredDraft(tight)), verdict: tight.verdict };
+}
+
+/** The per-tab notice shown in the report, the panel and the popup. */
+export function mayBeMissingNotice(count: number): string {
+  return `${count} ${count === 1 ? 'request' : 'requests'} may be missing: the browser stopped the extension while ${count === 1 ? 'it' : 'they'} ran.`;
+}
+
+/** The notice for a forced stop while the tab was busy: Chromium may have discarded events we never saw. */
+export function stopWindowNotice(window: { from: number; to: number }): string {
+  const time = (ms: number) => `${new Date(ms).toISOString().slice(11, 23)} UTC`;
+  return `Requests made between ${time(window.from)} and ${time(window.to)} may be missing: the browser stopped the extension while they ran.`;
 }
 
 export function summarize(entries: readonly ReportEntry[]): ReportSummary {

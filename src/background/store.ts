@@ -36,7 +36,19 @@ export interface TabMeta {
   pageFailures: number;
   /** UTF-8 size of the stored entries. */
   bytes: number;
+  /**
+   * Requests an earlier worker saw start whose end never reached any worker (Chromium discarded
+   * the event when it stopped the worker), counted once their state was given up.
+   */
+  missingAtStop?: number;
+  /**
+   * When the worker was stopped by force while the tab was busy (from its last event to the next
+   * worker's start), newest last, at most MAX_STOP_WINDOWS: requests made then may be missing.
+   */
+  stopWindows?: Array<{ from: number; to: number }>;
 }
+
+const MAX_STOP_WINDOWS = 10;
 
 export interface StoreOptions {
   maxEntriesPerTab?: number;
@@ -145,6 +157,22 @@ export class TabStore {
     return meta;
   }
 
+  /** Counts requests of the tab that went missing because the browser stopped the worker while they ran. */
+  async addMissingAtStop(tabId: number, count: number): Promise<void> {
+    if (!this.loaded) await this.ready;
+    const meta = this.metaFor(tabId);
+    meta.missingAtStop = (meta.missingAtStop ?? 0) + count;
+    this.stage(metaKey(tabId), meta);
+  }
+
+  /** Records a forced stop while the tab was busy. */
+  async addStopWindow(tabId: number, window: { from: number; to: number }): Promise<void> {
+    if (!this.loaded) await this.ready;
+    const meta = this.metaFor(tabId);
+    meta.stopWindows = [...(meta.stopWindows ?? []), window].slice(-MAX_STOP_WINDOWS);
+    this.stage(metaKey(tabId), meta);
+  }
+
   /** Empties the tab's log (the page and its counter of ids carry on). */
   async clear(tabId: number): Promise<void> {
     await this.ready;
@@ -157,6 +185,8 @@ export class TabStore {
     meta.bytes = 0;
     meta.dropped = 0;
     meta.pageFailures = 0;
+    meta.missingAtStop = 0;
+    meta.stopWindows = [];
     this.cached.delete(tabId);
     this.fullyLoaded.add(tabId);
     this.stage(metaKey(tabId), meta);

@@ -166,6 +166,14 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
         }
       />
 
+      {state.notices.length > 0 && (
+        <ul class="log-notices" role="alert" data-testid="log-notices">
+          {state.notices.map((notice) => (
+            <li key={notice}>{notice}</li>
+          ))}
+        </ul>
+      )}
+
       <div class="status-bar" role="status" aria-live="polite">
         <span>
           {view.rows.length} shown · {view.total} request{view.total === 1 ? '' : 's'} · {view.failures} failure{view.failures === 1 ? '' : 's'}

@@ -24,6 +24,8 @@ export interface PanelState {
   readonly selectedId: string | null;
   /** Entries dropped by the worker because the tab's log was full. */
   readonly dropped: number;
+  /** Sentences about the log itself (entries that may be missing, storage full), from the worker's snapshot. */
+  readonly notices: readonly string[];
 }
 
 export function initialState(overrides: Partial<PanelState> = {}): PanelState {
@@ -37,6 +39,7 @@ export function initialState(overrides: Partial<PanelState> = {}): PanelState {
     focusedId: null,
     selectedId: null,
     dropped: 0,
+    notices: [],
     ...overrides,
   };
 }
@@ -50,6 +53,7 @@ export function applyPortMessage(state: PanelState, message: PortMessage): Panel
         entries,
         currentPageId: message.report.currentPageId,
         dropped: message.report.dropped,
+        notices: message.report.notices ?? [],
       });
     }
     case 'entry': {
@@ -60,7 +64,7 @@ export function applyPortMessage(state: PanelState, message: PortMessage): Panel
     case 'navigated':
       return keepSelectionValid({ ...state, currentPageId: message.currentPageId });
     case 'cleared':
-      return { ...state, entries: new Map(), focusedId: null, selectedId: null, dropped: 0 };
+      return { ...state, entries: new Map(), focusedId: null, selectedId: null, dropped: 0, notices: [] };
   }
 }
 

@@ -82,6 +82,14 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
         </p>
       )}
 
+      {load.state === 'ready' && (load.report.notices ?? []).length > 0 && (
+        <ul class="status error notices" role="alert" data-testid="log-notices">
+          {load.report.notices!.map((notice) => (
+            <li key={notice}>{notice}</li>
+          ))}
+        </ul>
+      )}
+
       {summary && (
         <section class="summary" aria-label="Failures on this page">
           <p class={`headline ${summary.failures > 0 ? 'bad' : 'good'}`} data-testid="failure-count" data-count={summary.failures}>
