@@ -67,7 +67,13 @@ export interface ExtensionBrowser {
 }
 
 export async function launchWithExtension(
-  options: { headless?: boolean; args?: string[]; distDir?: string } = {},
+  options: {
+    headless?: boolean;
+    args?: string[];
+    distDir?: string;
+    /** Opened in the browser's first tab at once, before the extension's worker is waited for (a user's first tab). */
+    firstPageUrl?: string;
+  } = {},
 ): Promise<ExtensionBrowser> {
   const distDir = options.distDir ?? DIST_DIR;
   if (!existsSync(join(distDir, 'manifest.json'))) {
@@ -86,6 +92,10 @@ export async function launchWithExtension(
   });
   // Found now, while the main process runs: close() waits for the whole group before removing the profile.
   const processGroup = chromiumProcessGroup(userDataDir);
+  if (options.firstPageUrl) {
+    const first = context.pages()[0] ?? (await context.newPage());
+    await first.goto(options.firstPageUrl, { waitUntil: 'commit' });
+  }
   let firstWorker = context.serviceWorkers().find(isExtensionWorker);
   firstWorker ??= await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 });
   const extensionId = new URL(firstWorker.url()).host;

@@ -18,6 +18,7 @@ const background = new Background({
   badge: badgeSurface(),
   judge: judgeExchange,
   getTab: (tabId) => browser.tabs.get(tabId),
+  listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
   exportReport: (report, format, includeSecrets) => exportReport(report, format, { includeSecrets }),

@@ -45,6 +45,8 @@ export interface BackgroundDeps {
   badge: BadgeSurface;
   judge: Judge;
   getTab(tabId: number): Promise<{ url?: string | undefined; title?: string | undefined } | null>;
+  /** Every open tab (tabs.query({})): at the first start in a browser session, the tabs already loading. */
+  listTabs?(): Promise<Array<{ id?: number | undefined; url?: string | undefined; pendingUrl?: string | undefined }>>;
   tool: { name: string; version: string };
   browserInfo: { name: string; version: string } | null;
   exportReport?: ExportReport;
@@ -65,6 +67,8 @@ export interface PortLike {
 const PREFLIGHT_POOL_KEY = 'preflights';
 /** The time of the last webRequest event each tab had, written with every event's batch. */
 const ACTIVITY_KEY = 'activity';
+/** Written by the first worker of a browser session (chrome.storage.session starts empty with the browser). */
+const SESSION_KEY = 'session';
 /**
  * Chromium stops an idle worker after 30 s without events. A worker that starts less than this
  * after a tab's last event found its predecessor stopped by force (DevTools, an update, a crash,
@@ -299,6 +303,7 @@ export class Background {
     const mayBeMissing = this.mayBeMissing(tabId, meta?.missingAtStop ?? 0);
     if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
     for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
+    if (meta?.startedAfterLoad) notices.push(startedAfterLoadNotice(meta.startedAfterLoad));
     const report: Report = {
       schemaVersion: 1,
       tool: this.deps.tool,
@@ -361,6 +366,26 @@ export class Background {
       if (!this.activity.has(tabId)) this.activity.set(tabId, last);
       await this.store.addStopWindow(tabId, { from: last, to: startedAt });
     }
+  }
+
+  /**
+   * The first worker of a browser session (the extension was just installed, enabled, or the
+   * browser started): tabs that were already loading made requests before its listeners existed,
+   * and Chromium gives an extension no events from before then. Each such tab gets a notice.
+   */
+  private firstStartInSession(): void {
+    const startedAt = (this.deps.now ?? Date.now)();
+    this.store.writeKey(SESSION_KEY, { startedAt });
+    void this.deps.listTabs?.().then(
+      async (tabs) => {
+        for (const tab of tabs) {
+          const url = tab.url || tab.pendingUrl || '';
+          if (tab.id === undefined || tab.id < 0 || !/^https?:/.test(url)) continue;
+          await this.store.addStartedAfter(tab.id, startedAt);
+        }
+      },
+      () => {},
+    );
   }
 
   /** Keeps an event until the previous worker's state is back, journaled in this task. */
@@ -474,7 +499,8 @@ export class Background {
 
   /** What the previous worker left open: its preflight pool and its requests. */
   private async restoreInFlight(): Promise<void> {
-    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, ACTIVITY_KEY]);
+    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, ACTIVITY_KEY, SESSION_KEY]);
+    if (state[SESSION_KEY] === undefined) this.firstStartInSession();
     await this.noteForcedStop(state[ACTIVITY_KEY]);
     const pool = state[PREFLIGHT_POOL_KEY];
     if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
@@ -558,6 +584,11 @@ function fitEntry(closed: ClosedExchange, verdict: Verdict, frameUrl: string | n
 /** The per-tab notice shown in the report, the panel and the popup. */
 export function mayBeMissingNotice(count: number): string {
   return `${count} ${count === 1 ? 'request' : 'requests'} may be missing: the browser stopped the extension while ${count === 1 ? 'it' : 'they'} ran.`;
+}
+
+/** The notice for a tab that was loading before the extension's first start in the session. */
+export function startedAfterLoadNotice(startedAt: number): string {
+  return `Requests made before ${new Date(startedAt).toISOString().slice(11, 23)} UTC may be missing: CORS Doctor started after this tab had begun loading.`;
 }
 
 /** The notice for a forced stop while the tab was busy: Chromium may have discarded events we never saw. */

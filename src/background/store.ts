@@ -46,6 +46,8 @@ export interface TabMeta {
    * worker's start), newest last, at most MAX_STOP_WINDOWS: requests made then may be missing.
    */
   stopWindows?: Array<{ from: number; to: number }>;
+  /** The extension's first start in the browser session, when the tab was already loading then. */
+  startedAfterLoad?: number;
 }
 
 const MAX_STOP_WINDOWS = 10;
@@ -165,6 +167,14 @@ export class TabStore {
     this.stage(metaKey(tabId), meta);
   }
 
+  /** Records that the tab was already loading when the extension first started in this browser session. */
+  async addStartedAfter(tabId: number, startedAt: number): Promise<void> {
+    if (!this.loaded) await this.ready;
+    const meta = this.metaFor(tabId);
+    meta.startedAfterLoad = startedAt;
+    this.stage(metaKey(tabId), meta);
+  }
+
   /** Records a forced stop while the tab was busy. */
   async addStopWindow(tabId: number, window: { from: number; to: number }): Promise<void> {
     if (!this.loaded) await this.ready;
@@ -187,6 +197,7 @@ export class TabStore {
     meta.pageFailures = 0;
     meta.missingAtStop = 0;
     meta.stopWindows = [];
+    delete meta.startedAfterLoad;
     this.cached.delete(tabId);
     this.fullyLoaded.add(tabId);
     this.stage(metaKey(tabId), meta);
