@@ -84,6 +84,33 @@ describe('service-worker stops between rounds of a single-page app', () => {
     await page.close();
   });
 
+  /**
+   * Chromium stops an idle worker after 30 s without events, but never one Playwright is attached
+   * to (an attached DevTools client keeps it alive). So the test waits out the same 30 s without
+   * events and then stops the worker itself: the state Chromium's idle stop leaves, nothing in
+   * flight. A forced stop that soon after activity would get a "may be missing" notice; this one must not.
+   */
+  it('keeps the requests made before and after an idle stop (30 s without events) on the same tab, with no notice', { timeout: 120_000 }, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${lab.origins.page}/blank`);
+    const before = [0, 1].map((i) => lab.route('api', `/idle/before-${i}`, { response: { body: 'json' } }));
+    const after = [0, 1].map((i) => lab.route('api', `/idle/after-${i}`, { response: { body: 'json' } }));
+    await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => null))), before);
+    const tabId = await browser.tabIdOf(page);
+    await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length === 2, { what: '2 entries' });
+    await new Promise((resolve) => setTimeout(resolve, 31_000));
+    await browser.stopServiceWorker();
+    await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => null))), after);
+    const report = await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length >= 4, {
+      what: '4 entries',
+    });
+    expect(report.entries.map((e) => e.request.url)).toEqual([...before, ...after]);
+    expect(report.entries.every((e) => e.verdict.blocked && !e.partial)).toBe(true);
+    expect(report.notices ?? []).toEqual([]);
+    await waitFor(() => readBadge(browser, tabId), (b) => b.text === '4', { what: 'badge 4' });
+    await page.close();
+  });
+
   it('keeps every request of every round, each once, when the worker is stopped after a quiet pause', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${lab.origins.page}/blank`);
