@@ -46,7 +46,7 @@ import {
   parseSingleRangeHeaderValue,
   type CredentialsMode,
 } from './fetch-spec';
-import { displayHeaderName, renderFixSnippets } from './fixes';
+import { displayHeaderName, fixCauseFor, renderFixSnippets } from './fixes';
 import {
   asciiLowercase,
   byteLength,
@@ -786,6 +786,7 @@ function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMod
           credentials: credentials === 'include',
           methods: uniqueMethods(facts.method),
           headers: ctx.unsafeNames.map(displayHeaderName),
+          cause: fixCauseFor(name, failure.responseStatus),
         })
       : [],
   };
