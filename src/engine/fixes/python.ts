@@ -3,6 +3,9 @@ import { list, quoteDouble, type StackFix } from './common';
 
 const DUPLICATE_PY = '# Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.';
 
+/** corsheaders.defaults.default_headers (3.14 to 4.x): already allowed without listing them. */
+const DJANGO_DEFAULT_HEADERS = ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', 'x-requested-with'];
+
 export const django: StackFix = {
   stack: 'django',
   label: 'Django (django-cors-headers)',
@@ -10,7 +13,9 @@ export const django: StackFix = {
   versions: 'Django 3.2 to 5.x with django-cors-headers 3.14 or 4.x',
   verified: { version: 'Django 3.2.25, django-cors-headers 3.14.0' },
   comment: '#',
-  render: (p) => [
+  render: (p) => {
+    const extra = p.headers.map((h) => h.toLowerCase()).filter((h) => !DJANGO_DEFAULT_HEADERS.includes(h));
+    return [
     '# At the end of settings.py. CorsMiddleware must come first in MIDDLEWARE, above CommonMiddleware',
     p.cause === 'preflight-refused-by-auth'
       ? '# and your auth middleware: it answers the preflight before authentication can refuse it.'
@@ -19,12 +24,13 @@ export const django: StackFix = {
     'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")',
     `CORS_ALLOWED_ORIGINS = ${list([p.origin], quoteDouble)}  # add your other front-end origins`,
     `CORS_ALLOW_METHODS = ${list(p.methods, quoteDouble)}`,
-    p.headers.length > 0 ? 'from corsheaders.defaults import default_headers' : null,
-    p.headers.length > 0 ? `CORS_ALLOW_HEADERS = [*default_headers, ${p.headers.map((h) => quoteDouble(h.toLowerCase())).join(', ')}]` : null,
+    extra.length > 0 ? 'from corsheaders.defaults import default_headers' : null,
+    extra.length > 0 ? `CORS_ALLOW_HEADERS = [*default_headers, ${extra.map(quoteDouble).join(', ')}]` : null,
     p.credentials ? 'CORS_ALLOW_CREDENTIALS = True' : null,
     'CORS_PREFLIGHT_MAX_AGE = 600',
     p.cause === 'duplicate-allow-origin' ? DUPLICATE_PY : null,
-  ],
+    ];
+  },
 };
 
 export const flask: StackFix = {
