@@ -780,7 +780,9 @@ function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMod
     summary: fixText.summary,
     details: fixText.details,
     traps: fixText.traps,
-    snippets: rule.serverSnippets
+    // After a cross-origin redirect the browser compares against `null`, not the page origin: a
+    // snippet allowing the page origin would not fix it (docs/fixes.md, not applicable).
+    snippets: rule.serverSnippets && !failure.tainted
       ? renderFixSnippets({
           origin: ctx.pageOrigin,
           credentials: credentials === 'include',
