@@ -66,9 +66,6 @@ export function quoteSingle(value: string): string {
 export function quoteDouble(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
-export function regexEscape(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 export function list(items: readonly string[], quote: (value: string) => string = quoteSingle): string {
   return `[${items.map(quote).join(', ')}]`;
 }

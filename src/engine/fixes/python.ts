@@ -42,6 +42,7 @@ export const flask: StackFix = {
   comment: '#',
   render: (p) => [
     '# Right after app = Flask(__name__). flask-cors also adds the headers to error responses.',
+    p.cause === 'preflight-refused-by-auth' ? 'from flask import request' : null,
     'from flask_cors import CORS',
     '',
     'CORS(',
@@ -59,7 +60,6 @@ export const flask: StackFix = {
           '# auth hook, this one answers it first, so authentication never sees a preflight.',
           '@app.before_request',
           'def answer_cors_preflight():',
-          '    from flask import request',
           '    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:',
           '        return app.make_default_options_response()',
         ]

@@ -3,7 +3,12 @@
  * location of the API (nginx `server {}`, Apache `<VirtualHost>`, a Caddy site block) and answers
  * preflights there, before authentication or the proxied app can refuse them.
  */
-import { regexEscape, type StackFix } from './common';
+import type { StackFix } from './common';
+
+/** PCRE metacharacters, without `/`: Apache's regular expressions have no delimiters. */
+function apacheRegexEscape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 export const nginx: StackFix = {
   stack: 'nginx',
@@ -45,7 +50,7 @@ export const apache: StackFix = {
   render: (p) => [
     '# In the <VirtualHost> of the API. `always` also covers error responses and proxied ones.',
     '# More origins: ^(https://a\\.example|https://b\\.example)$',
-    `SetEnvIf Origin "^(${regexEscape(p.origin).replace(/"/g, '\\"')})$" CORS_ORIGIN=$1`,
+    `SetEnvIf Origin "^(${apacheRegexEscape(p.origin).replace(/"/g, '\\"')})$" CORS_ORIGIN=$1`,
     p.cause === 'duplicate-allow-origin' ? '# The proxied app sends its own Access-Control-Allow-Origin: drop it, so only one reaches the browser.' : null,
     p.cause === 'duplicate-allow-origin' ? 'Header onsuccess unset Access-Control-Allow-Origin' : null,
     'Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN',
