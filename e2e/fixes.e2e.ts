@@ -12,7 +12,7 @@ import { renderFixSnippets, STACK_FIXES } from '../src/engine/fixes';
 import { failureClasses, NOT_APPLICABLE } from './fixes/classes';
 import { renderFixesDoc } from './fixes/doc';
 import { STACK_RUNNERS } from './fixes/stacks';
-import { verifyCell, type CellResult, type CellSetup } from './fixes/verify';
+import { stopFixedServers, verifyCell, type CellResult, type CellSetup } from './fixes/verify';
 import { launchWithExtension, recordChromiumVerdicts, type ExtensionBrowser } from './harness';
 
 const FULL = process.env.CORS_DOCTOR_FIX_MATRIX === 'full';
@@ -56,10 +56,12 @@ describe('fix snippets on real servers', () => {
       verdicts: await recordChromiumVerdicts(browser.context, page),
       otherPage,
       otherVerdicts: await recordChromiumVerdicts(browser.context, otherPage),
+      fixedServers: new Map(),
     };
   });
 
   afterAll(async () => {
+    if (setup) await stopFixedServers(setup);
     if (FULL && classes) {
       writeFileSync(
         resolve(import.meta.dirname, '..', 'docs', 'fixes.md'),
@@ -119,6 +121,8 @@ describe('fix snippets on real servers', () => {
   for (const runner of STACK_RUNNERS) {
     const classIds = FULL ? null : [SUBSET[runner.id]!];
     describe(runner.id, () => {
+      // One stack's servers at a time: the machine has two cores.
+      afterAll(() => (setup ? stopFixedServers(setup) : undefined));
       // The class list needs the lab's page origin, known only in beforeAll: cells are looked up by id.
       for (const id of classIds ?? failureClasses('http://placeholder.invalid').map((c) => c.id)) {
         it(`${id}: CORS Doctor's ${runner.id} snippet makes Chromium pass, and still refuses another origin`, async () => {

@@ -59,6 +59,23 @@ async function serve(
   command: (dir: string, port: number) => { cmd: string; args: string[]; env?: Record<string, string> },
   cleanup: () => Promise<void> = async () => {},
 ): Promise<RunningServer> {
+  // The free port is the OS's pick until the server binds it: another test on this machine may
+  // take it in between, so a start that fails on an address in use is retried on a new one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await serveOnce(name, files, command, cleanup);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use|EADDRINUSE|Address in use|bind\(\) to .* failed/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function serveOnce(
+  name: string,
+  files: Record<string, string>,
+  command: (dir: string, port: number) => { cmd: string; args: string[]; env?: Record<string, string> },
+  cleanup: () => Promise<void>,
+): Promise<RunningServer> {
   const temp = makeTempDir(name);
   for (const [file, text] of Object.entries(files)) writeFileSync(join(temp.dir, file), text);
   const port = await freePort();
@@ -72,7 +89,9 @@ async function serve(
   try {
     await waitForPort(port, running);
   } catch (error) {
-    await stop();
+    // `cleanup` belongs to the caller until a server is running: a retry still needs it.
+    await running.stop();
+    temp.remove();
     throw error;
   }
   return { origin: `http://127.0.0.1:${port}`, stop };

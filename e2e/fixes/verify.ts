@@ -1,8 +1,8 @@
 /**
  * One cell of the matrix: a failure class on a stack. The broken server fails in Chromium, CORS
  * Doctor names the same rule, the snippet it reports for that exchange goes into the server's CORS
- * slot, and after a restart Chromium passes, CORS Doctor says passed, and a page on an origin the
- * snippet does not allow is still refused.
+ * slot in place of the broken layer, and on the server started with it Chromium passes, CORS Doctor
+ * says passed, and a page on an origin the snippet does not allow is still refused.
  */
 import type { Page } from 'playwright-core';
 import type { Report, ReportEntry } from '../../src/shared/report';
@@ -19,6 +19,18 @@ export interface CellSetup {
   /** A page on an origin the fix must not allow. */
   otherPage: Page;
   otherVerdicts: Awaited<ReturnType<typeof recordChromiumVerdicts>>;
+  /**
+   * Fixed servers by stack, upstream headers and snippet text: classes whose exchanges get the same
+   * snippet (a simple GET for missing, wrong or trailing-slash origins) reuse one server started with it.
+   */
+  fixedServers: Map<string, Promise<RunningServer>>;
+}
+
+/** Stops every fixed server a run started. */
+export async function stopFixedServers(setup: CellSetup): Promise<void> {
+  const servers = [...setup.fixedServers.values()];
+  setup.fixedServers.clear();
+  await Promise.all(servers.map((started) => started.then((server) => server.stop(), () => {})));
 }
 
 export interface CellResult {
@@ -78,20 +90,25 @@ export async function verifyCell(setup: CellSetup, runner: StackRunner, failure:
     return { brokenRule: chromium.corsError, snippet: found.code };
   });
 
-  return withServer(runner.start(snippet, { upstreamHeaders }), async (server) => {
-    const url = `${server.origin}${failure.path}?run=${tag}-fixed`;
-    const outcome = await fetchFrom(setup.page, url, failure.init);
-    const chromium = await chromiumVerdict(setup.verdicts, url);
-    if (chromium.corsError || chromium.errorText || typeof outcome !== 'number') {
-      throw new Error(`After the fix Chromium still failed it: ${chromium.corsError ?? chromium.errorText} (fetch said ${outcome})\nSnippet:\n${snippet}`);
-    }
-    const entry = await reportEntry(setup, url);
-    if (entry.verdict.kind !== 'passed') throw new Error(`After the fix CORS Doctor said ${entry.verdict.rule ?? entry.verdict.kind}`);
+  const key = JSON.stringify([runner.id, upstreamHeaders, snippet]);
+  let fixed = setup.fixedServers.get(key);
+  if (!fixed) {
+    fixed = runner.start(snippet, { upstreamHeaders });
+    setup.fixedServers.set(key, fixed);
+  }
+  const server = await fixed;
+  const url = `${server.origin}${failure.path}?run=${tag}-fixed`;
+  const outcome = await fetchFrom(setup.page, url, failure.init);
+  const chromium = await chromiumVerdict(setup.verdicts, url);
+  if (chromium.corsError || chromium.errorText || typeof outcome !== 'number') {
+    throw new Error(`After the fix Chromium still failed it: ${chromium.corsError ?? chromium.errorText} (fetch said ${outcome})\nSnippet:\n${snippet}`);
+  }
+  const entry = await reportEntry(setup, url);
+  if (entry.verdict.kind !== 'passed') throw new Error(`After the fix CORS Doctor said ${entry.verdict.rule ?? entry.verdict.kind}`);
 
-    const otherUrl = `${server.origin}${failure.path}?run=${tag}-other-origin`;
-    const otherOutcome = await fetchFrom(setup.otherPage, otherUrl, failure.init);
-    const other = await chromiumVerdict(setup.otherVerdicts, otherUrl);
-    if (!other.corsError) throw new Error(`The fixed server also let another origin read it (fetch said ${otherOutcome})\nSnippet:\n${snippet}`);
-    return { stack: runner.id, classId: failure.id, brokenRule, snippet, fixedStatus: outcome };
-  });
+  const otherUrl = `${server.origin}${failure.path}?run=${tag}-other-origin`;
+  const otherOutcome = await fetchFrom(setup.otherPage, otherUrl, failure.init);
+  const other = await chromiumVerdict(setup.otherVerdicts, otherUrl);
+  if (!other.corsError) throw new Error(`The fixed server also let another origin read it (fetch said ${otherOutcome})\nSnippet:\n${snippet}`);
+  return { stack: runner.id, classId: failure.id, brokenRule, snippet, fixedStatus: outcome };
 }

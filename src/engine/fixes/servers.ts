@@ -87,6 +87,14 @@ export const caddy: StackFix = {
     '\tdefer',
     '}',
     'header +Vary Origin',
+    ...(p.cause === 'duplicate-allow-origin'
+      ? [
+          '# The proxied app sends its own Access-Control-Allow-Origin: drop it for every other origin',
+          '# too (a deletion is deferred to the response), so only the line above reaches the browser.',
+          `@cors_other_origin not header Origin ${p.origin}`,
+          'header @cors_other_origin -Access-Control-Allow-Origin',
+        ]
+      : []),
     '# Preflights are answered here, before auth or the upstream can refuse them.',
     '@cors_preflight {',
     '\tmethod OPTIONS',
