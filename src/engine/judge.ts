@@ -46,7 +46,7 @@ import {
   parseSingleRangeHeaderValue,
   type CredentialsMode,
 } from './fetch-spec';
-import { displayHeaderName, renderFixSnippets } from './fixes';
+import { displayHeaderName, fixCauseFor, renderFixSnippets } from './fixes';
 import {
   asciiLowercase,
   byteLength,
@@ -780,12 +780,15 @@ function corsVerdict(ctx: Context, failure: Failure, credentials: CredentialsMod
     summary: fixText.summary,
     details: fixText.details,
     traps: fixText.traps,
-    snippets: rule.serverSnippets
+    // After a cross-origin redirect the browser compares against `null`, not the page origin: a
+    // snippet allowing the page origin would not fix it (docs/fixes.md, not applicable).
+    snippets: rule.serverSnippets && !failure.tainted
       ? renderFixSnippets({
           origin: ctx.pageOrigin,
           credentials: credentials === 'include',
           methods: uniqueMethods(facts.method),
           headers: ctx.unsafeNames.map(displayHeaderName),
+          cause: fixCauseFor(name, failure.responseStatus),
         })
       : [],
   };

@@ -153,7 +153,15 @@ export interface FixSnippet {
   /** Human label, e.g. "Express (cors)". */
   label: string;
   language: string;
+  /** Starts with a comment line naming the versions and whether the suite verified it. */
   code: string;
+  /**
+   * The exact server/library versions the fix-verification suite (e2e/fixes.e2e.ts) proved this
+   * snippet on; null = not verified by our test suite.
+   */
+  verified: { version: string } | null;
+  /** Which major versions the snippet is for, e.g. "Express 4.x and 5.x with cors 2.8". */
+  versions: string;
 }
 
 export interface Fix {

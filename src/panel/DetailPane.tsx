@@ -4,8 +4,9 @@
  * node: nothing here builds markup from strings.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Fix, HeaderList, ObservedResponse } from '../engine/types';
+import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stack';
 import type { ReportEntry } from '../shared/report';
 import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
 
@@ -227,9 +228,34 @@ function Section({ title, children }: { title: string; children: ComponentChildr
   );
 }
 
+// The detail pane mounts anew for every selected request: keep the remembered stack in memory once
+// read, so a fix opens on it at once instead of flashing the first tab.
+let rememberedStack: string | null | undefined;
+
 function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void> }) {
-  const [activeStack, setActiveStack] = useState<string | null>(null);
+  const [activeStack, setActiveStack] = useState<string | null>(rememberedStack ?? null);
   const active = fix.snippets.find((snippet) => snippet.stack === activeStack) ?? fix.snippets[0];
+
+  useEffect(() => {
+    if (rememberedStack !== undefined) return;
+    let current = true;
+    loadPreferredStack()
+      .catch(() => null)
+      .then((stack) => {
+        rememberedStack = stack;
+        if (current && stack !== null) setActiveStack((picked) => picked ?? stack);
+      });
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  function pick(stack: string) {
+    setActiveStack(stack);
+    rememberedStack = stack;
+    // Remembering is a convenience: a storage failure must not break the tabs.
+    savePreferredStack(stack).catch(() => {});
+  }
 
   // The ARIA tabs pattern: arrows move between stacks, and focus follows the selection.
   function onTabKeyDown(event: KeyboardEvent) {
@@ -238,7 +264,7 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
     event.preventDefault();
     const index = fix.snippets.indexOf(active);
     const next = fix.snippets[(index + step + fix.snippets.length) % fix.snippets.length]!;
-    setActiveStack(next.stack);
+    pick(next.stack);
     const tablist = event.currentTarget as HTMLElement;
     requestAnimationFrame(() => tablist.querySelector<HTMLElement>('[aria-selected="true"]')?.focus());
   }
@@ -265,13 +291,19 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
                 aria-controls="snippet-panel"
                 tabIndex={snippet === active ? 0 : -1}
                 class={snippet === active ? 'snippet-tab is-active' : 'snippet-tab'}
-                onClick={() => setActiveStack(snippet.stack)}
+                onClick={() => pick(snippet.stack)}
               >
                 {snippet.label}
+                {!snippet.verified && <span class="snippet-unverified"> (unverified)</span>}
               </button>
             ))}
           </div>
           <div class="snippet-panel" role="tabpanel" id="snippet-panel" aria-labelledby={`snippet-tab-${active.stack}`}>
+            <p class={active.verified ? 'snippet-provenance' : 'snippet-provenance is-unverified'}>
+              {active.verified
+                ? `For ${active.versions}. Verified by CORS Doctor's test suite on ${active.verified.version}.`
+                : `For ${active.versions}. Not verified by CORS Doctor's test suite: check it on your server.`}
+            </p>
             <CopyButton label={`Copy ${active.label} snippet`} text={active.code} copy={copy} />
             <pre class="snippet-code">
               <code data-language={active.language}>{active.code}</code>
