@@ -1078,8 +1078,10 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
     const modeEvidence = requestHeaders && getHeader(requestHeaders, 'sec-fetch-mode') !== null
       ? `\`Sec-Fetch-Mode: ${getHeader(requestHeaders, 'sec-fetch-mode')}\`.`
       : 'No `Origin` header on a GET/HEAD request: CORS requests always carry one.';
-    const verdict = notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', ex.error);
-    if (mode === 'no-cors' && ex.type === 'xmlhttprequest' && ex.error === null && getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null) {
+    // The renderer cancels an opaque response it has no use for: net::ERR_ABORTED after a response is not a failure.
+    const cancelledOpaque = mode === 'no-cors' && ex.error === 'net::ERR_ABORTED' && ex.response !== null;
+    const verdict = notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', cancelledOpaque ? null : ex.error);
+    if (mode === 'no-cors' && ex.type === 'xmlhttprequest' && (ex.error === null || cancelledOpaque) && getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null) {
       // Only fetch() makes a no-cors request of type xmlhttprequest (XMLHttpRequest is always CORS mode).
       verdict.warnings.push(
         hazard(
