@@ -33,6 +33,7 @@ describe('panel store', () => {
     const warnedFailure = missingAllowOriginEntry();
     warnedFailure.verdict = { ...warnedFailure.verdict, warnings: [warn('low')] };
     const failure = headerDisallowedEntry();
+    failure.verdict = { ...failure.verdict, warnings: [] };
     const state = setMode(applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([pass, warnedPass, warnedFailure, failure]) }), 'warnings');
     const view = deriveView(state);
     expect(ids(view.rows)).toEqual([warnedFailure.id, warnedPass.id]);
