@@ -81,6 +81,15 @@ describe('causes: "not really a CORS bug"', () => {
     const verdict = judgeExchange(exchange);
     expect(verdict).toMatchObject({ rule: 'LocalNetworkAccessPermissionDenied', stage: 'preflight', blocked: true });
     expect(verdict.cause?.code).toBe('local-network-access');
+    // Chromium 156 reports the blocked OPTIONS to webRequest as net::ERR_FAILED (e2e/lna.e2e.ts).
+    const asSeen = structuredClone(exchange);
+    asSeen.preflight!.error = 'net::ERR_FAILED';
+    expect(judgeExchange(asSeen)).toMatchObject({ rule: 'LocalNetworkAccessPermissionDenied', stage: 'preflight', confidence: 'inferred' });
+    // The same to a public host names no LNA rule.
+    const remote = structuredClone(asSeen);
+    remote.preflight!.url = 'https://api.example.com/x';
+    remote.request.url = 'https://api.example.com/x';
+    expect(judgeExchange(remote).rule).toBeNull();
   });
 
   it('InvalidLocalNetworkAccess: sent, no response, ERR_FAILED, to a local address; not to a public one', () => {

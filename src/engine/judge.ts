@@ -1137,11 +1137,21 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
     }
   }
 
-  if (error === 'net::ERR_FAILED' && ex.preflight && ex.preflight.response === null && ex.preflight.error !== null && LOCAL_NETWORK_ERRORS.has(ex.preflight.error)) {
-    // The preflight itself hit the Local Network Access check (Chromium 156: the OPTIONS ends with
-    // net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS and the request with net::ERR_FAILED).
-    const verdict = localNetworkVerdict(ctx, ex.preflight.error);
+  const preflightError = ex.preflight && ex.preflight.response === null ? ex.preflight.error : null;
+  if (
+    error === 'net::ERR_FAILED' &&
+    preflightError !== null &&
+    (LOCAL_NETWORK_ERRORS.has(preflightError) || (preflightError === 'net::ERR_FAILED' && requestHeaders === null && isLocalAddressUrl(ex.preflight!.url)))
+  ) {
+    // The preflight itself hit the Local Network Access check at connection time: it went out and
+    // no answer came (Chromium 156 reports the OPTIONS to webRequest with net::ERR_FAILED, or the
+    // LNA error in other builds), so the request itself was never sent.
+    const verdict = localNetworkVerdict(ctx, preflightError);
     verdict.stage = 'preflight';
+    if (!LOCAL_NETWORK_ERRORS.has(preflightError)) {
+      verdict.evidence.unshift(`The preflight to the local address \`${originOfUrl(ex.preflight!.url)}\` went out and got no answer, and both it and the request failed with \`net::ERR_FAILED\`: the Local Network Access check refused the connection. (Had the page set a \`targetAddressSpace\` that does not match, Chromium would say \`InvalidLocalNetworkAccess\`; extensions cannot see the option.)`);
+      verdict.evidence.splice(1, 1);
+    }
     return withReasons(verdict, preflightReasons);
   }
   if (error !== null && error !== 'net::ERR_FAILED') {
