@@ -4,6 +4,8 @@
  * port) is a public → loopback request, exactly as a deployed site calling a local device or dev server.
  * Every scenario compares `Network.loadingFailed.corsErrorStatus` with the rule in CORS Doctor's report.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineRouteUrl, startLab, type Lab, type RouteSpec } from '../lab/server';
 import type { ReportEntry } from '../src/shared/report';
@@ -21,8 +23,12 @@ const OPEN: RouteSpec = {
   response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Private-Network', 'true']] },
 };
 
+const DOC_PATH = join(import.meta.dirname, '..', 'docs', 'local-network-access.md');
+
 interface Scenario {
   id: string;
+  /** What the page does, for docs/local-network-access.md. */
+  what: string;
   init: RequestInit & { targetAddressSpace?: string };
   /** Chromium's expected corsError (null: the request passes). */
   expected: string | null;
@@ -31,14 +37,14 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { id: 'permission-denied', init: {}, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'permission-denied-preflight', init: { method: 'PUT', body: 'x' }, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'target-loopback-denied', init: { targetAddressSpace: 'loopback' }, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'target-local-mismatch', init: { targetAddressSpace: 'local' }, expected: 'InvalidLocalNetworkAccess' },
-  { id: 'target-public-mismatch', init: { targetAddressSpace: 'public' }, expected: 'InvalidLocalNetworkAccess' },
-  { id: 'insecure-page', init: {}, expected: 'InsecureLocalNetwork', insecurePage: true },
-  { id: 'permission-granted', init: {}, expected: null, granted: true },
-  { id: 'permission-granted-preflight', init: { method: 'PUT', body: 'x' }, expected: null, granted: true },
+  { id: 'permission-denied', what: 'GET, no permission', init: {}, expected: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'permission-denied-preflight', what: 'PUT (preflighted), no permission', init: { method: 'PUT', body: 'x' }, expected: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'target-loopback-denied', what: "GET, `targetAddressSpace: 'loopback'` (right), no permission", init: { targetAddressSpace: 'loopback' }, expected: 'LocalNetworkAccessPermissionDenied' },
+  { id: 'target-local-mismatch', what: "GET, `targetAddressSpace: 'local'` to a loopback host", init: { targetAddressSpace: 'local' }, expected: 'InvalidLocalNetworkAccess' },
+  { id: 'target-public-mismatch', what: "GET, `targetAddressSpace: 'public'` to a loopback host", init: { targetAddressSpace: 'public' }, expected: 'InvalidLocalNetworkAccess' },
+  { id: 'insecure-page', what: 'GET from a non-secure (http, not loopback-named) page', init: {}, expected: 'InsecureLocalNetwork', insecurePage: true },
+  { id: 'permission-granted', what: 'GET, permission granted', init: {}, expected: null, granted: true },
+  { id: 'permission-granted-preflight', what: 'PUT (preflighted), permission granted', init: { method: 'PUT', body: 'x' }, expected: null, granted: true },
 ];
 
 describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
@@ -99,6 +105,11 @@ describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
     await lab?.close();
   });
 
+  it('writes docs/local-network-access.md from what it measured', async () => {
+    const version = ((await (await browser.context.newCDPSession(await browser.extensionPage())).send('Browser.getVersion')) as { product: string }).product;
+    writeFileSync(DOC_PATH, renderDoc(version.replace(/^(Headless)?Chrome\//, 'Chromium '), SCENARIOS, results, (id) => lab.requests({ origin: 'api' }).some((r) => r.path.includes(`/lna/${id}`))));
+  });
+
   it('runs every scenario, and Chromium gives each the verdict it was designed for', () => {
     const chromium = Object.fromEntries(SCENARIOS.map((s) => [s.id, results.has(s.id) ? results.get(s.id)!.chromium : 'unseen']));
     expect(chromium).toEqual(Object.fromEntries(SCENARIOS.map((s) => [s.id, s.expected])));
@@ -129,7 +140,7 @@ describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
       expect(guidance, scenario.id).toContain('targetAddressSpace');
       expect(guidance, scenario.id).toContain('allow="local-network; loopback-network"');
     }
-    expect(results.get('permission-denied')!.entry!.verdict.fix!.details).toContain('wants to access other apps and services on this device');
+    expect(results.get('permission-denied')!.entry!.verdict.fix!.details).toContain('permission prompt');
   });
 
   it('a blocked request never reaches the server, so its headers (even Access-Control-Allow-Private-Network) cannot matter', () => {
@@ -147,3 +158,41 @@ describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
     expect(entry.verdict.warnings.map((w) => w.code)).toContain('private-network-header');
   });
 });
+
+function renderDoc(
+  chromium: string,
+  scenarios: readonly Scenario[],
+  results: ReadonlyMap<string, { chromium: string | null; entry: ReportEntry | undefined }>,
+  reachedServer: (id: string) => boolean,
+): string {
+  const cell = (value: string | null | undefined) => (value ? `\`${value}\`` : 'pass');
+  const rows = scenarios.map((s) => {
+    const result = results.get(s.id);
+    const entry = result?.entry;
+    const seen = entry ? (entry.preflight?.error ?? entry.error ?? 'completed') : '(no entry)';
+    return `| ${s.what} | ${cell(result?.chromium)} | \`${seen}\` | ${cell(entry?.verdict.rule)} | ${reachedServer(s.id) ? 'yes' : 'no'} |`;
+  });
+  return `# Local Network Access
+
+<!-- Generated by e2e/lna.e2e.ts (part of \`npm test\`). Do not edit by hand. -->
+
+Since Chrome 142, a page on a public address that requests a local (LAN) or loopback address needs the user's permission: **Local Network Access** (WICG, <https://wicg.github.io/local-network-access/>). It replaced Private Network Access and its \`Access-Control-Request-Private-Network\` preflight header. **No server header helps**: the check runs when Chromium connects, before the request reaches the server, so \`Access-Control-Allow-Origin\`, \`Access-Control-Allow-Private-Network\` and anything else the server could send never get read.
+
+## What blocks, and what to do
+
+- **The permission prompt.** On a secure (https) page Chromium shows a permission prompt once per site, asking whether it may reach devices on the local network (LAN addresses, the \`local-network\` permission) or apps and services on this device (loopback addresses, \`loopback-network\`; Chrome 145 split the two). If the user has not allowed it, or blocked it, the request fails with \`LocalNetworkAccessPermissionDenied\`. The choice lives in the site settings (the lock icon); administrators can allow sites with the \`LocalNetworkAccessAllowedForUrls\` policy.
+- **Non-secure pages** (plain http on a public name) cannot get the permission at all: \`InsecureLocalNetwork\`. Serve the page over https.
+- **\`targetAddressSpace\`.** \`fetch(url, { targetAddressSpace: 'local' })\` (or \`'loopback'\`) declares where the page expects the host to be; it also lets an https page reach a plain-http device once permitted. If the host resolves elsewhere, Chromium fails the request: \`InvalidLocalNetworkAccess\`. Fix the declaration (or leave it out).
+- **Iframes** get the permission only when the embedding page delegates it through Permissions Policy: \`<iframe src="…" allow="local-network; loopback-network">\` (older name: \`local-network-access\`), and the embedder's own \`Permissions-Policy\` header must not block it.
+
+## Measured: Chromium's verdict and CORS Doctor's
+
+${chromium}, with \`--ip-address-space-overrides=127.0.0.1:PORT=public\`, which makes the lab's page origin count as public; the target is the lab's api origin (\`localhost\`, loopback). The server answers every request with every CORS header and \`Access-Control-Allow-Private-Network: true\`. "Permission granted" uses the DevTools protocol's \`local-network-access\` permission, as if the user had clicked Allow.
+
+| The page does | Chromium (\`corsErrorStatus\`) | webRequest showed the extension | CORS Doctor | Reached the server |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+What an extension can tell apart: a blocked simple request ends with \`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS\`, and the page's secure context separates a missing permission from an insecure page. A \`targetAddressSpace\` mismatch ends with \`net::ERR_FAILED\` after the request headers went out and before any response; a blocked preflight ends with \`net::ERR_FAILED\` without a response. CORS Doctor names these from that evidence (confidence "inferred"), and always adds the cause "Local Network Access, not a CORS header". A granted request's preflight is an ordinary CORS preflight: Chromium sends no Private Network Access header any more.
+`;
+}

@@ -80,7 +80,7 @@ const PNA = 'https://wicg.github.io/private-network-access/';
 /** What every Local Network Access block has in common, said once for the three rules. */
 const LNA_NO_HEADER = 'No server header will help: the check runs when Chromium connects, before the request reaches the server (`Access-Control-Allow-Private-Network` belongs to the retired Private Network Access and does nothing now).';
 const LNA_PROMPT =
-  'On a secure (https) page Chromium asks the user once per site: "<site> wants to access other apps and services on this device" (loopback, the `loopback-network` permission) or "… on your local network" (LAN, `local-network`). Until the user allows it (or if they block it), the request fails; the choice is under the site settings (the lock icon). An administrator can allow sites with the `LocalNetworkAccessAllowedForUrls` policy.';
+  'On a secure (https) page Chromium shows a permission prompt once per site, asking whether it may reach devices on the local network (the `local-network` permission, for LAN addresses) or apps and services on this device (`loopback-network`, for loopback addresses). Until the user allows it, or after they block it, the request fails; the choice is in the site settings (the lock icon). An administrator can allow sites with the `LocalNetworkAccessAllowedForUrls` policy.';
 const LNA_IFRAMES =
   'An iframe gets the permission only when its parent delegates it: `<iframe src="…" allow="local-network; loopback-network">` (the older name is `local-network-access`), and the parent\'s own Permissions-Policy must not block it.';
 const LNA_TARGET =
