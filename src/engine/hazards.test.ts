@@ -39,7 +39,10 @@ describe('causes: "not really a CORS bug"', () => {
   });
 
   it('a 403 from a local dev server is the dev server, from a public host an error status', () => {
-    expect(judgeExchange(CAUSE_EXAMPLES['dev-server-refused-origin']!).cause?.code).toBe('dev-server-refused-origin');
+    const devServer = judgeExchange(CAUSE_EXAMPLES['dev-server-refused-origin']!);
+    expect(devServer.cause?.code).toBe('dev-server-refused-origin');
+    expect(devServer.fix?.summary).toContain('server.allowedHosts');
+    expect(devServer.fix?.snippets).toEqual([]);
     expect(judgeExchange(simpleExchange({ status: 403, error: 'net::ERR_FAILED' })).cause?.code).toBe('error-status-without-cors');
   });
 

@@ -1309,6 +1309,10 @@ function corsHeaderNames(headers: HeaderList): string[] {
 function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
   const cause = causeOf(verdict, ex);
   if (cause) verdict.cause = cause;
+  if (cause?.code === 'dev-server-refused-origin' && verdict.fix) {
+    // The app's CORS configuration never sees a request the dev server refused: its snippets would mislead.
+    verdict.fix = { ...verdict.fix, summary: CAUSES['dev-server-refused-origin'].fix, snippets: [] };
+  }
   if (verdict.blocked && verdict.stage === 'response' && ex.response && isErrorStatus(ex.response.status) && ex.preflight?.response) {
     const preflightHadCors = getHeader(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
     if (preflightHadCors && getHeader(ex.response.headers, 'access-control-allow-origin') === null) {
