@@ -222,6 +222,7 @@ export function hazard(code: HazardCode, message: string, severity?: Severity): 
 
 /** Warning order: most severe first, then catalogue order. */
 export function sortWarnings(warnings: Warning[]): void {
+  if (warnings.length < 2) return;
   const rank = { high: 0, medium: 1, low: 2 } as const;
   warnings.sort((a, b) => rank[a.severity ?? 'low'] - rank[b.severity ?? 'low']);
 }

@@ -939,10 +939,12 @@ function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | nu
     if (allowOrigin === '*' && credentialed) {
       warnings.push(hazard('wildcard-with-credentials', '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.'));
     }
-    const sentOrigin = getHeader(ex.headers ?? EMPTY, 'origin');
-    const reflected = allowOrigin !== null && allowOrigin !== '*' && sentOrigin !== null && allowOrigin === sentOrigin;
-    const others = ex.context ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : [];
-    if (allowOrigin !== null && allowOrigin !== '*' && (allowOrigin === ctx.pageOrigin || reflected)) {
+    // Only a specific Allow-Origin can be an echo; the Origin header is read only then.
+    const specific = allowOrigin !== null && allowOrigin !== '*';
+    let reflected: boolean | null = null;
+    const isReflected = (): boolean => (reflected ??= specific && allowOrigin === getHeader(ex.headers ?? EMPTY, 'origin'));
+    const others = specific && ex.context && ex.context.echoedOrigins.length > 0 ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : NO_NAMES;
+    if (specific && (allowOrigin === ctx.pageOrigin || isReflected())) {
       const vary = cors.vary;
       if (vary === null || !varyCoversOrigin(vary)) {
         warnings.push(hazard('missing-vary-origin', `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.`, others.length > 0 ? 'medium' : 'low'));
@@ -951,7 +953,7 @@ function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | nu
     if (allowOrigin === 'null') {
       warnings.push(hazard('null-origin-allowed', `\`Access-Control-Allow-Origin: null\` also grants access to sandboxed iframes, \`file:\` pages and redirect-tainted requests of any site${credentialed ? ', and with `Access-Control-Allow-Credentials: true` they read the user\'s data with their cookies' : ''}. Allow real origins only.`, credentialed ? 'high' : 'medium'));
     }
-    if (reflected && (allowOrigin === 'null' || others.length > 0)) {
+    if ((allowOrigin === 'null' || others.length > 0) && isReflected()) {
       const seen = allowOrigin === 'null' ? 'the meaningless origin `null` (sent after a cross-origin redirect)' : `${others.length + 1} different origins in this tab (${[...others, allowOrigin].map((o) => `\`${o}\``).join(', ')})`;
       warnings.push(
         hazard(
@@ -1002,30 +1004,40 @@ const INFRASTRUCTURE_X_HEADERS = new Set([
   'x-ua-compatible',
 ]);
 
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+
+/** Whether an application (not infrastructure) plausibly set this response header; `lower` is lower-cased. */
+function isApplicationResponseHeader(lower: string): boolean {
+  if (APPLICATION_RESPONSE_HEADERS.has(lower) || lower.startsWith('ratelimit') || lower.startsWith('x-ratelimit')) return true;
+  return lower.startsWith('x-') && !INFRASTRUCTURE_X_HEADERS.has(lower) && !lower.startsWith('x-amz-') && !lower.startsWith('x-cloud');
+}
+
 function unexposedResponseHeaders(headers: HeaderList, credentialed: boolean): string[] {
+  // Most responses carry no candidate at all: find those first, with a cheap first-letter test.
+  let candidates: string[] | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const name = (headers[i] as HeaderLine).name;
+    const first = name.charCodeAt(0) | 0x20;
+    const length = name.length;
+    // x-…, etag, link, location, content-disposition, retry-after, ratelimit…
+    const maybe =
+      first === 0x78 ? name.charCodeAt(1) === 0x2d : first === 0x63 ? length === 19 : first === 0x65 ? length === 4 : first === 0x6c ? length === 4 || length === 8 : first === 0x72 && length >= 9;
+    if (!maybe) continue;
+    const lower = asciiLowercase(name);
+    if (isApplicationResponseHeader(lower) && !(candidates ??= []).includes(name)) candidates.push(name);
+  }
+  if (candidates === null) return NO_NAMES;
   const exposed = new Set<string>();
-  let wildcard = false;
   for (const line of headers) {
     if (!headerNameIs(line.name, 'access-control-expose-headers')) continue;
     for (const part of line.value.split(',')) {
       const name = asciiLowercase(part.trim());
-      if (name === '*') wildcard = true;
-      else if (name !== '') exposed.add(name);
+      // `*` exposes everything only to a request without credentials.
+      if (name === '*' && !credentialed) return NO_NAMES;
+      if (name !== '') exposed.add(name);
     }
   }
-  // `*` exposes everything only to a request without credentials.
-  if (wildcard && !credentialed) return [];
-  const hidden: string[] = [];
-  for (const line of headers) {
-    const lower = asciiLowercase(line.name);
-    const candidate =
-      APPLICATION_RESPONSE_HEADERS.has(lower) ||
-      lower.startsWith('ratelimit') ||
-      lower.startsWith('x-ratelimit') ||
-      (lower.startsWith('x-') && !INFRASTRUCTURE_X_HEADERS.has(lower) && !lower.startsWith('x-amz-') && !lower.startsWith('x-cloud'));
-    if (candidate && !exposed.has(lower) && !hidden.includes(line.name)) hidden.push(line.name);
-  }
-  return hidden;
+  return candidates.filter((name) => !exposed.has(asciiLowercase(name)));
 }
 
 /** `Vary` lists `Origin` (or is `*`). The whole-value forms are nearly all real traffic and need no regex. */
