@@ -99,8 +99,9 @@ export interface ExchangeContext {
   /** Epoch ms when this request started (to say until when a cached preflight holds). */
   requestTime: number;
   /**
-   * The last preflight this tab saw for the same page origin, URL and method before this request,
-   * with the time its answer arrived: Chromium's preflight cache holds what that answer allowed.
+   * The last successfully answered preflight this tab saw for the same page origin and URL before
+   * this request, with the epoch ms its exchange started (within milliseconds of when Chromium
+   * cached the answer): Chromium's preflight cache holds what that answer allowed.
    */
   earlierPreflight: { time: number; preflight: ObservedPreflight } | null;
   /**
