@@ -1,7 +1,7 @@
 /**
  * Capture in real Chromium: every kind of failure the lab can produce is captured with the rule and
  * failedParameter Chromium itself reports (read over CDP in the same run), preflights are paired,
- * redirect chains followed, and passing, no-cors and same-origin requests are not failures.
+ * redirect chains followed, and passing, no-cors and same-origin requests are not failures (no-cors fetches are kept for their warning).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type RouteSpec } from '../lab/server';
@@ -30,7 +30,7 @@ interface Case {
   preflightPath?: string;
   /** OPTIONS requests Chromium sends for it, when more than one. */
   optionsCount?: number;
-  /** Not stored at all (no-cors, same-origin). */
+  /** Not stored at all (same-origin). */
   ignored?: boolean;
   /** A failure that is not a CORS one. */
   networkError?: boolean;
@@ -148,7 +148,8 @@ const CASES: Case[] = [
     preflightPath: '/second-preflight-target',
     optionsCount: 2,
   },
-  { name: 'no-cors', route: { response: { body: 'json' } }, init: { mode: 'no-cors' }, rule: null, ignored: true },
+  // Kept, as not-CORS with its opaque-response warning (issue 16); never a failure.
+  { name: 'no-cors', route: { response: { body: 'json' } }, init: { mode: 'no-cors' }, rule: null },
   { name: 'same-origin', origin: 'page', route: { response: { body: 'json' } }, rule: null, ignored: true },
   { name: 'network-error', route: { response: { drop: true } }, rule: null, networkError: true },
 ];
@@ -196,7 +197,7 @@ describe('capture of cross-origin exchanges', () => {
   const entryFor = (name: string): ReportEntry | undefined =>
     report.entries.find((entry) => entry.request.url === urls.get(name));
 
-  it('stores exactly the cross-origin CORS-mode requests, once each', () => {
+  it('stores exactly the cross-origin CORS-mode requests and no-cors fetches, once each', () => {
     const stored = report.entries.map((entry) => new URL(entry.request.url).searchParams.get('case')).sort();
     expect(stored).toEqual(CASES.filter((c) => !c.ignored).map((c) => c.name).sort());
   });
@@ -224,6 +225,7 @@ describe('capture of cross-origin exchanges', () => {
     }
     expect(entryFor('network-error')?.verdict.kind).toBe('network-error');
     expect(entryFor('pass')?.verdict.kind).toBe('passed');
+    expect(entryFor('no-cors')?.verdict).toMatchObject({ kind: 'not-cors', blocked: false, warnings: [expect.objectContaining({ code: 'no-cors-opaque' })] });
     const failures = CASES.filter((c) => c.rule).length;
     expect(report.summary.failures).toBe(failures);
     expect(Object.values(report.summary.byRule).reduce((a, b) => a + b, 0)).toBe(failures);

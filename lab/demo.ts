@@ -354,6 +354,7 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
     console.log(`      ${dim(`${entry.request.method} ${target.origin}${target.pathname}`)}`);
     const parameter = entry.verdict.failedParameter ? ` ("${entry.verdict.failedParameter}")` : '';
     console.log(`      ${dim('rule')}  ${entry.verdict.rule ?? 'none'}${parameter}`);
+    if (entry.verdict.cause) console.log(`      ${dim('cause')} not really a CORS bug: ${entry.verdict.cause.title}`);
     console.log(`      ${dim('fix ')}  ${entry.verdict.fix?.summary ?? entry.verdict.title}`);
   }
   const lessons = report.entries.filter((entry) => {
@@ -364,7 +365,7 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
     const found = findVariant(cases, entry.request.url)!;
     console.log(`\n  ${yellow('!')} ${bold(found.galleryCase.title)} ${dim('(not a block)')}`);
     console.log(`      ${found.galleryCase.lesson ?? found.galleryCase.description}`);
-    for (const warning of entry.verdict.warnings) console.log(`      ${dim('note')}  ${warning.message}`);
+    for (const warning of entry.verdict.warnings) console.log(`      ${dim('note')}  ${warning.severity ? `[${warning.severity}] ` : ''}${warning.message}`);
     console.log(`      ${dim('fix ')}  ${found.galleryCase.fixNote}`);
   }
 }

@@ -20,6 +20,12 @@ export type GalleryRequest =
       body?: string;
       /** A response header the page then reads with `response.headers.get()`. */
       readHeader?: string;
+      /** `mode: 'no-cors'` for the opaque-response lesson; CORS mode otherwise. */
+      mode?: 'no-cors';
+      /** fetch()'s Local Network Access option: where the page says the host is. */
+      targetAddressSpace?: 'local' | 'loopback' | 'public';
+      /** Sends the request this many times to the same URL, one after the other (the preflight cache lesson). */
+      repeat?: number;
     }
   | { kind: 'xhr'; method?: string; headers?: Array<[string, string]>; withCredentials?: boolean; body?: string }
   /** An `@font-face` rule whose `src` is the URL. Fonts are always fetched in CORS mode. */
@@ -64,6 +70,10 @@ export interface GalleryCase {
   expected: ExpectedBlock | null;
   /** For a non-blocking lesson: what the page sees instead. */
   lesson?: string;
+  /** The "not really a CORS bug" cause CORS Doctor names for the broken variant (Verdict.cause.code). */
+  expectedCause?: string;
+  /** Warning codes CORS Doctor raises on the broken variant; the fixed twin raises none of them. */
+  expectedWarnings?: string[];
   fixed: {
     /** One line: what the corrected server does differently. */
     note: string;
@@ -140,6 +150,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       },
     ],
     expected: { rule: 'MultipleAllowOriginValues', failedParameter: '{page}, {page}' },
+    expectedCause: 'duplicate-cors-layer',
     fixed: { note: 'Only one layer (the app or the proxy, not both) sets the header.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
   },
   {
@@ -205,6 +216,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       },
     ],
     expected: { rule: 'PreflightInvalidStatus', failedParameter: '' },
+    expectedCause: 'preflight-auth-layer',
     fixed: {
       note: 'Lets OPTIONS through without authentication and allows the Authorization header.',
       routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
@@ -274,6 +286,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch' },
     routes: [{ origin: 'api', path: '', response: { status: 500, body: 'json' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    expectedCause: 'error-status-without-cors',
     fixed: {
       note: 'Adds the CORS headers to error responses too, so the page can read the 500 and its message.',
       routes: [{ origin: 'api', path: '', response: { status: 500, body: 'json', headers: echoOrigin } }],
@@ -350,6 +363,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, ['X-Total-Count', '42']] } }],
     expected: null,
     lesson: 'response.headers.get("X-Total-Count") returns null',
+    expectedWarnings: ['header-not-exposed'],
     fixed: {
       note: 'Adds Access-Control-Expose-Headers: X-Total-Count.',
       routes: [
@@ -359,6 +373,165 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
           response: { status: 200, body: 'json', headers: [...echoOrigin, ['X-Total-Count', '42'], [ACEH, 'X-Total-Count']] },
         },
       ],
+    },
+  },
+  {
+    id: 'dev-server-host-check',
+    title: 'Dev server refuses the origin (403)',
+    description: 'A dev server (Vite, Next.js, webpack-dev-server) checks Host/Origin itself and answers 403 before any app code: it looks like CORS, and the app\'s CORS settings cannot fix it.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 403, body: 'Blocked request. This host is not allowed.\n' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    expectedCause: 'dev-server-refused-origin',
+    fixed: {
+      note: "The dev server's own setting allows the page (Vite server.allowedHosts / server.cors, Next.js allowedDevOrigins), so the app answers with its CORS headers.",
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+    },
+  },
+  {
+    id: 'error-path-without-cors',
+    title: 'CORS headers only on success',
+    description: 'The preflight and the 2xx answers carry CORS headers, but the error handler answers 500 without them: the page sees a CORS error instead of the 500.',
+    request: { kind: 'fetch', method: 'PUT', body: 'hello' },
+    routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: { status: 500, body: 'json' } }],
+    expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
+    expectedCause: 'error-status-without-cors',
+    expectedWarnings: ['cors-missing-on-errors'],
+    fixed: {
+      note: 'The CORS middleware runs before the error handler (nginx: add_header … always), so the 500 carries the headers and the page reads it.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: { status: 500, body: 'json', headers: echoOrigin } }],
+    },
+  },
+  {
+    id: 'local-network-target',
+    title: 'Local Network Access: wrong targetAddressSpace',
+    description:
+      "fetch() says targetAddressSpace: 'local' (a LAN device), but the host is loopback: Chromium refuses to connect. The server sends every CORS header (even Access-Control-Allow-Private-Network) and none helps. On a public site the same check asks the user for the local-network permission.",
+    request: { kind: 'fetch', targetAddressSpace: 'local' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, ['Access-Control-Allow-Private-Network', 'true']] } }],
+    expected: { rule: 'InvalidLocalNetworkAccess', failedParameter: '' },
+    expectedCause: 'local-network-access',
+    fixed: {
+      note: "Client change: targetAddressSpace: 'loopback', where the host really is (or leave the option out). The server is unchanged.",
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+      request: { kind: 'fetch', targetAddressSpace: 'loopback' },
+    },
+  },
+  {
+    id: 'cached-preflight',
+    title: 'Preflight served from the cache',
+    description:
+      'The same PUT is sent twice: the second needs no OPTIONS, Chromium answers it from its preflight cache (Access-Control-Max-Age: 600), while the server now allows other methods. "I fixed the server and nothing changed."',
+    request: { kind: 'fetch', method: 'PUT', body: 'hello', repeat: 2 },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: preflightOk('GET, PUT'),
+        response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAM, 'GET, POST']] },
+      },
+    ],
+    expected: null,
+    lesson: 'the second PUT passes without a preflight',
+    expectedWarnings: ['preflight-from-cache', 'preflight-cache-stale'],
+    fixed: {
+      note: 'Answers the same CORS policy everywhere and, while it is changing, Access-Control-Max-Age: 0, so every request asks again.',
+      routes: [
+        {
+          origin: 'api',
+          path: '',
+          preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, PUT'], ['Access-Control-Max-Age', '0']] },
+          response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAM, 'GET, PUT']] },
+        },
+      ],
+    },
+  },
+  {
+    id: 'reflect-any-origin',
+    title: 'Every origin echoed, with credentials',
+    description:
+      "The API reflects whatever Origin it gets, with Access-Control-Allow-Credentials: true. After a cross-origin redirect the browser sends Origin: null, and the server allows even that: any site could read this API with the user's cookies.",
+    request: { kind: 'fetch', credentials: 'include' },
+    routes: [
+      { origin: 'api', path: '', response: { headers: [...echoOrigin, [ACAC, 'true']], redirect: { to: '{api2}{base}/data', status: 302 } } },
+      { origin: 'api2', path: '/data', response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAC, 'true']] } },
+    ],
+    expected: null,
+    lesson: 'the request passes, from any origin',
+    expectedWarnings: ['origin-reflected', 'null-origin-allowed'],
+    fixed: {
+      note: 'Checks Origin against an allow-list and echoes only origins on it (never "null"); the page calls the data URL directly.',
+      routes: [{ origin: 'api2', path: '/data', response: { status: 200, body: 'json', headers: [[ACAO, '{page}'], ['Vary', 'Origin'], [ACAC, 'true']] } }],
+    },
+  },
+  {
+    id: 'missing-vary',
+    title: 'Echoed origin without Vary: Origin',
+    description: 'The API echoes the request Origin but does not send Vary: Origin, so a shared cache can serve one origin\'s answer to another.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '{origin}']] } }],
+    expected: null,
+    lesson: 'the request passes; a CDN in front may break (or leak) it for other origins',
+    expectedWarnings: ['missing-vary-origin'],
+    fixed: { note: 'Adds Vary: Origin next to the echoed origin.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'preflight-echo',
+    title: 'Preflight echoes whatever is asked',
+    description: 'The preflight answers Access-Control-Allow-Headers and -Methods by copying the request\'s own Access-Control-Request-Headers and -Method: every header and method is allowed.',
+    request: { kind: 'fetch', method: 'PUT', headers: [['Content-Type', 'application/json'], ['X-Request-Id', 'lab-7']], body: '{}' },
+    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, '{acrm}'], [ACAH, '{acrh}']] }, response: jsonOk }],
+    expected: null,
+    lesson: 'the request passes, and so would any header a page invents',
+    expectedWarnings: ['preflight-echoes-request'],
+    fixed: { note: 'Lists the headers and methods the API accepts.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT', 'Content-Type, X-Request-Id'), response: jsonOk }] },
+  },
+  {
+    id: 'authorization-wildcard',
+    title: 'Authorization allowed only by "*"',
+    description: 'The preflight answers Access-Control-Allow-Headers: *. Chromium lets it cover Authorization; the Fetch standard says * never covers Authorization.',
+    request: { kind: 'fetch', headers: [['Authorization', 'Bearer lab-token']] },
+    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAH, '*']] }, response: jsonOk }],
+    expected: null,
+    lesson: 'the request passes in Chromium',
+    expectedWarnings: ['authorization-wildcard'],
+    fixed: { note: 'Lists Authorization explicitly in Access-Control-Allow-Headers.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }] },
+  },
+  {
+    id: 'max-age-cap',
+    title: 'Access-Control-Max-Age of a day',
+    description: 'The preflight says Access-Control-Max-Age: 86400; Chromium keeps it at most 2 hours (Firefox 24 h), so the setting does not do what it says.',
+    request: { kind: 'fetch', method: 'DELETE' },
+    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '86400']] }, response: jsonOk }],
+    expected: null,
+    lesson: 'the request passes',
+    expectedWarnings: ['max-age-above-cap'],
+    fixed: { note: 'Uses Access-Control-Max-Age: 7200 or less.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+  },
+  {
+    id: 'wildcard-with-credentials-header',
+    title: '"*" with Access-Control-Allow-Credentials',
+    description: 'The API sends Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true. It passes without cookies, and fails the day the page sends them.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*'], [ACAC, 'true']] } }],
+    expected: null,
+    lesson: 'the request passes (without credentials)',
+    expectedWarnings: ['wildcard-with-credentials'],
+    fixed: { note: 'Public data: Access-Control-Allow-Origin: * without Allow-Credentials.', routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } }] },
+  },
+  {
+    id: 'no-cors-opaque',
+    title: "mode: 'no-cors' gives an empty response",
+    description: "fetch() with mode: 'no-cors' never fails on CORS, but the response is opaque: status 0, no headers, an empty body. It is not a way around CORS.",
+    request: { kind: 'fetch', mode: 'no-cors' },
+    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json' } }],
+    expected: null,
+    lesson: 'response.type is "opaque", status 0, body ""',
+    expectedWarnings: ['no-cors-opaque'],
+    fixed: {
+      note: "Client change: the default mode: 'cors', and the server sends Access-Control-Allow-Origin.",
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+      request: { kind: 'fetch' },
     },
   },
 ];
@@ -379,6 +552,8 @@ export interface ResolvedCase {
   title: string;
   description: string;
   lesson: string | null;
+  expectedCause: string | null;
+  expectedWarnings: string[];
   fixNote: string;
   broken: ResolvedVariant;
   fixed: ResolvedVariant;
@@ -429,6 +604,8 @@ export function resolveGalleryCases(origins: LabOrigins, cases: readonly Gallery
     title: galleryCase.title,
     description: galleryCase.description,
     lesson: galleryCase.lesson ?? null,
+    expectedCause: galleryCase.expectedCause ?? null,
+    expectedWarnings: galleryCase.expectedWarnings ?? [],
     fixNote: galleryCase.fixed.note,
     broken: {
       url: variantUrl(galleryCase.routes, origins, variantBasePath(galleryCase.id, 'broken')),
@@ -558,10 +735,29 @@ export function checkReport(report: Pick<Report, 'entries'>, cases: readonly Res
   return cases.flatMap((galleryCase) =>
     (['broken', 'fixed'] as const).map((variant) => {
       const entry = newest.get(`${galleryCase.id}/${variant}`) ?? null;
-      const problem = entry ? verdictProblem(galleryCase[variant].expected, entry) : 'CORS Doctor captured no request for it';
+      const problem = entry
+        ? (verdictProblem(galleryCase[variant].expected, entry) ?? beyondProblem(galleryCase, variant, entry))
+        : 'CORS Doctor captured no request for it';
       return { galleryCase, variant, entry, ok: problem === null, problem };
     }),
   );
+}
+
+/** The cause and warnings the card promises on the broken variant, and their absence on the fixed twin. */
+function beyondProblem(galleryCase: ResolvedCase, variant: VariantName, entry: ReportEntry): string | null {
+  const { verdict } = entry;
+  const warnings = (verdict.warnings ?? []).map((warning) => warning.code);
+  const cause = verdict.cause?.code ?? null;
+  if (variant === 'broken') {
+    if (galleryCase.expectedCause !== null && cause !== galleryCase.expectedCause) return `expected the cause ${galleryCase.expectedCause}, but CORS Doctor said ${cause ?? 'none'}`;
+    const missing = galleryCase.expectedWarnings.filter((code) => !warnings.includes(code));
+    if (missing.length > 0) return `expected the warning ${missing.join(', ')}, but CORS Doctor raised ${warnings.join(', ') || 'none'}`;
+    return null;
+  }
+  if (cause !== null) return `expected no cause on the fixed twin, but CORS Doctor said ${cause}`;
+  const kept = warnings.filter((code) => galleryCase.expectedWarnings.includes(code) || code === galleryCase.expectedCause);
+  if (kept.length > 0) return `expected the fixed twin without ${kept.join(', ')}`;
+  return null;
 }
 
 function verdictProblem(expected: ExpectedBlock | null, entry: ReportEntry): string | null {

@@ -24,6 +24,7 @@ export interface ResponseSpec {
   /**
    * Sent in this order, each pair as its own header line, duplicates included. Values (and the
    * redirect target) are templated: `{origin}` is the request's Origin header (empty when absent),
+   * `{acrh}` and `{acrm}` its Access-Control-Request-Headers and -Method (a server that echoes them),
    * `{page}`, `{api}` and `{api2}` are the lab origins.
    */
   headers?: Array<[string, string]>;
@@ -417,10 +418,13 @@ interface AnswerContext {
 }
 
 function fillTemplate(value: string, context: AnswerContext): string {
-  const requestOrigin = context.request.headers.origin ?? '';
-  return value.replace(/\{(origin|page|api|api2)\}/g, (_match, name: string) =>
-    name === 'origin' ? requestOrigin : context.origins[name as OriginName],
-  );
+  const { headers } = context.request;
+  const fromRequest: Record<string, string> = {
+    origin: headers.origin ?? '',
+    acrh: String(headers['access-control-request-headers'] ?? ''),
+    acrm: String(headers['access-control-request-method'] ?? ''),
+  };
+  return value.replace(/\{(origin|acrh|acrm|page|api|api2)\}/g, (_match, name: string) => fromRequest[name] ?? context.origins[name as OriginName]);
 }
 
 function resolveBody(spec: ResponseSpec): { data: Uint8Array; contentType: string | null } {

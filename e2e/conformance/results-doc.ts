@@ -138,8 +138,8 @@ function renderWithPorts(input: ResultsDocInput): string {
   const notRecorded = included.filter((c) => c.extension?.kind === 'not-cors' && c.captured === null);
   if (notRecorded.length) {
     lines.push(
-      `${notRecorded.length} requests are not CORS-mode (no-cors fetch, images, classic scripts and stylesheets without ` +
-        '`crossorigin`): CORS Doctor records no entry for them by design, which counts as its verdict "not CORS".',
+      `${notRecorded.length} requests are not CORS-mode (images, classic scripts and stylesheets without ` +
+        '`crossorigin`): CORS Doctor records no entry for them by design, which counts as its verdict "not CORS". (A no-cors `fetch()` is recorded, as not CORS, for its opaque-response warning.)',
     );
   }
   lines.push('');

@@ -33,6 +33,9 @@
       case 'fetch': {
         const parts = [`fetch ${request.method ?? 'GET'} ${where}`];
         if (request.credentials) parts.push(`credentials: "${request.credentials}"`);
+        if (request.mode) parts.push(`mode: "${request.mode}"`);
+        if (request.targetAddressSpace) parts.push(`targetAddressSpace: "${request.targetAddressSpace}"`);
+        if (request.repeat) parts.push(`sent ${request.repeat} times`);
         for (const [name, value] of request.headers ?? []) parts.push(`${name}: ${value}`);
         return parts.join(' · ');
       }
@@ -59,13 +62,25 @@
   }
 
   async function sendFetch(request, url) {
-    const init = { method: request.method ?? 'GET', headers: request.headers ?? [], mode: 'cors' };
+    // A repeated request goes to the same URL, so the later ones can use the preflight cache.
+    let result = null;
+    for (let attempt = 0; attempt < (request.repeat ?? 1); attempt += 1) result = await sendFetchOnce(request, url);
+    return result;
+  }
+
+  async function sendFetchOnce(request, url) {
+    const init = { method: request.method ?? 'GET', headers: request.headers ?? [], mode: request.mode ?? 'cors' };
     if (request.credentials) init.credentials = request.credentials;
     if (request.body !== undefined) init.body = request.body;
+    if (request.targetAddressSpace) init.targetAddressSpace = request.targetAddressSpace;
     try {
       const response = await fetch(url, init);
-      await response.text();
+      const body = await response.text();
       const result = { outcome: 'passed', status: response.status, text: `HTTP ${response.status}` };
+      if (response.type === 'opaque') {
+        result.opaque = true;
+        result.text = `response.type "opaque", status ${response.status}, body ${JSON.stringify(body)}`;
+      }
       if (request.readHeader) {
         const value = response.headers.get(request.readHeader);
         result.headerValue = value;
@@ -158,7 +173,9 @@
     const readsHeader = variant.request.kind === 'fetch' && variant.request.readHeader;
     if (variantName === 'fixed') return result.outcome === 'passed' && (!readsHeader || result.headerValue != null);
     if (galleryCase.broken.expected) return result.outcome === 'blocked';
-    return result.outcome === 'passed' && readsHeader && result.headerValue === null;
+    if (readsHeader) return result.outcome === 'passed' && result.headerValue === null;
+    if (variant.request.kind === 'fetch' && variant.request.mode === 'no-cors') return result.outcome === 'passed' && result.opaque === true;
+    return result.outcome === 'passed';
   }
 
   const resultLines = new Map();
@@ -226,14 +243,21 @@
     const heading = element('header', 'card-head');
     heading.append(element('h2', '', galleryCase.title));
     const expected = galleryCase.broken.expected;
-    const verdict = element('code', expected ? 'rule' : 'rule lesson', expected ? expected.rule : 'not a block');
-    verdict.title = expected ? 'The Network.CorsError name Chromium reports' : 'The request passes; the page just cannot see what it wants';
+    const warningCode = galleryCase.expectedWarnings[0];
+    const verdict = element('code', expected ? 'rule' : 'rule lesson', expected ? expected.rule : warningCode ? `warning: ${warningCode}` : 'not a block');
+    verdict.title = expected
+      ? 'The Network.CorsError name Chromium reports'
+      : warningCode
+        ? 'The request passes; CORS Doctor warns about it'
+        : 'The request passes; the page just cannot see what it wants';
     heading.append(verdict);
     article.append(heading);
 
     article.append(element('p', 'description', galleryCase.description));
     article.append(element('p', 'request', describeRequest(galleryCase.broken.request, galleryCase.broken.url)));
     if (galleryCase.lesson) article.append(element('p', 'lesson-text', `The page sees: ${galleryCase.lesson}.`));
+    if (galleryCase.expectedCause) article.append(element('p', 'cause-text', `CORS Doctor: not really a CORS bug (${galleryCase.expectedCause}).`));
+    if (galleryCase.expectedWarnings.length > 0) article.append(element('p', 'warning-text', `CORS Doctor warns: ${galleryCase.expectedWarnings.join(', ')}.`));
 
     const fix = element('p', 'fix');
     fix.append(element('strong', '', 'Fixed server: '), document.createTextNode(galleryCase.fixNote));

@@ -206,7 +206,7 @@ export class ExchangeAssembler {
         return;
       }
     }
-    if (!isCorsMode(raw)) {
+    if (!isCorsMode(raw) && !isNoCorsFetch(details.type, raw)) {
       this.ignored.set(details.requestId, details.timeStamp);
       if (this.flights.delete(details.requestId)) this.onFlightChanged(details.requestId, null);
       return;
@@ -527,6 +527,14 @@ function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
   const fetchMode = findRawHeader(raw, 'sec-fetch-mode');
   if (fetchMode !== null) return fetchMode === 'cors';
   return findRawHeader(raw, 'origin') !== null;
+}
+
+/**
+ * A fetch() with `mode: 'no-cors'` (only fetch makes a no-cors request of type xmlhttprequest):
+ * kept so the engine can warn that its opaque response is unreadable (issue 16).
+ */
+function isNoCorsFetch(type: string, raw: readonly RawHeader[] | undefined): boolean {
+  return type === 'xmlhttprequest' && findRawHeader(raw, 'sec-fetch-mode') === 'no-cors';
 }
 
 function isRedirectStatus(status: number): boolean {

@@ -69,6 +69,7 @@ export function exchangeOfEntry(entry: StoredEntry): ObservedExchange {
     response: entry.response,
     outcome: entry.error === null ? { kind: 'completed' } : { kind: 'error', error: entry.error },
     fromCache: entry.fromCache,
+    ...(entry.context ? { context: entry.context } : {}),
   };
 }
 
@@ -182,6 +183,7 @@ export function buildEntryDraft(
       : null,
     error: exchange.outcome.kind === 'error' ? exchange.outcome.error : null,
     fromCache: exchange.fromCache ?? false,
+    ...(exchange.context ? { context: exchange.context } : {}),
     partial: closed.partial,
     verdict: capVerdict(verdict, limits, truncated),
     truncated,

@@ -3,6 +3,7 @@
  * lookup) so that it runs the same under unit-test fakes and in Chromium. index.ts supplies the
  * real parts and registers the browser listeners.
  */
+import { TabMemory } from './tab-memory';
 import type { Verdict } from '../engine/types';
 import type { ExportFormat, ExportResult, PortMessage, Request, SubscribeMessage } from '../shared/messages';
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
@@ -148,6 +149,8 @@ export class Background {
   /** Each tab's last webRequest event time (ACTIVITY_KEY); a Map keeps the per-event cost to one set. */
   private readonly activity = new Map<number, number>();
   private activityStaged = false;
+  /** Earlier preflights and echoed origins per tab, for the engine's cached-preflight and reflection notes. */
+  private readonly tabMemory = new TabMemory();
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => {
       this.eventsReceived++;
@@ -279,6 +282,7 @@ export class Background {
     this.activity.delete(tabId);
     if (this.closedTabs.size > 1000) this.closedTabs.delete(this.closedTabs.values().next().value!);
     this.badge.forget(tabId);
+    this.tabMemory.forget(tabId);
     await this.store.remove(tabId);
     this.publish(tabId, { type: 'cleared' });
     this.subscribers.delete(tabId);
@@ -530,10 +534,14 @@ export class Background {
     if (meta) this.badge.show(tabId, meta.pageFailures);
   }
 
-  private async record(closed: ClosedExchange): Promise<void> {
-    if (this.closedTabs.has(closed.tabId)) return;
+  private async record(observed: ClosedExchange): Promise<void> {
+    if (this.closedTabs.has(observed.tabId)) return;
+    const context = this.tabMemory.contextFor(observed.tabId, observed.exchange, observed.startTime);
+    this.tabMemory.observe(observed.tabId, observed.exchange, observed.startTime);
+    const closed = context ? { ...observed, exchange: { ...observed.exchange, context } } : observed;
     const verdict = judgeSafely(this.deps.judge, closed.exchange);
-    if (verdict.kind === 'not-cors') return;
+    // Not-CORS requests are not recorded, except those with a warning (a no-cors fetch whose opaque response the code cannot read).
+    if (verdict.kind === 'not-cors' && verdict.warnings.length === 0) return;
     try {
       let fullVerdict = verdict;
       const { entry, meta } = await this.store.append(closed.tabId, (meta) => {

@@ -174,6 +174,15 @@ export const RULE_EXAMPLES: Partial<Record<CorsErrorName, ObservedExchange>> = {
     response: null,
     outcome: { kind: 'error', error: 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS' },
   },
+  InvalidLocalNetworkAccess: {
+    // fetch('http://127.0.0.1:8080/api', { targetAddressSpace: 'local' }): loopback is not local.
+    initiator: PAGE,
+    request: { url: 'http://127.0.0.1:8080/api', method: 'GET', type: 'xmlhttprequest', headers: browserHeaders() },
+    preflight: null,
+    redirects: [],
+    response: null,
+    outcome: { kind: 'error', error: 'net::ERR_FAILED' },
+  },
   InsecureLocalNetwork: {
     initiator: 'http://intranet-portal.example.com',
     request: { url: 'http://127.0.0.1:8080/api', method: 'GET', type: 'xmlhttprequest', headers: null },

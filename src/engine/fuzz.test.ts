@@ -20,6 +20,8 @@ function assertWellFormed(v: Verdict): void {
   expect(['certain', 'inferred']).toContain(v.confidence);
   expect(['include', 'omit-or-same-origin', 'unknown']).toContain(v.credentials);
   expect(() => JSON.stringify(v)).not.toThrow();
+  if (v.cause != null) expect([typeof v.cause.code, typeof v.cause.title, typeof v.cause.summary, Array.isArray(v.cause.evidence)]).toEqual(['string', 'string', 'string', true]);
+  for (const warning of v.warnings) expect(['high', 'medium', 'low']).toContain(warning.severity);
 }
 
 const headerName = fc.oneof(
@@ -43,13 +45,13 @@ const exchange = fc.record({
 describe('judgeExchange never throws and always returns a well-formed verdict', () => {
   it('for arbitrary well-typed exchanges', () => {
     fc.assert(fc.property(exchange, (ex) => assertWellFormed(judgeExchange(ex as ObservedExchange))), { numRuns: 1500 });
-  });
+  }, 60_000);
   it('for arbitrary values cast in', () => {
     fc.assert(fc.property(fc.anything(), (value) => assertWellFormed(judgeExchange(value as ObservedExchange))), { numRuns: 1000 });
-  });
+  }, 60_000);
   it('for examples with fields replaced by wrong types', () => {
     const bases = [simpleExchange(), ...Object.values(RULE_EXAMPLES)] as ObservedExchange[];
-    const keys = ['initiator', 'request', 'preflight', 'redirects', 'response', 'outcome', 'fromCache'];
+    const keys = ['initiator', 'request', 'preflight', 'redirects', 'response', 'outcome', 'fromCache', 'context'];
     fc.assert(
       fc.property(fc.constantFrom(...bases), fc.constantFrom(...keys), fc.anything(), (base, key, junk) => {
         assertWellFormed(judgeExchange({ ...base, [key]: junk } as ObservedExchange));
@@ -57,7 +59,7 @@ describe('judgeExchange never throws and always returns a well-formed verdict', 
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
   it('for huge, duplicated and non-ASCII header lists', () => {
     const base = simpleExchange({ error: 'net::ERR_FAILED' });
     const huge = Array.from({ length: 5000 }, (_, i) => ({ name: i % 2 ? 'Access-Control-Allow-Origin' : `X-${i}-ü`, value: 'é'.repeat(i % 300) + '\u0000\uD800' }));

@@ -4,6 +4,7 @@
  * Pure TypeScript, no browser APIs.
  */
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './chromium';
+import { hazard } from './hazards';
 import { judgeExchangeUnsafe } from './judge';
 import type { Verdict } from './types';
 import type { ObservedExchange } from './types';
@@ -43,6 +44,7 @@ export {
   serializingARequestOrigin,
 } from './fetch-spec';
 export { RULES, type RuleEntry, type Observability } from './rules';
+export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
 export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence } from './judge';
 
 /**
@@ -87,7 +89,7 @@ function unjudgeableVerdict(error: unknown): Verdict {
     firefox: null,
     confidence: 'inferred',
     evidence: [],
-    warnings: [{ code: 'engine-error', message: `Internal error while judging: ${detail.slice(0, 200)}` }],
+    warnings: [hazard('engine-error', `Internal error while judging: ${detail.slice(0, 200)}`)],
     credentials: 'unknown',
   };
 }

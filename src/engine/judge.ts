@@ -47,6 +47,7 @@ import {
   type CredentialsMode,
 } from './fetch-spec';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from './fixes';
+import { CAUSES, hazard, sortWarnings, type CauseCode } from './hazards';
 import {
   asciiLowercase,
   byteLength,
@@ -60,7 +61,9 @@ import {
 } from './http';
 import { RULES, chromeConsoleMessage, firefoxConsoleMessage, type RuleFacts } from './rules';
 import type {
+  Cause,
   CorsErrorName,
+  ExchangeContext,
   HeaderLine,
   HeaderList,
   ObservedExchange,
@@ -99,6 +102,12 @@ interface CleanExchange {
   response: CleanResponse | null;
   error: string | null;
   fromCache: boolean;
+  context: CleanContext | null;
+}
+interface CleanContext {
+  requestTime: number;
+  earlierPreflight: { time: number; preflight: CleanPreflight } | null;
+  echoedOrigins: string[];
 }
 
 const EMPTY: HeaderList = Object.freeze([]) as HeaderList;
@@ -143,6 +152,26 @@ function repairHeaders(value: unknown[]): HeaderList {
   }
   return lines;
 }
+function cleanPreflight(preflightRaw: Record<string, unknown>, fallbackUrl: string): CleanPreflight {
+  const preflightRequest = isObject(preflightRaw.request) ? preflightRaw.request : {};
+  return {
+    url: str(preflightRaw.url, fallbackUrl),
+    requestHeaders: cleanHeaders((preflightRequest as Record<string, unknown>).headers),
+    response: cleanResponse(preflightRaw.response),
+    redirectedTo: strOrNull(preflightRaw.redirectedTo),
+    error: strOrNull(preflightRaw.error),
+  };
+}
+function cleanContext(value: unknown, url: string): CleanContext | null {
+  if (!isObject(value)) return null;
+  const raw = value as Partial<Record<keyof ExchangeContext, unknown>>;
+  const earlier = isObject(raw.earlierPreflight) && isObject(raw.earlierPreflight.preflight) ? raw.earlierPreflight : null;
+  return {
+    requestTime: statusOf(raw.requestTime),
+    earlierPreflight: earlier ? { time: statusOf(earlier.time), preflight: cleanPreflight(earlier.preflight as Record<string, unknown>, url) } : null,
+    echoedOrigins: Array.isArray(raw.echoedOrigins) ? raw.echoedOrigins.filter((o): o is string => typeof o === 'string') : [],
+  };
+}
 function cleanResponse(value: unknown): CleanResponse | null {
   if (!isObject(value)) return null;
   return { status: statusOf(value.status), headers: cleanHeaders(value.headers) };
@@ -156,16 +185,7 @@ function cleanExchange(input: ObservedExchange): CleanExchange {
   const request = (isObject(raw.request) ? raw.request : {}) as Record<string, unknown>;
   const preflightRaw = raw.preflight;
   let preflight: CleanPreflight | null = null;
-  if (isObject(preflightRaw)) {
-    const preflightRequest = isObject(preflightRaw.request) ? preflightRaw.request : {};
-    preflight = {
-      url: str(preflightRaw.url, str(request.url)),
-      requestHeaders: cleanHeaders((preflightRequest as Record<string, unknown>).headers),
-      response: cleanResponse(preflightRaw.response),
-      redirectedTo: strOrNull(preflightRaw.redirectedTo),
-      error: strOrNull(preflightRaw.error),
-    };
-  }
+  if (isObject(preflightRaw)) preflight = cleanPreflight(preflightRaw, str(request.url));
   let redirects: CleanRedirect[] = NO_REDIRECTS;
   if (Array.isArray(raw.redirects) && raw.redirects.length > 0) {
     redirects = [];
@@ -187,6 +207,7 @@ function cleanExchange(input: ObservedExchange): CleanExchange {
     response: cleanResponse(raw.response),
     error,
     fromCache: raw.fromCache === true,
+    context: raw.context === undefined || raw.context === null ? null : cleanContext(raw.context, str(request.url)),
   };
 }
 
@@ -874,13 +895,15 @@ function notCorsVerdict(title: string, explanation: string, evidence: string[], 
 // ---------------------------------------------------------------- hazards on what passed
 
 /** Appends the hazards of a request that passed to `warnings`. */
-function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | null, authorizationViaWildcard: boolean, preflightFromCache: boolean): void {
+function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | null, authorizationViaWildcard: boolean): void {
   const { ex } = ctx;
   if (authorizationViaWildcard) {
-    warnings.push({
-      code: 'authorization-wildcard',
-      message: 'The request sends `Authorization`, and the preflight allowed it only through `Access-Control-Allow-Headers: *`. Chromium lets this pass today, but the Fetch standard and Firefox do not (`*` never covers `Authorization`): list `Authorization` explicitly.',
-    });
+    warnings.push(
+      hazard(
+        'authorization-wildcard',
+        'The request sends `Authorization`, and the preflight allowed it only through `Access-Control-Allow-Headers: *`. Chromium lets this pass; the Fetch standard does not (`*` never covers `Authorization`), so a conformant browser or a future Chromium rejects it. List `Authorization` explicitly.',
+      ),
+    );
   }
   const preflightResponse = ex.preflight?.response ?? null;
   if (preflightResponse) {
@@ -888,44 +911,136 @@ function hazards(warnings: Warning[], ctx: Context, scan: RequestHeaderScan | nu
     if (maxAge !== null) {
       const seconds = Number(maxAge);
       if (!/^\d+$/.test(maxAge)) {
-        warnings.push({ code: 'max-age-unparsable', message: `\`Access-Control-Max-Age: ${maxAge}\` is not a number of seconds: Chromium uses its 5 s default, Firefox does not cache the preflight at all.` });
+        warnings.push(hazard('max-age-unparsable', `\`Access-Control-Max-Age: ${maxAge}\` is not a number of seconds: Chromium uses its 5 s default, Firefox does not cache the preflight at all.`));
       } else if (seconds > CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS) {
-        warnings.push({ code: 'max-age-above-cap', message: `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).` });
+        warnings.push(hazard('max-age-above-cap', `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`));
       }
     }
     if (getHeader(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
-      warnings.push({ code: 'private-network-header', message: '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.' });
+      warnings.push(hazard('private-network-header', '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.'));
+    }
+    const requested = ex.preflight ? getHeader(ex.preflight.requestHeaders, 'access-control-request-headers') : null;
+    const allowed = getHeader(preflightResponse.headers, 'access-control-allow-headers');
+    // Chromium writes Access-Control-Request-Headers lower-case, sorted, comma-separated without
+    // spaces; a hand-written allow-list almost never looks like that, an echo always does.
+    if (requested !== null && requested !== '' && allowed === requested && /^[a-z0-9!#$%&'*+.^_`|~-]+(,[a-z0-9!#$%&'*+.^_`|~-]+)*$/.test(requested)) {
+      const method = getHeader(ex.preflight!.requestHeaders, 'access-control-request-method');
+      const methodsEcho = method !== null && getHeader(preflightResponse.headers, 'access-control-allow-methods') === method;
+      warnings.push(
+        hazard(
+          'preflight-echoes-request',
+          `The preflight answered \`Access-Control-Allow-Headers: ${allowed}\`, byte for byte the browser's \`Access-Control-Request-Headers\`${methodsEcho ? `, and \`Access-Control-Allow-Methods: ${method}\`, its \`Access-Control-Request-Method\`` : ''}: the server allows whatever a page asks for. List the headers${methodsEcho ? ' and methods' : ''} your API really accepts.`,
+        ),
+      );
     }
   }
   const final = ex.response;
   if (final) {
     const cors = finalResponseCors(ctx, final);
     const allowOrigin = cors.allowOrigin;
-    if (allowOrigin === '*' && cors.allowCredentials === 'true') {
-      warnings.push({ code: 'wildcard-with-credentials', message: '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.' });
+    const credentialed = cors.allowCredentials === 'true';
+    if (allowOrigin === '*' && credentialed) {
+      warnings.push(hazard('wildcard-with-credentials', '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.'));
     }
-    if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === ctx.pageOrigin) {
+    // Only a specific Allow-Origin can be an echo; the Origin header is read only then.
+    const specific = allowOrigin !== null && allowOrigin !== '*';
+    let reflected: boolean | null = null;
+    const isReflected = (): boolean => (reflected ??= specific && allowOrigin === getHeader(ex.headers ?? EMPTY, 'origin'));
+    const others = specific && ex.context && ex.context.echoedOrigins.length > 0 ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : NO_NAMES;
+    if (specific && (allowOrigin === ctx.pageOrigin || isReflected())) {
       const vary = cors.vary;
       if (vary === null || !varyCoversOrigin(vary)) {
-        warnings.push({ code: 'missing-vary-origin', message: `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.` });
+        warnings.push(hazard('missing-vary-origin', `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.`, others.length > 0 ? 'medium' : 'low'));
       }
     }
     if (allowOrigin === 'null') {
-      warnings.push({ code: 'null-origin-allowed', message: '`Access-Control-Allow-Origin: null` also grants access to sandboxed iframes and `file:` pages of any site.' });
+      warnings.push(hazard('null-origin-allowed', `\`Access-Control-Allow-Origin: null\` also grants access to sandboxed iframes, \`file:\` pages and redirect-tainted requests of any site${credentialed ? ', and with `Access-Control-Allow-Credentials: true` they read the user\'s data with their cookies' : ''}. Allow real origins only.`, credentialed ? 'high' : 'medium'));
+    }
+    if ((allowOrigin === 'null' || others.length > 0) && isReflected()) {
+      const seen = allowOrigin === 'null' ? 'the meaningless origin `null` (sent after a cross-origin redirect)' : `${others.length + 1} different origins in this tab (${[...others, allowOrigin].map((o) => `\`${o}\``).join(', ')})`;
+      warnings.push(
+        hazard(
+          'origin-reflected',
+          `The server echoed ${seen}: it appears to reflect whatever \`Origin\` it gets${credentialed ? ', with `Access-Control-Allow-Credentials: true`, so any website can read this API with the user\'s cookies. This is what flask-cors `supports_credentials=True` with `origins=\'*\'`, django-cors-headers `CORS_ALLOW_ALL_ORIGINS` with credentials, and Express `cors({ origin: true, credentials: true })` do' : ''}. Compare \`Origin\` with an allow-list and echo only the origins on it.`,
+          credentialed ? 'high' : 'low',
+        ),
+      );
     }
     if (allowOrigin !== null && allowOrigin.startsWith('http://') && (ctx.urls[ctx.urls.length - 1] ?? '').startsWith('https://')) {
-      warnings.push({ code: 'http-origin-trusted', message: `An https resource trusts the plain-http origin \`${allowOrigin}\`, which a network attacker can impersonate.` });
+      warnings.push(hazard('http-origin-trusted', `An https resource trusts the plain-http origin \`${allowOrigin}\`, which a network attacker can impersonate${credentialed ? ' and then read the user\'s data with their cookies' : ''}.`, credentialed ? 'high' : 'low'));
     }
     if (final.status === 401 && ex.redirects.some((hop) => originOfUrl(hop.location) !== originOfUrl(hop.url))) {
-      warnings.push({ code: 'authorization-dropped-on-redirect', message: 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.' });
+      warnings.push(hazard('authorization-dropped-on-redirect', 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.'));
+    }
+    if (ex.type === 'xmlhttprequest' && allowOrigin !== null) {
+      const hidden = unexposedResponseHeaders(final.headers, credentialed);
+      if (hidden.length > 0) {
+        warnings.push(
+          hazard(
+            'header-not-exposed',
+            `The response carries ${hidden.map((name) => `\`${name}\``).join(', ')}, which \`Access-Control-Expose-Headers\` does not list. If your code reads ${hidden.length === 1 ? 'it' : 'these'}, \`response.headers.get()\` returns null: add \`Access-Control-Expose-Headers: ${hidden.join(', ')}\`.`,
+          ),
+        );
+      }
     }
   }
   if (ex.headers && scan && scan.chromiumOnlySafelisted !== null) {
-    warnings.push({ code: 'chromium-only-safelisted-header', message: `\`${displayHeaderName(scan.chromiumOnlySafelisted)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.` });
+    warnings.push(hazard('chromium-only-safelisted-header', `\`${displayHeaderName(scan.chromiumOnlySafelisted)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.`));
   }
-  if (preflightFromCache) {
-    warnings.push({ code: 'preflight-from-cache', message: 'This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within `Access-Control-Max-Age`). Server changes to the preflight take effect only after that entry expires (at most 2 h); DevTools "Disable cache" bypasses it.' });
+}
+
+/** Response headers an application reads and infrastructure does not add (see HAZARDS['header-not-exposed']). */
+const APPLICATION_RESPONSE_HEADERS = new Set(['etag', 'link', 'content-disposition', 'retry-after', 'location']);
+const INFRASTRUCTURE_X_HEADERS = new Set([
+  'x-powered-by',
+  'x-content-type-options',
+  'x-frame-options',
+  'x-xss-protection',
+  'x-cache',
+  'x-cache-hits',
+  'x-served-by',
+  'x-timer',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-envoy-upstream-service-time',
+  'x-ua-compatible',
+]);
+
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+
+/** Whether an application (not infrastructure) plausibly set this response header; `lower` is lower-cased. */
+function isApplicationResponseHeader(lower: string): boolean {
+  if (APPLICATION_RESPONSE_HEADERS.has(lower) || lower.startsWith('ratelimit') || lower.startsWith('x-ratelimit')) return true;
+  return lower.startsWith('x-') && !INFRASTRUCTURE_X_HEADERS.has(lower) && !lower.startsWith('x-amz-') && !lower.startsWith('x-cloud');
+}
+
+function unexposedResponseHeaders(headers: HeaderList, credentialed: boolean): string[] {
+  // Most responses carry no candidate at all: find those first, with a cheap first-letter test.
+  let candidates: string[] | null = null;
+  for (let i = 0; i < headers.length; i++) {
+    const name = (headers[i] as HeaderLine).name;
+    const first = name.charCodeAt(0) | 0x20;
+    const length = name.length;
+    // x-…, etag, link, location, content-disposition, retry-after, ratelimit…
+    const maybe =
+      first === 0x78 ? name.charCodeAt(1) === 0x2d : first === 0x63 ? length === 19 : first === 0x65 ? length === 4 : first === 0x6c ? length === 4 || length === 8 : first === 0x72 && length >= 9;
+    if (!maybe) continue;
+    const lower = asciiLowercase(name);
+    if (isApplicationResponseHeader(lower) && !(candidates ??= []).includes(name)) candidates.push(name);
   }
+  if (candidates === null) return NO_NAMES;
+  const exposed = new Set<string>();
+  for (const line of headers) {
+    if (!headerNameIs(line.name, 'access-control-expose-headers')) continue;
+    for (const part of line.value.split(',')) {
+      const name = asciiLowercase(part.trim());
+      // `*` exposes everything only to a request without credentials.
+      if (name === '*' && !credentialed) return NO_NAMES;
+      if (name !== '') exposed.add(name);
+    }
+  }
+  return candidates.filter((name) => !exposed.has(asciiLowercase(name)));
 }
 
 /** `Vary` lists `Origin` (or is `*`). The whole-value forms are nearly all real traffic and need no regex. */
@@ -938,6 +1053,12 @@ function varyCoversOrigin(vary: string): boolean {
 
 export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOptions): Verdict {
   const ex = cleanExchange(input);
+  const verdict = judgeClean(ex, options);
+  beyondTheBlock(verdict, ex);
+  return verdict;
+}
+
+function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
   const evidence: string[] = [];
 
   if (ex.type === 'main_frame' || ex.type === 'sub_frame') {
@@ -972,7 +1093,19 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     const modeEvidence = requestHeaders && getHeader(requestHeaders, 'sec-fetch-mode') !== null
       ? `\`Sec-Fetch-Mode: ${getHeader(requestHeaders, 'sec-fetch-mode')}\`.`
       : 'No `Origin` header on a GET/HEAD request: CORS requests always carry one.';
-    return notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', ex.error);
+    // The renderer cancels an opaque response it has no use for: net::ERR_ABORTED after a response is not a failure.
+    const cancelledOpaque = mode === 'no-cors' && ex.error === 'net::ERR_ABORTED' && ex.response !== null;
+    const verdict = notCorsVerdict('Not a CORS request', why, [modeEvidence], getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null ? 'certain' : 'inferred', cancelledOpaque ? null : ex.error);
+    if (mode === 'no-cors' && ex.type === 'xmlhttprequest' && (ex.error === null || cancelledOpaque) && getHeader(requestHeaders ?? EMPTY, 'sec-fetch-mode') !== null) {
+      // Only fetch() makes a no-cors request of type xmlhttprequest (XMLHttpRequest is always CORS mode).
+      verdict.warnings.push(
+        hazard(
+          'no-cors-opaque',
+          "This `fetch()` used `mode: 'no-cors'`: it did not fail, but the page gets an opaque response (status 0, no headers, an empty body), so code that reads it gets nothing. `no-cors` is not a way around CORS: keep the default `mode: 'cors'` and have the server send `Access-Control-Allow-Origin`, or call it through your own backend.",
+        ),
+      );
+    }
+    return verdict;
   }
 
   const unsafeNames = unsafeHeaderNamesFor(ex, scan);
@@ -1019,6 +1152,23 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
     }
   }
 
+  const preflightError = ex.preflight && ex.preflight.response === null ? ex.preflight.error : null;
+  if (
+    error === 'net::ERR_FAILED' &&
+    preflightError !== null &&
+    (LOCAL_NETWORK_ERRORS.has(preflightError) || (preflightError === 'net::ERR_FAILED' && requestHeaders === null && isLocalAddressUrl(ex.preflight!.url)))
+  ) {
+    // The preflight itself hit the Local Network Access check at connection time: it went out and
+    // no answer came (Chromium 156 reports the OPTIONS to webRequest with net::ERR_FAILED, or the
+    // LNA error in other builds), so the request itself was never sent.
+    const verdict = localNetworkVerdict(ctx, preflightError);
+    verdict.stage = 'preflight';
+    if (!LOCAL_NETWORK_ERRORS.has(preflightError)) {
+      verdict.evidence.unshift(`The preflight to the local address \`${originOfUrl(ex.preflight!.url)}\` went out and got no answer, and both it and the request failed with \`net::ERR_FAILED\`: the Local Network Access check refused the connection. (Had the page set a \`targetAddressSpace\` that does not match, Chromium would say \`InvalidLocalNetworkAccess\`; extensions cannot see the option.)`);
+      verdict.evidence.splice(1, 1);
+    }
+    return withReasons(verdict, preflightReasons);
+  }
   if (error !== null && error !== 'net::ERR_FAILED') {
     if (LOCAL_NETWORK_ERRORS.has(error)) {
       const pnaReplay = ex.preflight ? replay(ctx, seenCredentials ? 'include' : 'omit') : null;
@@ -1039,6 +1189,12 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
   }
 
   if (error === 'net::ERR_FAILED') {
+    if (ex.response === null && requestHeaders !== null && !ex.preflight && ex.redirects.length === 0 && isLocalAddressUrl(ex.url)) {
+      // The request went out and no response came back, yet Chromium failed it as a CORS block:
+      // nothing was there to check. To a local address that is the Local Network Access check at
+      // connection time, whose other outcomes have their own net error: a targetAddressSpace mismatch.
+      return withReasons(invalidLocalNetworkVerdict(ctx), preflightReasons);
+    }
     if (seenCredentials) {
       evidence.push(seenCredentials);
       const result = replay(ctx, 'include');
@@ -1083,7 +1239,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
       return notCorsVerdict('Not a CORS request (inferred)', 'The browser completed this request although its CORS headers would fail a CORS-mode request, so it was most likely a no-cors request (a form post, a plain `<img>`/`<script>`, or `mode: \'no-cors\'`).', ['No `Sec-Fetch-Mode` header was visible (plain-http target).'], 'inferred', null);
     }
     verdict.confidence = 'inferred';
-    verdict.warnings.push({ code: 'model-disagreement', message: `Chromium completed this request, but the engine's replay of its checks predicts \`${result.status.corsError}\`. The exchange may be incomplete (a header not visible to the extension).` });
+    verdict.warnings.push(hazard('model-disagreement', `Chromium completed this request, but the engine's replay of its checks predicts \`${result.status.corsError}\`. The exchange may be incomplete (a header not visible to the extension).`));
   }
   verdict.credentials = seenCredentials ? 'include' : replay(ctx, 'include').kind === 'cors' ? 'omit-or-same-origin' : 'unknown';
   verdict.title = finalStatus !== null && finalStatus >= 400 ? `Passed CORS (HTTP ${finalStatus})` : 'Passed CORS';
@@ -1094,7 +1250,7 @@ export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOpti
       : via === ''
         ? 'The request passed every CORS check.'
         : `The request passed every CORS check${via}.`;
-  hazards(verdict.warnings, ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard, preflightFromCache);
+  hazards(verdict.warnings, ctx, scan, result.kind === 'pass' && result.authorizationViaWildcard);
   return verdict;
 }
 
@@ -1116,6 +1272,229 @@ function unexplainedFailure(ctx: Context, result: Pass, evidence: string[], cred
     : 'The browser failed the request (`net::ERR_FAILED`), but every CORS check the engine can replay passes under every credentials mode. No CORS rule can be named from what extensions see; likely causes: another extension or an ad blocker, Content Security Policy, mixed content, a Private/Local Network Access block, or a cached preflight the server has since changed.';
   const verdict = networkVerdict('net::ERR_FAILED', null, explanation, [...evidence, 'Every replayed CORS check passed; the engine does not invent a rule.'], 'inferred');
   verdict.credentials = credentials;
+  return verdict;
+}
+
+// ---------------------------------------------------------------- beyond the block
+
+/** Statuses whose error path commonly skips the CORS middleware (issue tracker folklore, landscape §7). */
+function isErrorStatus(status: number): boolean {
+  return status === 401 || status === 403 || status === 404 || status === 413 || status >= 500;
+}
+
+const LOCAL_NETWORK_RULES = new Set<string>(['LocalNetworkAccessPermissionDenied', 'InsecureLocalNetwork', 'InvalidLocalNetworkAccess']);
+
+/**
+ * A host in a non-public address space (WICG Local Network Access, "Non-public IP address
+ * blocks"), or a name that resolves there by convention: `localhost`, `*.localhost`, `*.local`.
+ */
+export function isLocalAddressUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;
+  if (host.startsWith('[')) {
+    const v6 = host.slice(1, -1);
+    return v6 === '::1' || v6 === '::' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^fe[c-f]/.test(v6) || v6.startsWith('::ffff:127.') || v6.startsWith('::ffff:7f');
+  }
+  const parts = host.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p))) return false;
+  const [a, b] = parts.map(Number) as [number, number];
+  return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127) || (a === 198 && (b === 18 || b === 19));
+}
+
+function makeCause(code: CauseCode, summary: string, evidence: string[]): Cause {
+  return { code, title: CAUSES[code].title, summary: `${summary} ${CAUSES[code].fix}`, evidence };
+}
+
+function corsHeaderNames(headers: HeaderList): string[] {
+  const names: string[] = [];
+  for (const line of headers) if (asciiLowercase(line.name).startsWith('access-control-') && !names.includes(line.name)) names.push(line.name);
+  return names;
+}
+
+/**
+ * What the verdict does not say by itself: the real cause when it is not a CORS configuration
+ * mistake, the preflight cache, the client-side ways to avoid a preflight, and the catalogue
+ * titles and severities of every warning.
+ */
+function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
+  const cause = causeOf(verdict, ex);
+  if (cause) verdict.cause = cause;
+  if (cause?.code === 'dev-server-refused-origin' && verdict.fix) {
+    // The app's CORS configuration never sees a request the dev server refused: its snippets would mislead.
+    verdict.fix = { ...verdict.fix, summary: CAUSES['dev-server-refused-origin'].fix, snippets: [] };
+  }
+  if (verdict.blocked && verdict.stage === 'response' && ex.response && isErrorStatus(ex.response.status) && ex.preflight?.response) {
+    const preflightHadCors = getHeader(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
+    if (preflightHadCors && getHeader(ex.response.headers, 'access-control-allow-origin') === null) {
+      verdict.warnings.push(
+        hazard(
+          'cors-missing-on-errors',
+          `The preflight (OPTIONS ${ex.preflight.response.status}) carried \`Access-Control-Allow-Origin\`, but the ${ex.response.status} response to the request itself carried no CORS header: the endpoint sends CORS headers only when it succeeds, so the page sees a CORS error instead of the ${ex.response.status}.`,
+        ),
+      );
+    }
+  }
+  for (const reason of verdict.preflightReasons) {
+    const alternative = clientAlternativeFor(reason.kind, reason.name, reason.value);
+    if (alternative) reason.clientAlternative = alternative;
+  }
+  if (verdict.kind !== 'not-cors' && verdict.kind !== 'network-error' && ex.preflight === null && ex.headers !== null && verdict.preflightReasons.length > 0 && verdict.stage !== 'request') {
+    preflightCacheNotes(verdict, ex);
+  }
+  for (const warning of verdict.warnings) {
+    if (warning.severity === undefined) warning.severity = 'low';
+  }
+  sortWarnings(verdict.warnings);
+}
+
+function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
+  if (verdict.blocked && verdict.rule !== null && LOCAL_NETWORK_RULES.has(verdict.rule)) {
+    return makeCause(
+      'local-network-access',
+      `Chromium's Local Network Access check (\`${verdict.rule}\`) stopped the request to \`${ex.url}\` before it reached the server.`,
+      [`webRequest ended it with \`${verdict.networkError ?? ex.preflight?.error ?? ex.error ?? 'net::ERR_FAILED'}\` and no response: nothing reached the server, so no header it sends can matter.`],
+    );
+  }
+  if (verdict.kind === 'network-error' && verdict.networkError !== null && verdict.networkError !== 'net::ERR_FAILED' && verdict.networkError !== 'net::ERR_ABORTED') {
+    return makeCause('network-error', `The request failed with \`${verdict.networkError}\`: ${explainNetworkError(verdict.networkError)}`, [`webRequest reported \`${verdict.networkError}\`; Chromium reports CORS blocks as \`net::ERR_FAILED\`.`]);
+  }
+  if (!verdict.blocked) return null;
+  const rule = verdict.rule ?? '';
+  if (verdict.stage === 'preflight' && ex.preflight?.response && (ex.preflight.response.status === 401 || ex.preflight.response.status === 403)) {
+    const status = ex.preflight.response.status;
+    const challenge = getHeader(ex.preflight.response.headers, 'www-authenticate');
+    const evidence = [`The preflight (\`OPTIONS ${ex.preflight.url}\`) was answered ${status}.`, 'Browsers send preflights without cookies or `Authorization`, so an authenticated route always refuses them.'];
+    if (challenge !== null) evidence.push(`\`WWW-Authenticate: ${challenge}\`: an authentication layer answered.`);
+    return makeCause('preflight-auth-layer', `The preflight got ${status} from an authentication or security layer in front of the CORS handler, so \`${rule}\` is a symptom.`, evidence);
+  }
+  if ((rule === 'MultipleAllowOriginValues' || rule === 'PreflightMultipleAllowOriginValues') && verdict.stage !== null) {
+    const headers = verdict.stage === 'preflight' ? ex.preflight?.response?.headers : verdict.stage === 'redirect' && verdict.hopIndex !== null ? ex.redirects[verdict.hopIndex]?.headers : ex.response?.headers;
+    const lines = (headers ?? EMPTY).filter((line) => headerNameIs(line.name, 'access-control-allow-origin'));
+    if (lines.length >= 2) {
+      const evidence = [`${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`];
+      const layer = (headers ?? EMPTY).find((line) => /^(via|x-cache|cf-ray|x-served-by|x-amz-cf-id|server)$/i.test(line.name));
+      if (layer) evidence.push(`\`${layer.name}: ${layer.value}\` shows a layer in front of the application.`);
+      return makeCause('duplicate-cors-layer', 'Two layers (a proxy, CDN or gateway and the application) each add `Access-Control-Allow-Origin`.', evidence);
+    }
+  }
+  if (verdict.stage === 'response' && rule === 'MissingAllowOriginHeader' && ex.response && isErrorStatus(ex.response.status)) {
+    const status = ex.response.status;
+    const corsNames = corsHeaderNames(ex.response.headers);
+    if (status === 403 && corsNames.length === 0 && isLocalAddressUrl(ex.url)) {
+      return makeCause(
+        'dev-server-refused-origin',
+        `A server on a local address answered 403 without any CORS header: most likely a development server's host or origin check refused \`${getHeader(ex.headers ?? EMPTY, 'origin') ?? 'this origin'}\`.`,
+        [`HTTP 403 from \`${originOfUrl(ex.url)}\`, a local address, with no \`Access-Control-*\` header.`],
+      );
+    }
+    const evidence = [`HTTP ${status}, with ${corsNames.length === 0 ? 'no `Access-Control-*` header at all' : `only ${corsNames.map((n) => `\`${n}\``).join(', ')}`}.`];
+    if (ex.preflight?.response && getHeader(ex.preflight.response.headers, 'access-control-allow-origin') !== null) {
+      evidence.push('Its preflight did carry `Access-Control-Allow-Origin`: the success path has CORS, the error path does not.');
+    }
+    const what = status === 401 ? 'not authenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not found' : status === 413 ? 'the body was too large' : 'a server error';
+    return makeCause('error-status-without-cors', `The server answered HTTP ${status} (${what}); the CORS headers are missing because the error path skips the CORS middleware.`, evidence);
+  }
+  return null;
+}
+
+/** The client-side change that avoids one cause of a preflight, when one exists. */
+function clientAlternativeFor(kind: string, name: string, value: string | undefined): string | null {
+  switch (kind) {
+    case 'method':
+      return name.toUpperCase() === name
+        ? `Client change: use \`POST\` instead of \`${name}\` (with the intended method in the body or a query parameter) if the API accepts that; GET, HEAD and POST need no preflight.`
+        : null;
+    case 'header-value':
+      if (name === 'content-type') {
+        return "Client change: send the body as `text/plain` (e.g. `body: JSON.stringify(data)` with no Content-Type, or `Content-Type: text/plain`) if the server parses the body regardless of its Content-Type; `application/x-www-form-urlencoded` and `multipart/form-data` need no preflight either.";
+      }
+      return `Client change: remove the unusual characters from \`${displayHeaderName(name)}\`${value !== undefined ? '' : ''}, or drop the header.`;
+    case 'header':
+      if (name === 'authorization') return null;
+      return `Client change: drop \`${displayHeaderName(name)}\` (or send its value as a query parameter or in the body); without it the request needs no preflight, as long as nothing else calls for one.`;
+    case 'header-length':
+      return `Client change: keep \`${displayHeaderName(name)}\` at 128 bytes or less.`;
+    case 'total-length':
+      return 'Client change: shorten the safelisted header values so that together they stay within 1024 bytes.';
+    case 'forced':
+      return 'Client change: remove the `XMLHttpRequest.upload` progress listener or the streaming (`ReadableStream`) body, whichever the page uses.';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The request needed a preflight and none went out: Chromium found a fresh entry in its preflight
+ * cache (https://fetch.spec.whatwg.org/#concept-cache-match). What the tab saw before says since
+ * when and until when, and whether the server answers differently now.
+ */
+function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
+  const earlier = ex.context?.earlierPreflight ?? null;
+  const disableCache = 'DevTools "Disable cache" also bypasses the preflight cache, so with it on every request sends its preflight again.';
+  if (!earlier || !earlier.preflight.response) {
+    verdict.warnings.push(
+      hazard(
+        'preflight-from-cache',
+        `This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within its \`Access-Control-Max-Age\`, at most 2 h in Chromium). Server changes to the preflight take effect only after that entry expires. ${disableCache}`,
+      ),
+    );
+    return;
+  }
+  const cachedHeaders = earlier.preflight.response.headers;
+  const maxAgeValue = getHeader(cachedHeaders, 'access-control-max-age');
+  const seconds = parseAccessControlMaxAge(maxAgeValue);
+  const since = new Date(earlier.time).toISOString();
+  const until = new Date(earlier.time + seconds * 1000).toISOString();
+  const maxAgeText = maxAgeValue === null ? 'no `Access-Control-Max-Age` (Chromium keeps it 5 s)' : `\`Access-Control-Max-Age: ${maxAgeValue}\`${seconds !== Number(maxAgeValue) ? ` (Chromium keeps it ${seconds} s)` : ''}`;
+  verdict.warnings.push(
+    hazard(
+      'preflight-from-cache',
+      `No preflight went out for this request: Chromium answered it from its preflight cache, filled by the preflight at ${since} with ${maxAgeText}, valid until ${until}. Until then, server changes to the preflight answer do not reach this page. ${disableCache}`,
+    ),
+  );
+  verdict.evidence.push(`The tab's earlier preflight for this URL and method was answered at ${since}; the cache entry lasts until ${until}.`);
+  if (!ex.response) return;
+  const changed: string[] = [];
+  for (const name of ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers']) {
+    const now = getHeader(ex.response.headers, name);
+    const then = getHeader(cachedHeaders, name);
+    // Allow-Methods and -Headers are compared only when the server also sends them on the actual response.
+    if ((name === 'access-control-allow-methods' || name === 'access-control-allow-headers') && now === null) continue;
+    if (now !== then) changed.push(`\`${displayHeaderName(name)}\`: cached ${then === null ? '(absent)' : `\`${then}\``}, now ${now === null ? '(absent)' : `\`${now}\``}`);
+  }
+  if (changed.length > 0) {
+    verdict.warnings.push(
+      hazard(
+        'preflight-cache-stale',
+        `The server's CORS answer has changed since the cached preflight (${changed.join('; ')}). Chromium keeps using the cached preflight until ${until}, so a fix to the preflight is not visible yet: retest with DevTools "Disable cache" on, or wait until the entry expires.`,
+      ),
+    );
+  }
+}
+
+function invalidLocalNetworkVerdict(ctx: Context): Verdict {
+  const rule = RULES.InvalidLocalNetworkAccess;
+  const facts = minimalFacts(ctx, ctx.ex.url);
+  const verdict = baseVerdict('cors-blocked');
+  verdict.blocked = true;
+  verdict.rule = 'InvalidLocalNetworkAccess';
+  verdict.stage = 'request';
+  verdict.title = rule.titleFor(facts);
+  verdict.explanation = rule.explain(facts);
+  verdict.specUrl = rule.specUrl;
+  verdict.chromeMessage = chromeConsoleMessage(rule, facts);
+  verdict.confidence = 'inferred';
+  verdict.evidence = [
+    'The request went out (its headers were sent) but no response came back, and Chromium failed it with `net::ERR_FAILED`, its error for a CORS-class block.',
+    `\`${originOfUrl(ctx.ex.url)}\` is a local address; a Local Network Access block for a missing permission or an insecure page shows as \`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS\`, so what remains is a \`targetAddressSpace\` that does not match where the host resolves.`,
+  ];
+  const fixText = rule.fix(facts);
+  verdict.fix = { summary: fixText.summary, details: fixText.details, traps: fixText.traps, snippets: [] };
   return verdict;
 }
 

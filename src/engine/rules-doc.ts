@@ -4,6 +4,8 @@
  */
 import { judgeExchange } from './index';
 import { RULE_EXAMPLES } from './examples';
+import { CAUSE_EXAMPLES, CORRECT_SETUPS, HAZARD_EXAMPLES } from './hazard-examples';
+import { CAUSES, HAZARDS, type CauseEntry, type HazardEntry } from './hazards';
 import { RULES, type RuleEntry } from './rules';
 import { CORS_ERROR_NAMES, type HeaderList, type ObservedExchange } from './types';
 
@@ -13,6 +15,11 @@ function headerBlock(headers: HeaderList): string[] {
 
 function exchangeBlock(ex: ObservedExchange): string {
   const lines: string[] = [`initiator: ${ex.initiator ?? '(none)'}`];
+  const earlier = ex.context?.earlierPreflight;
+  if (earlier?.preflight.response) {
+    lines.push(`(earlier in the tab, ${new Date(earlier.time).toISOString()}: OPTIONS ${earlier.preflight.url})`, `< ${earlier.preflight.response.status}`, ...headerBlock(earlier.preflight.response.headers).map((l) => `< ${l}`));
+  }
+  if (ex.context?.echoedOrigins.length) lines.push(`(earlier in the tab, the server echoed: ${ex.context.echoedOrigins.join(', ')})`);
   if (ex.preflight) {
     lines.push(`> OPTIONS ${ex.preflight.url}`, ...headerBlock(ex.preflight.request.headers).map((l) => `> ${l}`));
     if (ex.preflight.response) lines.push(`< ${ex.preflight.response.status}`, ...headerBlock(ex.preflight.response.headers).map((l) => `< ${l}`));
@@ -69,8 +76,54 @@ export function renderRulesDoc(): string {
     '',
     ...unobservable.map((r) => `- \`${r.name}\`: ${r.observabilityNote}`),
     '',
-    'Engine default: `Access-Control-Allow-Headers: *` covers `Authorization` (option `authorizationCoveredByWildcard: true`), as Chromium 156 does; the verdict then carries an `authorization-wildcard` warning because the standard and Firefox disagree.',
+    'Engine default: `Access-Control-Allow-Headers: *` covers `Authorization` (option `authorizationCoveredByWildcard: true`), as Chromium 156 does; the verdict then carries an `authorization-wildcard` warning because the Fetch standard says `*` never covers it.',
+    '',
+    'After the rules: [causes](#causes-not-really-a-cors-bug) (what a failure really is when it is not a CORS configuration mistake) and [warnings](#warnings-on-exchanges-that-pass) (hazards found on requests that pass).',
     '',
   ];
-  return `${[...header, ...rules.map(section)].join('\n').trimEnd()}\n`;
+  return `${[...header, ...rules.map(section), causesSection(), hazardsSection()].join('\n').trimEnd()}\n`;
+}
+
+function causeSection(cause: CauseEntry): string {
+  const out = [`### cause: ${cause.code}`, '', `**${cause.title}.** ${cause.trigger}`, '', `Fix: ${cause.fix}`, ''];
+  const example = CAUSE_EXAMPLES[cause.code];
+  if (example) {
+    const verdict = judgeExchange(example);
+    out.push('Example:', '', exchangeBlock(example), '', `Verdict: \`${verdict.rule ?? verdict.kind}\`, cause \`${verdict.cause?.code ?? '(none)'}\`.`, '');
+    if (verdict.cause) out.push(`> ${verdict.cause.summary}`, '', ...verdict.cause.evidence.map((e) => `- ${e}`), '');
+  }
+  return out.join('\n');
+}
+
+function causesSection(): string {
+  return [
+    '## Causes: not really a CORS bug',
+    '',
+    "Chromium's rule stays the verdict (`verdict.rule`); when the evidence says the root cause is elsewhere, `verdict.cause` names it, and the panel and the exports show it first.",
+    '',
+    ...Object.values(CAUSES).map(causeSection),
+  ].join('\n');
+}
+
+function hazardSection(hazard: HazardEntry): string {
+  const out = [`### warning: ${hazard.code}`, '', `**${hazard.title}** (severity: ${hazard.severity}). ${hazard.trigger}`, '', `Not flagged: ${hazard.notFlagged}`, ''];
+  const example = HAZARD_EXAMPLES[hazard.code];
+  if (example) {
+    const warning = judgeExchange(example).warnings.find((w) => w.code === hazard.code);
+    out.push('Example:', '', exchangeBlock(example), '');
+    if (warning) out.push(`> ${warning.severity}: ${warning.message}`, '');
+  }
+  return out.join('\n');
+}
+
+function hazardsSection(): string {
+  return [
+    '## Warnings on exchanges that pass',
+    '',
+    'Hazards and cross-browser traps in `verdict.warnings`, each with a `severity`: **high** only for configurations that trust an origin with credentials (the user\'s data is readable by another site), **medium** for what breaks or leaks in some browser or cache, **low** for hygiene. `Access-Control-Allow-Origin: *` on public data is not a finding. Warnings never count on the badge, which counts blocked requests only.',
+    '',
+    `Setups that raise nothing (tested in src/engine/hazards.test.ts): ${Object.keys(CORRECT_SETUPS).map((name) => `${name}`).join('; ')}.`,
+    '',
+    ...Object.values(HAZARDS).map(hazardSection),
+  ].join('\n');
 }

@@ -77,6 +77,15 @@ const PREFLIGHT = `${SPEC}#cors-preflight-fetch-0`;
 const LNA = 'https://wicg.github.io/local-network-access/';
 const PNA = 'https://wicg.github.io/private-network-access/';
 
+/** What every Local Network Access block has in common, said once for the three rules. */
+const LNA_NO_HEADER = 'No server header will help: the check runs when Chromium connects, before the request reaches the server (`Access-Control-Allow-Private-Network` belongs to the retired Private Network Access and does nothing now).';
+const LNA_PROMPT =
+  'On a secure (https) page Chromium shows a permission prompt once per site, asking whether it may reach devices on the local network (the `local-network` permission, for LAN addresses) or apps and services on this device (`loopback-network`, for loopback addresses). Until the user allows it, or after they block it, the request fails; the choice is in the site settings (the lock icon). An administrator can allow sites with the `LocalNetworkAccessAllowedForUrls` policy.';
+const LNA_IFRAMES =
+  'An iframe gets the permission only when its parent delegates it: `<iframe src="…" allow="local-network; loopback-network">` (the older name is `local-network-access`), and the parent\'s own Permissions-Policy must not block it.';
+const LNA_TARGET =
+  'A page can declare where it expects the host to be with `fetch(url, { targetAddressSpace: \'local\' })` (or `\'loopback\'`); that also lets an https page reach a plain-http device after the permission. The declaration must match where the host really resolves, or Chromium fails the request (`InvalidLocalNetworkAccess`).';
+
 export const TRAPS = {
   errors:
     'Send the CORS headers on every response, including 401/403/404/500 and redirects: nginx needs `always` on `add_header`, Apache needs `Header always set`, and the CORS middleware must run before authentication and error handlers.',
@@ -84,7 +93,7 @@ export const TRAPS = {
   wildcardCredentials:
     'Never answer `Access-Control-Allow-Origin: *` to a credentialed request: echo the exact origin and add `Access-Control-Allow-Credentials: true`.',
   authorization:
-    'List `Authorization` explicitly in `Access-Control-Allow-Headers`: `*` does not cover it in the Fetch standard or in Firefox.',
+    'List `Authorization` explicitly in `Access-Control-Allow-Headers`: Chromium lets `*` cover it, but the Fetch standard says `*` never does.',
   preflightAuth:
     'Preflights never carry cookies or `Authorization`: let `OPTIONS` through authentication and answer it with 204 and the CORS headers.',
   trailingSlash: 'An origin has no path: write `https://app.example.com`, never `https://app.example.com/`.',
@@ -640,7 +649,8 @@ const ALL_RULES: RuleEntry[] = [
       { observability: 'inferred', specUrl: `${LNA}#local-network-access-check`, chrome: '', fix: 'Serve the page over https (a secure context); then the user can grant local-network access.' },
     ),
     chromeDetail: (_hint, f) => `The request client is not a secure context and the resource is in more-private address space \`${lnaSpace(f)}\`.`,
-    explain: (f) => `The page \`${f.pageOrigin}\` is not a secure context (plain http) and requested \`${f.url}\`, which is on a more private network (LAN or loopback). Chromium blocks this before sending anything; no server header can allow it.`,
+    explain: (f) => `The page \`${f.pageOrigin}\` is not a secure context (plain http) and requested \`${f.url}\`, which is on a more private network (LAN or loopback). Chromium blocks this before sending anything, without asking the user: only secure pages can be granted local-network access. ${LNA_NO_HEADER}`,
+    fix: () => ({ summary: 'Serve the page over https (a secure context); then the user can grant local-network access.', details: `${LNA_NO_HEADER} ${LNA_PROMPT}`, traps: [LNA_IFRAMES, LNA_TARGET] }),
   },
   {
     ...unobservable(
@@ -648,8 +658,23 @@ const ALL_RULES: RuleEntry[] = [
       'Target address space mismatch',
       'The host resolved to another address space than the request\'s `targetAddressSpace` (or two connections of one response differed).',
       'Unobservable in practice: raised at connection time; webRequest gives only a net error and does not expose the target address space.',
-      { specUrl: `${LNA}#local-network-access-check`, chrome: 'Request had a target IP address space of `{a}` yet the resource is in address space `{b}`.', fix: 'Make the fetch() `targetAddressSpace` option match where the host actually resolves.' },
+      {
+        observability: 'inferred',
+        specUrl: `${LNA}#local-network-access-check`,
+        chrome: 'Request had a target IP address space of `{a}` yet the resource is in address space `{b}`.',
+        fix: 'Make the fetch() `targetAddressSpace` option match where the host actually resolves.',
+      },
     ),
+    observabilityNote:
+      'Inferred: raised at connection time; webRequest ends the request with `net::ERR_FAILED` after its headers were sent and before any response, and does not expose the address spaces. The engine names it for such a request to a local address (Chromium 156, e2e/lna.e2e.ts).',
+    chromeDetail: (_hint, f) => `Request had a target IP address space of \`${f.addressSpace ?? 'local'}\` yet the resource is in address space \`loopback\`.`,
+    explain: (f) =>
+      `The page \`${f.pageOrigin}\` requested \`${f.url}\` with a \`targetAddressSpace\` that does not match where the host resolved (for example \`'local'\` for a loopback address, or \`'public'\` for a local one), and Chromium refused to connect. ${LNA_NO_HEADER}`,
+    fix: () => ({
+      summary: 'Make the fetch() `targetAddressSpace` option match where the host actually resolves (`loopback` for 127.0.0.1/localhost, `local` for LAN addresses), or leave it out.',
+      details: `${LNA_TARGET} ${LNA_NO_HEADER}`,
+      traps: [LNA_PROMPT, LNA_IFRAMES],
+    }),
   },
   {
     ...unobservable(
@@ -660,7 +685,12 @@ const ALL_RULES: RuleEntry[] = [
       { observability: 'inferred', specUrl: `${LNA}#local-network-access-check`, chrome: '', fix: 'The user must grant the local-network permission (or an administrator the `LocalNetworkAccessAllowedForUrls` policy); no server header can allow it.' },
     ),
     chromeDetail: (_hint, f) => `Permission was denied for this request to access the \`${lnaSpace(f)}\` address space.`,
-    explain: (f) => `The page \`${f.pageOrigin}\` requested \`${f.url}\`, an address on a more private network, and Chromium did not have the user's permission to reach the local network. No server header fixes this; the user (or an enterprise policy) must allow it.`,
+    explain: (f) => `The page \`${f.pageOrigin}\` requested \`${f.url}\`, an address on a more private network, and Chromium did not have the user's permission to reach the local network (the prompt was declined, dismissed, or could not be shown). ${LNA_NO_HEADER}`,
+    fix: () => ({
+      summary: 'The user must allow the site to access the local network (the permission prompt, or site settings); an administrator can use the `LocalNetworkAccessAllowedForUrls` policy. No server header can allow it.',
+      details: `${LNA_PROMPT} ${LNA_NO_HEADER}`,
+      traps: [LNA_IFRAMES, LNA_TARGET],
+    }),
   },
 ];
 

@@ -87,6 +87,28 @@ export interface ObservedExchange {
   outcome: Outcome;
   /** True when the browser said the response came from its HTTP cache. */
   fromCache?: boolean;
+  /**
+   * What the same tab showed before this exchange, when it bears on it (attached by the service
+   * worker; absent in older logs and HAR files). See ExchangeContext.
+   */
+  context?: ExchangeContext | null;
+}
+
+/** Evidence from earlier exchanges of the same tab. */
+export interface ExchangeContext {
+  /** Epoch ms when this request started (to say until when a cached preflight holds). */
+  requestTime: number;
+  /**
+   * The last successfully answered preflight this tab saw for the same page origin and URL before
+   * this request, with the epoch ms its exchange started (within milliseconds of when Chromium
+   * cached the answer): Chromium's preflight cache holds what that answer allowed.
+   */
+  earlierPreflight: { time: number; preflight: ObservedPreflight } | null;
+  /**
+   * Other page origins (not this exchange's) the same server origin answered with
+   * `Access-Control-Allow-Origin` equal to their own `Origin` in this tab, oldest first.
+   */
+  echoedOrigins: string[];
 }
 
 /**
@@ -145,6 +167,8 @@ export interface PreflightReason {
   value?: string;
   /** A plain sentence, e.g. "Content-Type: application/json is not one of the three safelisted values". */
   message: string;
+  /** A client-side change that avoids this cause of the preflight, when one exists (a client change, not a server fix). */
+  clientAlternative?: string;
 }
 
 export interface FixSnippet {
@@ -184,6 +208,24 @@ export interface Observation {
 export interface Warning {
   code: string;
   message: string;
+  /** How much it matters: high only for credential-bearing, origin-trusting configurations. */
+  severity?: 'high' | 'medium' | 'low';
+  /** Short title from the hazard catalogue (src/engine/hazards.ts). */
+  title?: string;
+}
+
+/**
+ * The "not really a CORS bug" classification: the browser named a CORS rule (or a network error),
+ * but the evidence says the root cause is elsewhere (an error page, an auth layer, a dev server's
+ * host check, a second proxy layer, the network).
+ */
+export interface Cause {
+  /** Stable id from the cause catalogue (src/engine/hazards.ts), e.g. `error-status-without-cors`. */
+  code: string;
+  title: string;
+  summary: string;
+  /** The observed facts it rests on, one sentence each. */
+  evidence: string[];
 }
 
 export type VerdictKind =
@@ -227,6 +269,8 @@ export interface Verdict {
   evidence: string[];
   /** Cross-browser hazards and lint findings that did not block this request in Chromium. */
   warnings: Warning[];
+  /** When the real cause is not a CORS configuration mistake: what it is, shown first. */
+  cause?: Cause | null;
   /** The credentials mode the engine decided on. */
   credentials: 'include' | 'omit-or-same-origin' | 'unknown';
 }

@@ -65,7 +65,9 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
       ? 'No cross-origin requests yet. Reload the page or trigger the request to record it.'
       : state.mode === 'failures' && view.failures === 0
         ? `No failures: ${view.total} cross-origin request${view.total === 1 ? '' : 's'} passed. Switch to All to see them.`
-        : 'No request matches the filter.';
+        : state.mode === 'warnings' && view.warned === 0
+          ? 'No warnings: nothing risky seen on the requests of this page.'
+          : 'No request matches the filter.';
 
   return (
     <div class="panel">
@@ -88,7 +90,7 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
           onInput={(e) => store.update((s) => setFilterText(s, e.currentTarget.value))}
         />
         <div class="segmented" role="radiogroup" aria-label="Show">
-          {(['failures', 'all'] as const).map((mode) => (
+          {(['failures', 'warnings', 'all'] as const).map((mode) => (
             <button
               key={mode}
               type="button"
@@ -97,7 +99,7 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
               class={state.mode === mode ? 'segment is-active' : 'segment'}
               onClick={() => store.update((s) => setMode(s, mode))}
             >
-              {mode === 'failures' ? `Failures (${view.failures})` : `All (${view.total})`}
+              {mode === 'failures' ? `Failures (${view.failures})` : mode === 'warnings' ? `Warnings (${view.warned})` : `All (${view.total})`}
             </button>
           ))}
         </div>

@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Fix, HeaderList, ObservedResponse } from '../engine/types';
+import type { Cause, Fix, HeaderList, ObservedResponse, Warning } from '../engine/types';
 import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stack';
 import type { ReportEntry } from '../shared/report';
 import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
@@ -42,6 +42,8 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
           {entry.fromCache && <> · from cache</>}
         </div>
       </header>
+
+      {verdict.cause && <CauseSection cause={verdict.cause} />}
 
       {verdict.explanation && (
         <p class="explanation">
@@ -105,6 +107,11 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
             {verdict.preflightReasons.map((reason, index) => (
               <li key={index}>
                 <Prose text={reason.message} />
+                {reason.clientAlternative && (
+                  <p class="client-alternative">
+                    <span class="pill pill-client">client change</span> <Prose text={reason.clientAlternative.replace(/^Client change: /, '')} />
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -191,18 +198,54 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
         </p>
       )}
 
-      {verdict.warnings.length > 0 && (
-        <Section title="Warnings">
-          <ul class="plain-list warnings">
-            {verdict.warnings.map((warning) => (
-              <li key={warning.code}>
-                <code>{warning.code}</code> <Prose text={warning.message} />
-              </li>
-            ))}
-          </ul>
-        </Section>
-      )}
+      {verdict.warnings.length > 0 && <WarningsSection warnings={verdict.warnings} />}
     </div>
+  );
+}
+
+/** The real cause, when it is not a CORS configuration mistake: shown before everything else. */
+function CauseSection({ cause }: { cause: Cause }) {
+  return (
+    <section class="detail-section cause" aria-label="Real cause">
+      <h3>
+        Not really a CORS bug: <Prose text={cause.title} />
+      </h3>
+      <p class="cause-summary">
+        <Prose text={cause.summary} />
+      </p>
+      {cause.evidence.length > 0 && (
+        <ul class="plain-list cause-evidence" aria-label="Evidence">
+          {cause.evidence.map((item, index) => (
+            <li key={index}>
+              <Prose text={item} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function WarningsSection({ warnings }: { warnings: Warning[] }) {
+  return (
+    <Section title="Warnings">
+      <ul class="plain-list warnings">
+        {warnings.map((warning) => (
+          <li key={warning.code} class={`warning is-${warning.severity ?? 'low'}`} data-code={warning.code}>
+            <span class={`pill severity is-${warning.severity ?? 'low'}`}>{warning.severity ?? 'low'}</span>{' '}
+            {warning.title && (
+              <strong class="warning-title">
+                <Prose text={warning.title} />
+              </strong>
+            )}{' '}
+            <code>{warning.code}</code>
+            <p class="warning-message">
+              <Prose text={warning.message} />
+            </p>
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ReportEntry } from '../shared/report';
-import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, shortenUrl, verdictLabel } from './format';
+import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, shortenUrl, topWarningSeverity, verdictLabel } from './format';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN_ROWS = 8;
@@ -132,6 +132,8 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
   const classes = ['list-row', failed ? (entry.verdict.blocked ? 'is-blocked' : 'is-network-error') : 'is-passed'];
   if (focused) classes.push('is-focused');
   if (selected) classes.push('is-selected');
+  const warning = topWarningSeverity(entry);
+  if (warning) classes.push('has-warnings');
   const verdict = verdictLabel(entry);
   return (
     <div
@@ -147,6 +149,7 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
       <span role="gridcell" class="cell-url" title={entry.request.url}>{shortenUrl(entry.request.url)}</span>
       <span role="gridcell" class="cell-status">{formatStatus(entry)}</span>
       <span role="gridcell" class="cell-verdict" title={entry.verdict.rule ? `${entry.verdict.rule}: ${verdict}` : verdict}>
+        {warning && <WarningMarker severity={warning} count={entry.verdict.warnings.length} />}
         {verdict}
       </span>
       <span role="gridcell" class="cell-type">{formatType(entry.request.type)}</span>
@@ -154,5 +157,15 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
         {formatClockTime(entry.time)}
       </span>
     </div>
+  );
+}
+
+/** The row's warning marker: a severity-coloured sign, announced with the count and severity. */
+function WarningMarker({ severity, count }: { severity: 'high' | 'medium' | 'low'; count: number }) {
+  const label = `${count} warning${count === 1 ? '' : 's'}, ${severity} severity`;
+  return (
+    <span class={`warning-marker is-${severity}`} role="img" aria-label={label} title={label}>
+      !
+    </span>
   );
 }

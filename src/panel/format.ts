@@ -73,6 +73,23 @@ export function isFailure(entry: ReportEntry): boolean {
   return entry.verdict.blocked || entry.verdict.kind === 'network-error';
 }
 
+/** Whether the engine raised any warning on the entry (hazards and cross-browser traps). */
+export function hasWarnings(entry: ReportEntry): boolean {
+  return (entry.verdict.warnings?.length ?? 0) > 0;
+}
+
+const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
+
+/** The most severe warning's severity, for the row marker; null without warnings. */
+export function topWarningSeverity(entry: ReportEntry): 'high' | 'medium' | 'low' | null {
+  let top: 'high' | 'medium' | 'low' | null = null;
+  for (const warning of entry.verdict.warnings ?? []) {
+    const severity = warning.severity ?? 'low';
+    if (top === null || SEVERITY_RANK[severity] < SEVERITY_RANK[top]) top = severity;
+  }
+  return top;
+}
+
 /** The key a failure is counted and filtered under: the Chromium rule name, or the net error. */
 export function ruleKeyOf(entry: ReportEntry): string | null {
   const { verdict } = entry;

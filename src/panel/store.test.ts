@@ -25,6 +25,23 @@ import {
 const ids = (entries: { id: string }[]) => entries.map((e) => e.id);
 
 describe('panel store', () => {
+  it('"warnings" shows only entries with a warning, failures first; warnings never count as failures', () => {
+    const warn = (severity: 'high' | 'low') => ({ code: 'null-origin-allowed', message: 'm', severity, title: 't' });
+    const pass = makeEntry();
+    const warnedPass = makeEntry();
+    warnedPass.verdict = { ...warnedPass.verdict, warnings: [warn('high')] };
+    const warnedFailure = missingAllowOriginEntry();
+    warnedFailure.verdict = { ...warnedFailure.verdict, warnings: [warn('low')] };
+    const failure = headerDisallowedEntry();
+    failure.verdict = { ...failure.verdict, warnings: [] };
+    const state = setMode(applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([pass, warnedPass, warnedFailure, failure]) }), 'warnings');
+    const view = deriveView(state);
+    expect(ids(view.rows)).toEqual([warnedFailure.id, warnedPass.id]);
+    expect(view.warned).toBe(2);
+    expect(view.failures).toBe(2);
+    expect(deriveView(setMode(state, 'failures')).warned).toBe(2);
+  });
+
   it('takes a snapshot as the whole truth and shows failures only by default', () => {
     const pass = makeEntry();
     const missing = missingAllowOriginEntry();

@@ -5,9 +5,10 @@
  */
 import type { PortMessage } from '../shared/messages';
 import type { ReportEntry } from '../shared/report';
-import { isFailure, plainText, ruleKeyOf } from './format';
+import { hasWarnings, isFailure, plainText, ruleKeyOf } from './format';
 
-export type ViewMode = 'failures' | 'all';
+/** `warnings`: only entries with a warning (hazards on what passed, and warnings on failures). */
+export type ViewMode = 'failures' | 'all' | 'warnings';
 
 export interface PanelState {
   /** Entries by id, in arrival order; an update replaces the value and keeps the position. */
@@ -172,6 +173,8 @@ export interface PanelView {
   /** Entries on the shown page(s). */
   total: number;
   failures: number;
+  /** Entries on the shown page(s) with at least one warning (never part of `failures` or the badge). */
+  warned: number;
   selected: ReportEntry | null;
 }
 
@@ -184,10 +187,13 @@ export function deriveView(state: PanelState): PanelView {
   const passes: ReportEntry[] = [];
   const counts = new Map<string, RuleCount>();
   let total = 0;
+  let warned = 0;
   const terms = state.filterText.toLowerCase().split(/\s+/).filter(Boolean);
   for (const entry of state.entries.values()) {
     if (!isOnShownPage(state, entry)) continue;
     total++;
+    const withWarnings = hasWarnings(entry);
+    if (withWarnings) warned++;
     const failed = isFailure(entry);
     const ruleKey = failed ? ruleKeyOf(entry) : null;
     if (ruleKey !== null) {
@@ -196,6 +202,7 @@ export function deriveView(state: PanelState): PanelView {
       else counts.set(ruleKey, { key: ruleKey, title: plainText(entry.verdict.title || ruleKey), count: 1 });
     }
     if (!failed && state.mode === 'failures') continue;
+    if (!withWarnings && state.mode === 'warnings') continue;
     if (state.ruleFilter !== null && ruleKey !== state.ruleFilter) continue;
     if (terms.length > 0) {
       const haystack = searchTextOf(entry);
@@ -211,6 +218,7 @@ export function deriveView(state: PanelState): PanelView {
     ruleCounts,
     total,
     failures: failureCount,
+    warned,
     selected: selectedEntry && isOnShownPage(state, selectedEntry) ? selectedEntry : null,
   };
 }

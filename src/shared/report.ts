@@ -3,6 +3,7 @@
  * the exports read. docs/report.schema.json is its JSON Schema; keep the two in step.
  */
 import type {
+  ExchangeContext,
   HeaderList,
   ObservedPreflight,
   ObservedRedirect,
@@ -29,6 +30,8 @@ export interface ReportEntry {
   response: ObservedResponse | null;
   error: string | null;
   fromCache: boolean;
+  /** What the tab showed before that bears on this exchange (earlier preflight, echoed origins); absent when nothing did. */
+  context?: ExchangeContext;
   verdict: Verdict;
   /**
    * True when the service worker restarted while the request was in flight and missed its first
