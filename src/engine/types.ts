@@ -176,6 +176,16 @@ export interface Observation {
 export interface Warning {
   code: string;
   message: string;
+  severity?: 'high' | 'medium' | 'low';
+  title?: string;
+}
+
+/** The "not really a CORS bug" classification of a failure (#16). */
+export interface Cause {
+  code: string;
+  title: string;
+  summary: string;
+  evidence: string[];
 }
 
 export type VerdictKind =
@@ -221,4 +231,5 @@ export interface Verdict {
   warnings: Warning[];
   /** The credentials mode the engine decided on. */
   credentials: 'include' | 'omit-or-same-origin' | 'unknown';
+  cause?: Cause | null;
 }

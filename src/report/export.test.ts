@@ -236,12 +236,16 @@ describe('curl commands', () => {
       entry.request.url = `http://127.0.0.1:41001/x?q=${hostile}`;
       entry.request.headers = [
         { name: 'Origin', value: 'http://localhost:41000' },
+        { name: 'User-Agent', value: hostile },
         { name: 'X-Hostile', value: hostile },
       ];
+      // X-Hostile is what made the request non-simple, so the minimal curl keeps it (and drops User-Agent).
+      entry.verdict.preflightReasons = [{ kind: 'header', name: 'x-hostile', message: 'X-Hostile is not safelisted' }];
+      entry.verdict.observed = [{ field: 'X-Hostile', expected: hostile, actual: hostile }];
       const markdown = exportReport(report, 'markdown').text;
       const blocks = curlBlocks(markdown);
       expect(blocks.length).toBeGreaterThanOrEqual(4);
-      const hostileCommand = blocks.find((b) => b.includes('X-Hostile'))!;
+      const hostileCommand = blocks.find((b) => b.includes("-H 'X-Hostile"))!;
       expect(argvOf(hostileCommand)).toEqual([
         '-i',
         '--globoff',
