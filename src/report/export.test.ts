@@ -258,7 +258,8 @@ describe('curl commands', () => {
       for (const block of blocks) argvOf(block);
     }
     expect(existsSync('/tmp/cors-doctor-pwned')).toBe(false);
-  });
+    // Dozens of sh processes: on a loaded 2-core machine that takes seconds, not a sign of a hang.
+  }, 60_000);
 
   it('sends the preflight the browser sent: OPTIONS with Origin and the Access-Control-Request-* headers', () => {
     const markdown = exportReport(fixtureReport(), 'markdown').text;

@@ -188,7 +188,7 @@ export class Redactor {
   /** URLs embedded in free text (Location values, Referer, explanations). */
   private urlsIn(text: string): string {
     if (!text.includes('://')) return text;
-    return text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>`]+/gi, (found) => this.url(found));
+    return text.replace(URL_IN_TEXT, (found) => this.url(found));
   }
 
   header(line: HeaderLine): HeaderLine {
@@ -313,6 +313,7 @@ export class Redactor {
         verdict.fix === null
           ? null
           : {
+              ...verdict.fix,
               summary: prose(verdict.fix.summary),
               details: prose(verdict.fix.details),
               // A snippet is the tool's code with observed values in its string literals: prose, as far as redaction goes.
@@ -335,11 +336,14 @@ export class Redactor {
   }
 }
 
+/** A URL in free text; a sentence's closing punctuation after it is not part of it. */
+const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
+
 /**
  * What prose quotes: a code span, a string in straight or typographic quotes (an opening quote
  * follows a space or bracket, so "the server's" holds none), or a URL.
  */
-const QUOTED_SPAN = /`[^`]*`|(?<=^|[\s(\[:=])'[^'\n]*'(?=$|[\s).,;:!?\]])|(?<=^|[\s(\[:=])"[^"\n]*"(?=$|[\s).,;:!?\]])|‘[^’\n]*’|“[^”\n]*”|\b(?:https?|wss?):\/\/[^\s"'<>`]+/gi;
+const QUOTED_SPAN = /`[^`]*`|(?<=^|[\s(\[:=])'[^'\n]*'(?=$|[\s).,;:!?\]])|(?<=^|[\s(\[:=])"[^"\n]*"(?=$|[\s).,;:!?\]])|‘[^’\n]*’|“[^”\n]*”|\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
 
 /** A secret that a sentence could contain as a word: letters only, short. Others cannot collide with prose. */
 function couldBeAWord(secret: string): boolean {
@@ -429,6 +433,8 @@ export function redactReport(report: Report, options: RedactionOptions = {}): { 
   const { entries, notices, tool, ...data } = structural;
   return {
     report: {
+      // The structural copy first, for the key order of the JSON export.
+      ...structural,
       ...redactor.deep(data),
       tool,
       entries: entries.map((entry) => sweepEntry(entry, redactor)),
