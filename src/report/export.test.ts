@@ -11,6 +11,8 @@ import { exportReport } from './export';
 import { fixtureReport, SECRETS } from './fixtures';
 import type { Har } from './har';
 import { validateHar } from './har-validate';
+// An independent HAR reader from npm: the HAR 1.2 JSON Schema (har-schema), checked with ajv.
+import harValidator from 'har-validator';
 
 const FORMATS: ExportFormat[] = ['markdown', 'json', 'har'];
 const SCHEMA_PATH = resolve(import.meta.dirname, '../../docs/report.schema.json');
@@ -146,6 +148,29 @@ describe('redaction', () => {
 });
 
 describe('HAR', () => {
+  it('is read back by an independent HAR reader (har-validator, the HAR 1.2 JSON Schema), redacted or not, big or empty', async () => {
+    const big = fixtureReport();
+    big.entries = Array.from({ length: 200 }, (_, index) => ({ ...structuredClone(big.entries[index % 4]!), id: `b${index}` }));
+    const empty: Report = { ...fixtureReport(), entries: [] };
+    for (const [name, report, includeSecrets] of [
+      ['fixture', fixtureReport(), false],
+      ['fixture with secrets', fixtureReport(), true],
+      ['200 exchanges', big, false],
+      ['empty', empty, false],
+    ] as const) {
+      const har = JSON.parse(exportReport(report, 'har', { includeSecrets }).text) as Har;
+      const read = await harValidator.har(har).then(
+        () => [],
+        (error: { errors?: unknown[] }) => error.errors ?? [error],
+      );
+      expect(read, name).toEqual([]);
+    }
+    // The reader is not a rubber stamp: a HAR with a wrong field type is refused.
+    const broken = JSON.parse(exportReport(fixtureReport(), 'har').text) as { log: { entries: Array<{ time: unknown }> } };
+    broken.log.entries[0]!.time = 'soon';
+    await expect(harValidator.har(broken)).rejects.toThrow();
+  });
+
   it('is valid HAR 1.2 with one entry per request on the wire', () => {
     const har = JSON.parse(exportReport(fixtureReport(), 'har').text) as Har;
     expect(validateHar(har)).toEqual([]);
