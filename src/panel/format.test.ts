@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, ruleKeyOf, shortenUrl, truncateMiddle } from './format';
+import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, requestHost, requestName, ruleKeyOf, shortenUrl, truncateMiddle } from './format';
 import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from './testing/fixtures';
 
 describe('panel formatting', () => {
@@ -87,5 +87,21 @@ describe('engine prose', () => {
     expect(splitInlineCode('it`s fine')).toEqual([{ text: 'it`s fine', code: false }]);
     expect(splitInlineCode('`<b>`')).toEqual([{ text: '<b>', code: true }]);
     expect(plainText('Header `x-api-key` not allowed')).toBe('Header x-api-key not allowed');
+  });
+});
+
+describe('Name and host, as DevTools names requests', () => {
+  it.each([
+    ['http://localhost:5600/api/v1/users/42?x=1', '42?x=1', 'localhost:5600'],
+    ['http://localhost:5600/users', 'users', 'localhost:5600'],
+    ['https://api.example.com/v1/orders/', 'orders/', 'api.example.com'],
+    ['https://example.com/', 'example.com', 'example.com'],
+    ['https://example.com/?q=a%20b', 'example.com?q=a%20b', 'example.com'],
+    ['https://example.com/a/b.json#frag', 'b.json', 'example.com'],
+    ['ws://127.0.0.1:8080/socket', 'socket', 'ws://127.0.0.1:8080'],
+    ['not a url', 'not a url', ''],
+  ])('%s is %s on %s', (url, name, host) => {
+    expect(requestName(url)).toBe(name);
+    expect(requestHost(url)).toBe(host);
   });
 });
