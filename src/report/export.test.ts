@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ExportFormat } from '../shared/messages';
 import type { Report } from '../shared/report';
-import { exportReport } from './export';
+import { exportCurl, exportReport, exportTicket } from './export';
 import { fixtureReport, SECRETS } from './fixtures';
 import type { Har } from './har';
 import { validateHar } from './har-validate';
@@ -34,6 +34,13 @@ describe('golden files', () => {
   it('markdown export with secrets included matches its golden file', async () => {
     const result = exportReport(fixtureReport(), 'markdown', { includeSecrets: true });
     await expect(result.text).toMatchFileSnapshot('./__golden__/report.with-secrets.md');
+  });
+
+  it('the ticket and the curl of the preflight failure match their golden files', async () => {
+    const report = fixtureReport();
+    const put = report.entries.find((entry) => entry.id === 'e2')!;
+    await expect(exportTicket(report, put).text).toMatchFileSnapshot('./__golden__/ticket.md');
+    await expect(exportCurl(report, put).text).toMatchFileSnapshot('./__golden__/curl.sh');
   });
 
   it('names files after the page host and the report time, with the right MIME type', () => {

@@ -319,7 +319,9 @@ export function failureSection(group: FailureGroup, heading: string, detail: Det
     return out;
   }
   out.push('');
-  if (firstSentence(verdict.explanation) !== oneLine(verdict.explanation)) out.push('**Why:**', '', verdict.explanation.trim(), '');
+  // "What failed" gave the first sentence; the rest of the explanation follows once.
+  const rest = oneLine(verdict.explanation).slice(firstSentence(verdict.explanation).length).trim();
+  if (rest) out.push(`**Why:** ${rest}`, '');
   out.push(...observedTable(entry));
   if (entry.partial) {
     out.push('> The extension did not see every event of this request (for example, its service worker restarted while it was in flight): some headers may be missing below.', '');
