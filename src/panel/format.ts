@@ -3,23 +3,6 @@ import type { HeaderList } from '../engine/types';
 import type { ReportEntry } from '../shared/report';
 
 /**
- * A URL short enough for a dense list row: host and the last path segment, keeping the query
- * recognisable. The full URL stays in the row's title.
- */
-export function shortenUrl(url: string, maxLength = 60): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return truncateMiddle(url, maxLength);
-  }
-  const segments = parsed.pathname.split('/').filter(Boolean);
-  const lastSegment = segments.at(-1) ?? '';
-  const path = segments.length > 1 ? `/…/${lastSegment}` : `/${lastSegment}`;
-  return truncateMiddle(`${parsed.host}${path}${parsed.search}`, maxLength);
-}
-
-/**
  * The Name column, as DevTools' Network panel shows it: the last path segment with the query
  * ("orders?page=2", "42", "api/" for a trailing slash), or the host for a bare origin.
  */
