@@ -281,58 +281,28 @@ export class Redactor {
 
   /** Every string in a JSON-like value, through `text` (data). */
   deep<T>(value: T): T {
-    if (!this.enabled) return value;
-    if (typeof value === 'string') return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.deep(item)) as T;
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.deep(item);
-      return out as T;
-    }
-    return value;
+    return this.enabled ? everyString(value, (text) => this.text(text)) : value;
   }
 
-  /** A verdict: its observed values and snippets are data, its sentences are prose. */
+  /**
+   * A verdict: its observed values are data, its sentences prose. Every string is first treated as
+   * prose, so a field added to verdicts later is never left unswept; the data fields are then swept whole.
+   */
   verdict(verdict: Verdict): Verdict {
     if (!this.enabled) return verdict;
-    const prose = (text: string) => this.prose(text);
-    const out: Verdict = {
-      ...verdict,
+    // Titles, explanations, fixes (a snippet too: the tool's code, observed values in its string
+    // literals), traps, evidence, messages, warnings, cause: prose.
+    const swept = everyString(verdict, (text) => this.prose(text));
+    return {
+      ...swept,
       failedParameter: this.text(verdict.failedParameter),
       networkError: verdict.networkError === null ? null : this.text(verdict.networkError),
-      title: prose(verdict.title),
-      explanation: prose(verdict.explanation),
-      observed: verdict.observed.map((o) => ({ field: this.text(o.field), expected: this.text(o.expected), actual: o.actual === null ? null : this.text(o.actual) })),
-      preflightReasons: verdict.preflightReasons.map((reason) => ({
-        ...reason,
-        name: this.text(reason.name),
-        ...(reason.value === undefined ? {} : { value: this.text(reason.value) }),
-        message: prose(reason.message),
-      })),
-      fix:
-        verdict.fix === null
-          ? null
-          : {
-              ...verdict.fix,
-              summary: prose(verdict.fix.summary),
-              details: prose(verdict.fix.details),
-              // A snippet is the tool's code with observed values in its string literals: prose, as far as redaction goes.
-              snippets: verdict.fix.snippets.map((snippet) => ({ ...snippet, code: prose(snippet.code) })),
-              traps: verdict.fix.traps.map(prose),
-            },
-      chromeMessage: verdict.chromeMessage === null ? null : prose(verdict.chromeMessage),
-      firefox: verdict.firefox === null ? null : { key: verdict.firefox.key, message: prose(verdict.firefox.message) },
-      evidence: verdict.evidence.map(prose),
-      warnings: verdict.warnings.map((warning) => ({
-        ...warning,
-        message: prose(warning.message),
-        ...(warning.title === undefined ? {} : { title: prose(warning.title) }),
-      })),
+      observed: verdict.observed.map((o) => ({ ...o, field: this.text(o.field), expected: this.text(o.expected), actual: o.actual === null ? null : this.text(o.actual) })),
+      preflightReasons: swept.preflightReasons.map((reason, index) => {
+        const original = verdict.preflightReasons[index]!;
+        return { ...reason, name: this.text(original.name), ...(original.value === undefined ? {} : { value: this.text(original.value) }) };
+      }),
     };
-    if (verdict.cause) {
-      out.cause = { ...verdict.cause, title: prose(verdict.cause.title), summary: prose(verdict.cause.summary), evidence: verdict.cause.evidence.map(prose) };
-    }
-    return out;
   }
 }
 
@@ -362,6 +332,18 @@ function tokenPattern(secret: string): string {
   const head = /^[\p{L}\p{N}_]/u.test(secret) ? '(?<![\\p{L}\\p{N}_-])' : '';
   const tail = /[\p{L}\p{N}_]$/u.test(secret) ? '(?![\\p{L}\\p{N}_-])' : '';
   return `${head}${escapeRegExp(secret)}${tail}`;
+}
+
+/** `value` with every string in it (at any depth) replaced by `map` of it. */
+function everyString<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (Array.isArray(value)) return value.map((item) => everyString(item, map)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = everyString(item, map);
+    return out as T;
+  }
+  return value;
 }
 
 function safeDecode(text: string): string {
