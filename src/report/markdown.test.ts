@@ -183,3 +183,17 @@ describe('Copy curl', () => {
     expect(get).not.toMatch(/User-Agent|Referer|Accept-Encoding|Sec-Fetch/);
   });
 });
+
+describe('a ticket for a failure that is not a CORS block', () => {
+  it('names the net error where a rule would stand', () => {
+    const report = fixtureReport();
+    const entry = structuredClone(report.entries.find((e) => e.id === 'e1')!);
+    entry.error = 'net::ERR_CONNECTION_REFUSED';
+    entry.response = null;
+    entry.verdict = { ...entry.verdict, kind: 'network-error', blocked: false, rule: null, networkError: 'net::ERR_CONNECTION_REFUSED', title: 'Connection refused', fix: null, observed: [] };
+    const ticket = exportTicket(report, entry).text;
+    expect(ticket).toContain('# Request failed: `net::ERR_CONNECTION_REFUSED` on `GET 127.0.0.1:41001/api/orders`');
+    expect(ticket).toContain('## `net::ERR_CONNECTION_REFUSED`: Connection refused');
+    expect(ticket).not.toContain('Unknown');
+  });
+});

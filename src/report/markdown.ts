@@ -296,10 +296,15 @@ function timeRange(group: FailureGroup): string {
   return `${first} to ${last}`;
 }
 
+/** The name a failure goes by: Chromium's rule, or the net error of a failure that is not a CORS block. */
+function ruleNameOf(entry: ReportEntry): string {
+  return entry.verdict.rule ?? entry.verdict.networkError ?? entry.error ?? 'Unknown';
+}
+
 export function failureSection(group: FailureGroup, heading: string, detail: Detail, options: SectionOptions): string[] {
   const entry = group.first;
   const verdict = entry.verdict;
-  const rule = verdict.rule ?? 'Unknown';
+  const rule = ruleNameOf(entry);
   const method = entry.request.method.toUpperCase();
   const count = group.entries.length;
   const where = verdict.stage ? STAGE_WORDS[verdict.stage] ?? verdict.stage : 'the exchange';
@@ -375,8 +380,9 @@ const MAX_SUMMARY_ROWS = 15;
 function summarySection(failures: readonly ReportEntry[], groups: readonly FailureGroup[], total: number): string[] {
   const hosts = new Set(failures.map((entry) => hostOf(entry.request.url)));
   const endpoints = new Set(failures.map((entry) => endpointLabel(entry.request.method, entry.request.url)));
-  const first = isoFromEpochMs(Math.min(...failures.map((e) => e.time)));
-  const last = isoFromEpochMs(Math.max(...failures.map((e) => e.time)));
+  // A reduce, not Math.min(...): a tab's log can hold more entries than a call has arguments.
+  const first = isoFromEpochMs(failures.reduce((min, e) => Math.min(min, e.time), Infinity));
+  const last = isoFromEpochMs(failures.reduce((max, e) => Math.max(max, e.time), -Infinity));
   const out = [
     `**${failures.length} of ${plural(total, 'cross-origin request')} ${failures.length === 1 ? 'was' : 'were'} blocked by CORS**, ` +
       `${plural(groups.length, 'kind')} of failure on ${plural(endpoints.size, 'endpoint')} of ${plural(hosts.size, 'host')}` +
@@ -545,9 +551,9 @@ export function renderTicket(report: Report, entry: ReportEntry, context: Markdo
   const budget = context.budget ?? TICKET_BUDGET;
   const browser = report.browser ?? context.browser;
   const group: FailureGroup = { first: entry, entries: [entry] };
-  const rule = entry.verdict.rule ?? (entry.verdict.blocked ? 'Unknown' : entry.verdict.kind);
+  const rule = ruleNameOf(entry);
   const head = [
-    `# CORS: ${code(rule)} on ${code(endpointLabel(entry.request.method, entry.request.url))}`,
+    `# ${entry.verdict.blocked ? 'CORS' : 'Request failed'}: ${code(rule)} on ${code(endpointLabel(entry.request.method, entry.request.url))}`,
     '',
     `- **Page:** ${pageLabel(report)}`,
     `- **Browser:** ${browser ? `${browser.name} ${browser.version}` : 'unknown'} · ${report.tool.name} ${report.tool.version}`,
