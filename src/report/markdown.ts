@@ -217,8 +217,9 @@ function fixSection(fix: Fix, stack: string | undefined, withSnippet: boolean): 
   const snippet = withSnippet ? pickSnippet(fix, stack) : undefined;
   if (snippet) {
     out.push(`${snippet.label}:`, '', fenced(snippet.code.replace(/\s+$/, ''), snippet.language), '');
-    const others = fix.snippets.filter((s) => s !== snippet).map((s) => s.label);
-    if (others.length > 0) out.push(`The same fix for ${others.join(', ')}: the CORS panel's Fix tabs, or CORS Doctor's docs/rules.md.`, '');
+    // The other stacks by short name ("Express (cors)" is "Express"); their snippets are one click away in the panel.
+    const others = fix.snippets.filter((s) => s !== snippet).map((s) => s.label.replace(/\s*\(.*\)$/, ''));
+    if (others.length > 0) out.push(`Other stacks (${others.join(', ')}): the Fix tabs of the CORS panel, or CORS Doctor's docs/rules.md.`, '');
   }
   return out;
 }
