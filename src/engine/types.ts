@@ -176,15 +176,23 @@ export interface Observation {
 export interface Warning {
   code: string;
   message: string;
+  /** How much it matters: high only for credential-bearing, origin-trusting configurations. */
   severity?: 'high' | 'medium' | 'low';
+  /** Short title from the hazard catalogue (src/engine/hazards.ts). */
   title?: string;
 }
 
-/** The "not really a CORS bug" classification of a failure (#16). */
+/**
+ * The "not really a CORS bug" classification: the browser named a CORS rule (or a network error),
+ * but the evidence says the root cause is elsewhere (an error page, an auth layer, a dev server's
+ * host check, a second proxy layer, the network).
+ */
 export interface Cause {
+  /** Stable id from the cause catalogue (src/engine/hazards.ts), e.g. `error-status-without-cors`. */
   code: string;
   title: string;
   summary: string;
+  /** The observed facts it rests on, one sentence each. */
   evidence: string[];
 }
 
@@ -229,7 +237,8 @@ export interface Verdict {
   evidence: string[];
   /** Cross-browser hazards and lint findings that did not block this request in Chromium. */
   warnings: Warning[];
+  /** When the real cause is not a CORS configuration mistake: what it is, shown first. */
+  cause?: Cause | null;
   /** The credentials mode the engine decided on. */
   credentials: 'include' | 'omit-or-same-origin' | 'unknown';
-  cause?: Cause | null;
 }
