@@ -148,6 +148,17 @@ export function parseCurlHead(output: string): { status: number; headers: Map<st
   return { status: Number(/^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1] ?? 0), headers };
 }
 
+/**
+ * The pieces an explanation shows as in the Markdown: its first sentence ("What failed") and the
+ * rest ("Why"), each on one line.
+ */
+export function explanationParts(explanation: string): string[] {
+  const flat = explanation.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const first = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
+  const rest = flat.slice(first.length).trim();
+  return rest ? [first, rest] : [first];
+}
+
 /** Every secret of the scenario, in each form it can take in text. */
 export function secretForms(): string[] {
   return Object.values(E2E_SECRETS).flatMap((secret) => [secret, encodeURIComponent(secret)]);

@@ -5,7 +5,7 @@ import type { Har } from '../src/report/har';
 import type { ExportResult } from '../src/shared/messages';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, type ExtensionBrowser } from './harness';
-import { curlBlocks, E2E_SECRETS, parseCurlHead, runCurl, runScenario, schemaErrors, secretForms, type Scenario } from './export-scenario';
+import { curlBlocks, E2E_SECRETS, explanationParts, parseCurlHead, runCurl, runScenario, schemaErrors, secretForms, type Scenario } from './export-scenario';
 
 describe('exports through the message API, from real traffic', () => {
   let lab: Lab;
@@ -43,7 +43,7 @@ describe('exports through the message API, from real traffic', () => {
     expect(failures).toHaveLength(3);
     for (const failure of failures) {
       expect(markdown.text).toContain(`\`${failure.verdict.rule}\``);
-      expect(markdown.text).toContain(failure.verdict.explanation.trim());
+      for (const part of explanationParts(failure.verdict.explanation)) expect(markdown.text).toContain(part);
       expect(failure.verdict.fix).not.toBeNull();
       expect(markdown.text).toContain(failure.verdict.fix!.summary.replace(/\s+/g, ' ').trim());
     }
@@ -82,6 +82,29 @@ describe('exports through the message API, from real traffic', () => {
     expect(header('origin')).toBe(lab.origins.page);
     expect(header('access-control-request-method')).toBe('PUT');
     expect(header('access-control-request-headers')).toBe('authorization,content-type');
+  });
+
+  it("Markdown's curl is minimal: what decides the CORS outcome, no browser noise, and the expected-vs-actual lines as comments", async () => {
+    const { text } = await exportAs('markdown');
+    const blocks = curlBlocks(text);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const block of blocks) expect(block).not.toMatch(/-H '(User-Agent|sec-ch-ua[\w-]*|Accept-Language|Sec-Fetch-[\w-]+|Referer|Accept-Encoding):/i);
+    const preflight = blocks.find((b) => b.includes('-X OPTIONS') && b.includes('/export/orders/17'))!;
+    expect(preflight).toContain('# expected  Access-Control-Allow-Headers: includes authorization');
+    expect(preflight).toContain('# actual    Access-Control-Allow-Headers: content-type');
+    const missing = blocks.find((b) => b.includes('/export/orders?') && !b.includes('OPTIONS'))!;
+    expect(missing).toMatch(/# actual {4}Access-Control-Allow-Origin: \(absent\)/);
+  });
+
+  it('Markdown shows the fix in the stack passed through the message API, the first one without it', async () => {
+    const send = (stack?: string) =>
+      browser.sendMessage<ExportResult>({ type: 'exportReport', tabId: scenario.tabId, format: 'markdown', ...(stack === undefined ? {} : { stack }) });
+    const nginx = (await send('nginx')).text;
+    expect(nginx).toContain('```nginx');
+    expect(nginx).not.toContain("require('cors')");
+    const first = (await send()).text;
+    expect(first).toContain("require('cors')");
+    expect(first).not.toContain('```nginx');
   });
 
   it('JSON is the report and validates against docs/report.schema.json', async () => {

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import { plainText } from '../src/panel/format';
+import { exportTicket } from '../src/report/export';
 import type { Report } from '../src/shared/report';
+import { runCurl } from './export-scenario';
 import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
 
 describe('the CORS panel as a tab', () => {
@@ -117,6 +119,60 @@ describe('the CORS panel as a tab', () => {
     const red = await rowFor('/panel/mismatch').locator('.cell-verdict').evaluate((cell) => getComputedStyle(cell).color);
     expect(red).toBe('rgb(220, 54, 46)');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('names each request as DevTools does (last path segment and query, host beside it) and shows the whole verdict at the default width', async () => {
+    await waitFor(() => rows().count(), (count) => count === 5, { what: 'five failure rows' });
+    expect(await panel.locator('.list-header .cell-url').innerText()).toBe('Name');
+    for (const key of ['missing', 'preflight', 'wildcard', 'mismatch', 'redirect'] as const) {
+      const url = new URL(urls[key]!);
+      const row = rowFor(url.pathname);
+      expect(await row.locator('.url-name').innerText()).toBe(url.pathname.split('/').at(-1));
+      expect(await row.locator('.url-host').innerText()).toBe(url.host);
+      // The verdict is not cut at the default split: its text fits its cell.
+      const verdict = row.locator('.cell-verdict');
+      const fits = await verdict.evaluate((cell) => cell.scrollWidth <= cell.clientWidth);
+      expect(fits, `verdict of ${key}: ${await verdict.innerText()}`).toBe(true);
+    }
+    await rowFor('/panel/orders').click();
+    expect(await panel.getByRole('region', { name: 'Request details' }).locator('.detail-url').innerText()).toBe(`POST ${urls.preflight}`);
+  });
+
+  it('Copy as ticket puts that one failure on the clipboard as Markdown under 6,000 characters, redacted', async () => {
+    await rowFor('/panel/orders').click();
+    const detail = panel.getByRole('region', { name: 'Request details' });
+    await detail.getByRole('button', { name: 'Copy as ticket' }).click();
+    await waitFor(() => detail.locator('.detail-action').first().innerText(), (text) => text === 'Copied', { what: 'the Copied confirmation' });
+    const ticket = await readClipboard();
+    const report = await browser.sendMessage<Report>({ type: 'getReport', tabId });
+    const entry = report.entries.find((e) => e.request.url === urls.preflight)!;
+    const stack = await panel.evaluate(async () => (await chrome.storage.local.get('corsDoctor.preferredStack'))['corsDoctor.preferredStack'] as string | undefined);
+    expect(ticket).toBe(exportTicket(report, entry, stack === undefined ? {} : { stack }).text);
+    expect(ticket.length).toBeLessThan(6000);
+    expect(ticket).toContain(`# CORS: \`${entry.verdict.rule}\` on \`POST ${new URL(urls.preflight!).host}/panel/orders\``);
+    expect(ticket.match(/^## /gm)).toHaveLength(1);
+    for (const other of report.entries.filter((e) => e.verdict.blocked && e.verdict.rule !== entry.verdict.rule)) expect(ticket).not.toContain(other.request.url);
+  });
+
+  it('Copy curl puts the preflight then the request on the clipboard, and running it shows the lab refusing the header', async () => {
+    await rowFor('/panel/orders').click();
+    const detail = panel.getByRole('region', { name: 'Request details' });
+    await detail.getByRole('button', { name: 'Copy curl' }).click();
+    await waitFor(() => detail.locator('.detail-action').nth(1).innerText(), (text) => text === 'Copied', { what: 'the Copied confirmation' });
+    const script = await readClipboard();
+    expect(script.indexOf('-X OPTIONS')).toBeGreaterThan(0);
+    expect(script.indexOf('-X OPTIONS')).toBeLessThan(script.indexOf('-X POST'));
+    expect(script).toContain('# expected  Access-Control-Allow-Headers: includes x-api-key');
+    expect(script).not.toMatch(/User-Agent|sec-ch-ua|Accept-Language/i);
+    const before = lab.requests().length;
+    const output = await runCurl(script);
+    expect(output).toMatch(/^access-control-allow-headers: content-type\r?$/im);
+    const sent = lab.requests().slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['OPTIONS', 'POST']);
+    const header = (name: string) => sent[0]!.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+    expect(header('access-control-request-method')).toBe('POST');
+    expect(header('access-control-request-headers')).toBe('content-type,x-api-key');
+    expect(header('origin')).toBe(lab.origins.page);
   });
 
   it('counts failures per rule, and a rule count filters the list', async () => {

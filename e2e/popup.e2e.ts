@@ -4,7 +4,7 @@ import { validateHar } from '../src/report/har-validate';
 import type { Har } from '../src/report/har';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, type ExtensionBrowser, type Page } from './harness';
-import { curlBlocks, E2E_SECRETS, parseCurlHead, readText, runCurl, runScenario, schemaErrors, secretForms, type Scenario } from './export-scenario';
+import { curlBlocks, E2E_SECRETS, explanationParts, parseCurlHead, readText, runCurl, runScenario, schemaErrors, secretForms, type Scenario } from './export-scenario';
 
 describe('the toolbar popup', () => {
   let lab: Lab;
@@ -97,7 +97,7 @@ describe('the toolbar popup', () => {
     ) as Report;
     for (const failure of redacted.entries.filter((e) => e.verdict.blocked)) {
       expect(markdown).toContain(`\`${failure.verdict.rule}\``);
-      expect(markdown).toContain(failure.verdict.explanation.trim());
+      for (const part of explanationParts(failure.verdict.explanation)) expect(markdown).toContain(part);
       expect(markdown).toContain(failure.verdict.fix!.summary.trim());
     }
     for (const form of secretForms()) expect(markdown).not.toContain(form);
@@ -105,6 +105,24 @@ describe('the toolbar popup', () => {
     const head = parseCurlHead(await runCurl(preflight));
     expect(head.status).toBe(204);
     expect(head.headers.get('access-control-allow-headers')).toBe('content-type');
+  });
+
+  it('Copy Markdown shows the fix in the stack remembered in chrome.storage.local', async () => {
+    await popup.evaluate(() => chrome.storage.local.set({ 'corsDoctor.preferredStack': 'nginx' }));
+    try {
+      await popup.bringToFront();
+      // Another status first, so that the wait below is for this copy and not the last one.
+      const { filename } = await download('Download JSON');
+      await popup.getByText(`Saved ${filename}`).waitFor();
+      await popup.getByRole('button', { name: 'Copy Markdown' }).click();
+      await popup.getByText('Markdown copied to the clipboard.').waitFor();
+      await scenario.page.bringToFront();
+      const markdown = await scenario.page.evaluate(() => navigator.clipboard.readText());
+      expect(markdown).toContain('```nginx');
+      expect(markdown).not.toContain("require('cors')");
+    } finally {
+      await popup.evaluate(() => chrome.storage.local.remove('corsDoctor.preferredStack'));
+    }
   });
 
   it('with Include secrets switched on, the downloads keep the secrets', async () => {

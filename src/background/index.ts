@@ -21,7 +21,7 @@ const background = new Background({
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
-  exportReport: (report, format, includeSecrets) => exportReport(report, format, { includeSecrets }),
+  exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 
 registerCapture(browser.webRequest as unknown as WebRequestApi, background.capture, {

@@ -39,6 +39,7 @@ export type ExportReport = (
   report: Report,
   format: ExportFormat,
   includeSecrets: boolean,
+  stack?: string,
 ) => ExportResult | Promise<ExportResult>;
 
 export interface BackgroundDeps {
@@ -201,7 +202,12 @@ export class Background {
     const exportReport = deps.exportReport;
     if (exportReport) {
       this.handlers.exportReport = async (request) =>
-        exportReport(await this.report(request.tabId), request.format, request.includeSecrets ?? false);
+        exportReport(
+          await this.report(request.tabId),
+          request.format,
+          request.includeSecrets ?? false,
+          typeof request.stack === 'string' ? request.stack : undefined,
+        );
     }
     // On wake: repaint badges (a trailing update may have been lost when the worker stopped), and
     // free tabs that closed while no worker was listening.

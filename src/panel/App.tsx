@@ -3,7 +3,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ExportFormat } from '../shared/messages';
 import type { ConnectionStatus } from './connection';
-import { DetailPane } from './DetailPane';
+import type { ReportEntry } from '../shared/report';
+import { DetailPane, type EntryCopy } from './DetailPane';
 import { RequestList } from './RequestList';
 import {
   deriveView,
@@ -24,6 +25,8 @@ export interface PanelActions {
   openInTab: (() => Promise<void>) | null;
   exportReport(format: ExportFormat, includeSecrets: boolean): Promise<void>;
   copy(text: string): Promise<void>;
+  /** One exchange's ticket or curl to the clipboard, redacted unless `includeSecrets`. */
+  copyEntry(kind: EntryCopy, entry: ReportEntry, includeSecrets: boolean): Promise<void>;
 }
 
 export interface AppProps {
@@ -161,7 +164,12 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
         }
         detail={
           view.selected ? (
-            <DetailPane key={view.selected.id} entry={view.selected} copy={actions.copy} />
+            <DetailPane
+              key={view.selected.id}
+              entry={view.selected}
+              copy={actions.copy}
+              copyEntry={(kind, entry) => actions.copyEntry(kind, entry, includeSecrets)}
+            />
           ) : (
             <div class="detail-empty">Select a request (click, or arrows and Enter) to see why it was blocked and how to fix the server.</div>
           )

@@ -10,12 +10,17 @@ import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stac
 import type { ReportEntry } from '../shared/report';
 import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
 
+/** What the detail pane can put on the clipboard for its one exchange. */
+export type EntryCopy = 'ticket' | 'curl';
+
 export interface DetailPaneProps {
   entry: ReportEntry;
   copy(text: string): Promise<void>;
+  /** "Copy as ticket" (this failure alone, as Markdown) and "Copy curl" (its preflight, then the request). */
+  copyEntry?(kind: EntryCopy, entry: ReportEntry): Promise<void>;
 }
 
-export function DetailPane({ entry, copy }: DetailPaneProps) {
+export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
   const { verdict } = entry;
   const offending = offendingHeaderNames(entry);
   const missing = verdict.observed.filter((o) => o.actual === null && offending.has(o.field.toLowerCase())).map((o) => o.field);
@@ -41,6 +46,12 @@ export function DetailPane({ entry, copy }: DetailPaneProps) {
           {entry.error && <> · {entry.error}</>}
           {entry.fromCache && <> · from cache</>}
         </div>
+        {copyEntry && (
+          <div class="detail-actions" role="group" aria-label="Copy this request">
+            {failed && <ActionButton label="Copy as ticket" title="This failure alone as Markdown for a bug ticket" run={() => copyEntry('ticket', entry)} />}
+            <ActionButton label="Copy curl" title="curl commands that reproduce it: the preflight, then the request" run={() => copyEntry('curl', entry)} />
+          </div>
+        )}
       </header>
 
       {verdict.cause && <CauseSection cause={verdict.cause} />}
@@ -364,6 +375,25 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
         </ul>
       )}
     </Section>
+  );
+}
+
+/** A labelled button that says for a moment whether its copy worked. */
+function ActionButton({ label, title, run }: { label: string; title: string; run(): Promise<void> }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  async function onClick() {
+    try {
+      await run();
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 1500);
+  }
+  return (
+    <button type="button" class="tool-button detail-action" title={title} aria-label={label} onClick={onClick}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+    </button>
   );
 }
 

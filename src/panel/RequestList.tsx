@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ReportEntry } from '../shared/report';
-import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, shortenUrl, topWarningSeverity, verdictLabel } from './format';
+import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, requestHost, requestName, topWarningSeverity, verdictLabel } from './format';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN_ROWS = 8;
@@ -87,7 +87,7 @@ export function RequestList({ rows, focusedId, selectedId, onFocusRow, onOpenRow
     >
       <div class="list-row list-header" role="row" aria-rowindex={1}>
         <span role="columnheader" class="cell-method">Method</span>
-        <span role="columnheader" class="cell-url">URL</span>
+        <span role="columnheader" class="cell-url">Name</span>
         <span role="columnheader" class="cell-status">Status</span>
         <span role="columnheader" class="cell-verdict">Verdict</span>
         <span role="columnheader" class="cell-type">Type</span>
@@ -146,7 +146,10 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
       onMouseDown={onMouseDown}
     >
       <span role="gridcell" class="cell-method">{entry.request.method}</span>
-      <span role="gridcell" class="cell-url" title={entry.request.url}>{shortenUrl(entry.request.url)}</span>
+      <span role="gridcell" class="cell-url" title={entry.request.url}>
+        <span class="url-name">{requestName(entry.request.url)}</span>
+        <span class="url-host">{requestHost(entry.request.url)}</span>
+      </span>
       <span role="gridcell" class="cell-status">{formatStatus(entry)}</span>
       <span role="gridcell" class="cell-verdict" title={entry.verdict.rule ? `${entry.verdict.rule}: ${verdict}` : verdict}>
         {warning && <WarningMarker severity={warning} count={entry.verdict.warnings.length} />}

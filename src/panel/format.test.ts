@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, ruleKeyOf, shortenUrl, truncateMiddle } from './format';
+import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, requestHost, requestName, ruleKeyOf, truncateMiddle } from './format';
 import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from './testing/fixtures';
 
 describe('panel formatting', () => {
-  it('shortens a URL to host, last path segment and query', () => {
-    expect(shortenUrl('http://localhost:5600/api/v1/users/42?x=1')).toBe('localhost:5600/…/42?x=1');
-    expect(shortenUrl('http://localhost:5600/users')).toBe('localhost:5600/users');
-    expect(shortenUrl('https://example.com/')).toBe('example.com/');
-    expect(shortenUrl(`https://example.com/${'a'.repeat(200)}`, 30)).toHaveLength(30);
-    expect(shortenUrl('not a url <b>', 60)).toBe('not a url <b>');
-  });
-
   it('truncates in the middle', () => {
     expect(truncateMiddle('abcdefghij', 5)).toBe('ab…ij');
     expect(truncateMiddle('abc', 5)).toBe('abc');
@@ -87,5 +79,21 @@ describe('engine prose', () => {
     expect(splitInlineCode('it`s fine')).toEqual([{ text: 'it`s fine', code: false }]);
     expect(splitInlineCode('`<b>`')).toEqual([{ text: '<b>', code: true }]);
     expect(plainText('Header `x-api-key` not allowed')).toBe('Header x-api-key not allowed');
+  });
+});
+
+describe('Name and host, as DevTools names requests', () => {
+  it.each([
+    ['http://localhost:5600/api/v1/users/42?x=1', '42?x=1', 'localhost:5600'],
+    ['http://localhost:5600/users', 'users', 'localhost:5600'],
+    ['https://api.example.com/v1/orders/', 'orders/', 'api.example.com'],
+    ['https://example.com/', 'example.com', 'example.com'],
+    ['https://example.com/?q=a%20b', 'example.com?q=a%20b', 'example.com'],
+    ['https://example.com/a/b.json#frag', 'b.json', 'example.com'],
+    ['ws://127.0.0.1:8080/socket', 'socket', 'ws://127.0.0.1:8080'],
+    ['not a url', 'not a url', ''],
+  ])('%s is %s on %s', (url, name, host) => {
+    expect(requestName(url)).toBe(name);
+    expect(requestHost(url)).toBe(host);
   });
 });

@@ -3,20 +3,30 @@ import type { HeaderList } from '../engine/types';
 import type { ReportEntry } from '../shared/report';
 
 /**
- * A URL short enough for a dense list row: host and the last path segment, keeping the query
- * recognisable. The full URL stays in the row's title.
+ * The Name column, as DevTools' Network panel shows it: the last path segment with the query
+ * ("orders?page=2", "42", "api/" for a trailing slash), or the host for a bare origin.
  */
-export function shortenUrl(url: string, maxLength = 60): string {
+export function requestName(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return truncateMiddle(url, maxLength);
+    return url;
   }
-  const segments = parsed.pathname.split('/').filter(Boolean);
-  const lastSegment = segments.at(-1) ?? '';
-  const path = segments.length > 1 ? `/…/${lastSegment}` : `/${lastSegment}`;
-  return truncateMiddle(`${parsed.host}${path}${parsed.search}`, maxLength);
+  const segments = parsed.pathname.split('/');
+  const trailingSlash = segments.length > 2 && segments.at(-1) === '';
+  const last = trailingSlash ? `${segments.at(-2)}/` : segments.at(-1) ?? '';
+  return `${last || parsed.host || url}${parsed.search}`;
+}
+
+/** The host (with a non-default port) shown beside the name; the scheme too when it is not http(s). */
+export function requestHost(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.host : `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return '';
+  }
 }
 
 export function truncateMiddle(text: string, maxLength: number): string {

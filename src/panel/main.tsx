@@ -2,9 +2,11 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '../platform/browser';
 import type { ExportFormat, ExportResult, PortMessage, Request } from '../shared/messages';
-import type { ReportEntry } from '../shared/report';
+import type { Report, ReportEntry } from '../shared/report';
 import { App, type PanelActions } from './App';
 import { copyExportedText } from '../report/download';
+import { exportCurl, exportTicket } from '../report/export';
+import { pickedStack } from '../report/picked-stack';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
 import { saveExport } from './exporting';
 import { createMessageBatcher } from './batching';
@@ -70,12 +72,21 @@ if (requestedTabId === null) {
         }
       : null,
     async exportReport(format: ExportFormat, includeSecrets: boolean) {
-      const request: Request = { type: 'exportReport', tabId, format, includeSecrets };
+      const stack = await pickedStack();
+      const request: Request = { type: 'exportReport', tabId, format, includeSecrets, ...(stack === undefined ? {} : { stack }) };
       const result = (await browser.runtime.sendMessage(request)) as ExportResult | undefined;
       if (!result || typeof result.text !== 'string') throw new Error('the extension returned no export');
       await saveExport(format, result);
     },
     copy: (text) => copyExportedText({ filename: 'snippet.txt', mimeType: 'text/plain', text }),
+    async copyEntry(kind, entry, includeSecrets) {
+      // The report gives the page, browser and tool lines of the ticket, and the entry as the worker has it now.
+      const [report, stack] = await Promise.all([browser.runtime.sendMessage({ type: 'getReport', tabId } satisfies Request) as Promise<Report | undefined>, pickedStack()]);
+      if (!report || !Array.isArray(report.entries)) throw new Error('the extension sent no report');
+      const current = report.entries.find((candidate) => candidate.id === entry.id) ?? entry;
+      const options = { includeSecrets, ...(stack === undefined ? {} : { stack }) };
+      await copyExportedText(kind === 'ticket' ? exportTicket(report, current, options) : exportCurl(report, current, options));
+    },
   };
 
   /** Builds the filter's search text while the panel is idle, so the first keystroke does not pay for it. */

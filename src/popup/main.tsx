@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { browser } from '../platform/browser';
 import { copyExportedText, saveExportedFile } from '../report/download';
+import { pickedStack } from '../report/picked-stack';
 import type { ExportFormat, ExportResult, Request } from '../shared/messages';
 import type { Report } from '../shared/report';
 import { Popup, type PopupActions } from './Popup';
@@ -30,7 +31,8 @@ function actionsFor(tabId: number): PopupActions {
       return report;
     },
     async exportAs(format: ExportFormat, includeSecrets: boolean) {
-      const request: Request = { type: 'exportReport', tabId, format, includeSecrets };
+      const stack = await pickedStack();
+      const request: Request = { type: 'exportReport', tabId, format, includeSecrets, ...(stack === undefined ? {} : { stack }) };
       const result = (await browser.runtime.sendMessage(request)) as ExportResult | undefined;
       if (!result || typeof result.text !== 'string') throw new Error('the extension returned no export');
       if (format === 'markdown') {

@@ -1,7 +1,13 @@
 /**
- * curl commands that send what the browser sent, so that a server owner can reproduce a CORS
- * failure without a browser. Every value comes from traffic (possibly hostile), so each argument
- * is single-quoted for POSIX sh, where nothing but a quote ends a quoted string.
+ * curl commands that reproduce a CORS failure without a browser: the preflight, then the actual
+ * request, each with only what decides the CORS outcome (the method, the URL, `Origin`, the
+ * preflight's `Access-Control-Request-*` headers, the headers that made the request non-simple,
+ * `Content-Type`, and the credentials), not the browser's `User-Agent`, `sec-ch-ua` or
+ * `Accept-Language`. The headers the check expected and those the server sent stand above the
+ * failing command as comments, so a server owner sees what to look for in curl's output.
+ *
+ * Every value comes from traffic (possibly hostile), so each argument is single-quoted for POSIX
+ * sh, where nothing but a quote ends a quoted string, and a comment is one line.
  */
 import type { HeaderLine, HeaderList } from '../engine/types';
 import type { ReportEntry } from '../shared/report';
@@ -31,6 +37,11 @@ export interface CurlRequest {
   method: string;
   url: string;
   headers: HeaderList;
+}
+
+/** A shell comment that no value can end early: one line, no control characters. */
+export function shellComment(text: string): string {
+  return `# ${text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()}`;
 }
 
 export function curlCommand(request: CurlRequest): string {
@@ -85,9 +96,47 @@ export const UNOBSERVED_VALUE = '<not observed>';
 export interface CurlReproduction {
   /** What the command reproduces, one line. */
   label: string;
+  /** The command, preceded by `#` comment lines with the expected and the actual header values when this is the step that failed. */
   command: string;
   /** Caveats about values the browser did not let the extension see. */
   notes: string[];
+}
+
+/** Request headers that carry credentials: the browser sent them, and the server's answer may depend on them. */
+const CREDENTIAL_REQUEST_HEADERS = new Set(['cookie', 'authorization']);
+
+/** Whether a header of the actual request is one of those that decide the CORS outcome. */
+function decidesOutcome(name: string, nonSimple: ReadonlySet<string>): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'origin' || lower === 'content-type' || CREDENTIAL_REQUEST_HEADERS.has(lower) || nonSimple.has(lower);
+}
+
+/** What the preflight itself is about: Origin and the Access-Control-Request-* headers. */
+function preflightHeaderDecides(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'origin' || lower.startsWith('access-control-request-');
+}
+
+/**
+ * The expected-versus-actual lines of the failed check, as comments above the command that
+ * triggers it. An observation of the status reads "status", the others name a header.
+ */
+function expectationComments(entry: ReportEntry): string[] {
+  // "expected: any" (of a status, say) is context for the explanation, nothing to look for.
+  const observed = entry.verdict.observed.filter((o) => o.expected !== 'any');
+  if (!entry.verdict.blocked || observed.length === 0) return [];
+  const width = Math.max(...observed.map((o) => o.field.length));
+  const lines = ['Look for these in the response:'];
+  for (const observation of observed) {
+    const field = observation.field.padEnd(width);
+    lines.push(`  expected  ${field}: ${observation.expected}`);
+    lines.push(`  actual    ${field}: ${observation.actual === null ? '(absent)' : observation.actual}`);
+  }
+  return lines.map(shellComment);
+}
+
+function withComments(comments: readonly string[], command: string): string {
+  return comments.length === 0 ? command : `${comments.join('\n')}\n${command}`;
 }
 
 /** Whether the browser needed (or sent) a preflight for this exchange. */
@@ -97,7 +146,7 @@ function hadPreflight(entry: ReportEntry): boolean {
 
 function preflightReproduction(entry: ReportEntry): CurlReproduction {
   const origin = entry.initiator ?? UNOBSERVED_VALUE;
-  let headers: HeaderLine[] = entry.preflight ? [...entry.preflight.request.headers] : [];
+  let headers: HeaderLine[] = entry.preflight ? entry.preflight.request.headers.filter((h) => preflightHeaderDecides(h.name)) : [];
   const notes: string[] = [];
   if (!entry.preflight) {
     notes.push('The preflight was not observed (it may have come from the preflight cache); this is the preflight the browser sends for this request.');
@@ -110,9 +159,10 @@ function preflightReproduction(entry: ReportEntry): CurlReproduction {
   if (headerValue(headers, 'Access-Control-Request-Headers') === undefined && requested.length > 0) {
     headers = withHeader(headers, 'Access-Control-Request-Headers', requested.join(','));
   }
+  const command = curlCommand({ method: 'OPTIONS', url: entry.preflight?.url ?? entry.request.url, headers });
   return {
     label: 'Preflight (what the browser sent first)',
-    command: curlCommand({ method: 'OPTIONS', url: entry.preflight?.url ?? entry.request.url, headers }),
+    command: withComments(entry.verdict.stage === 'preflight' ? expectationComments(entry) : [], command),
     notes,
   };
 }
@@ -129,7 +179,10 @@ function sentUrls(entry: ReportEntry): string[] {
 }
 
 function actualHeaders(entry: ReportEntry, notes: string[]): HeaderLine[] {
-  if (entry.request.headers !== null) return [...entry.request.headers];
+  if (entry.request.headers !== null) {
+    const nonSimple = new Set(requestedHeaderNames(entry));
+    return entry.request.headers.filter((h) => decidesOutcome(h.name, nonSimple));
+  }
   notes.push(
     'The browser never sent the actual request (it stopped at the preflight), so its headers were not observed; ' +
       `this command sends the headers the preflight announced, with values marked ${UNOBSERVED_VALUE} where none was seen.`,
@@ -163,7 +216,10 @@ function actualReproductions(entry: ReportEntry): CurlReproduction[] {
         : index === 0
           ? `Actual request (${entry.request.method.toUpperCase()}), before redirects`
           : `Actual request after redirect ${index} of ${entry.redirects.length}`;
-    return { label, command: curlCommand({ method: entry.request.method, url, headers: hopHeaders }), notes: index === 0 ? notes : [] };
+    const command = curlCommand({ method: entry.request.method, url, headers: hopHeaders });
+    // The failed check ran on the last response this chain reached.
+    const failedHere = entry.verdict.stage !== 'preflight' && index === urls.length - 1;
+    return { label, command: withComments(failedHere ? expectationComments(entry) : [], command), notes: index === 0 ? notes : [] };
   });
 }
 

@@ -7,10 +7,12 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ExportFormat } from '../shared/messages';
 import type { Report } from '../shared/report';
-import { exportReport } from './export';
+import { exportCurl, exportReport, exportTicket } from './export';
 import { fixtureReport, SECRETS } from './fixtures';
 import type { Har } from './har';
 import { validateHar } from './har-validate';
+// An independent HAR reader from npm: the HAR 1.2 JSON Schema (har-schema), checked with ajv.
+import harValidator from 'har-validator';
 
 const FORMATS: ExportFormat[] = ['markdown', 'json', 'har'];
 const SCHEMA_PATH = resolve(import.meta.dirname, '../../docs/report.schema.json');
@@ -32,6 +34,13 @@ describe('golden files', () => {
   it('markdown export with secrets included matches its golden file', async () => {
     const result = exportReport(fixtureReport(), 'markdown', { includeSecrets: true });
     await expect(result.text).toMatchFileSnapshot('./__golden__/report.with-secrets.md');
+  });
+
+  it('the ticket and the curl of the preflight failure match their golden files', async () => {
+    const report = fixtureReport();
+    const put = report.entries.find((entry) => entry.id === 'e2')!;
+    await expect(exportTicket(report, put).text).toMatchFileSnapshot('./__golden__/ticket.md');
+    await expect(exportCurl(report, put).text).toMatchFileSnapshot('./__golden__/curl.sh');
   });
 
   it('names files after the page host and the report time, with the right MIME type', () => {
@@ -146,6 +155,29 @@ describe('redaction', () => {
 });
 
 describe('HAR', () => {
+  it('is read back by an independent HAR reader (har-validator, the HAR 1.2 JSON Schema), redacted or not, big or empty', async () => {
+    const big = fixtureReport();
+    big.entries = Array.from({ length: 200 }, (_, index) => ({ ...structuredClone(big.entries[index % 4]!), id: `b${index}` }));
+    const empty: Report = { ...fixtureReport(), entries: [] };
+    for (const [name, report, includeSecrets] of [
+      ['fixture', fixtureReport(), false],
+      ['fixture with secrets', fixtureReport(), true],
+      ['200 exchanges', big, false],
+      ['empty', empty, false],
+    ] as const) {
+      const har = JSON.parse(exportReport(report, 'har', { includeSecrets }).text) as Har;
+      const read = await harValidator.har(har).then(
+        () => [],
+        (error: { errors?: unknown[] }) => error.errors ?? [error],
+      );
+      expect(read, name).toEqual([]);
+    }
+    // The reader is not a rubber stamp: a HAR with a wrong field type is refused.
+    const broken = JSON.parse(exportReport(fixtureReport(), 'har').text) as { log: { entries: Array<{ time: unknown }> } };
+    broken.log.entries[0]!.time = 'soon';
+    await expect(harValidator.har(broken)).rejects.toThrow();
+  });
+
   it('is valid HAR 1.2 with one entry per request on the wire', () => {
     const har = JSON.parse(exportReport(fixtureReport(), 'har').text) as Har;
     expect(validateHar(har)).toEqual([]);
@@ -236,12 +268,16 @@ describe('curl commands', () => {
       entry.request.url = `http://127.0.0.1:41001/x?q=${hostile}`;
       entry.request.headers = [
         { name: 'Origin', value: 'http://localhost:41000' },
+        { name: 'User-Agent', value: hostile },
         { name: 'X-Hostile', value: hostile },
       ];
+      // X-Hostile is what made the request non-simple, so the minimal curl keeps it (and drops User-Agent).
+      entry.verdict.preflightReasons = [{ kind: 'header', name: 'x-hostile', message: 'X-Hostile is not safelisted' }];
+      entry.verdict.observed = [{ field: 'X-Hostile', expected: hostile, actual: hostile }];
       const markdown = exportReport(report, 'markdown').text;
       const blocks = curlBlocks(markdown);
       expect(blocks.length).toBeGreaterThanOrEqual(4);
-      const hostileCommand = blocks.find((b) => b.includes('X-Hostile'))!;
+      const hostileCommand = blocks.find((b) => b.includes("-H 'X-Hostile"))!;
       expect(argvOf(hostileCommand)).toEqual([
         '-i',
         '--globoff',
@@ -254,7 +290,8 @@ describe('curl commands', () => {
       for (const block of blocks) argvOf(block);
     }
     expect(existsSync('/tmp/cors-doctor-pwned')).toBe(false);
-  });
+    // Dozens of sh processes: on a loaded 2-core machine that takes seconds, not a sign of a hang.
+  }, 60_000);
 
   it('sends the preflight the browser sent: OPTIONS with Origin and the Access-Control-Request-* headers', () => {
     const markdown = exportReport(fixtureReport(), 'markdown').text;

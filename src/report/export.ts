@@ -3,10 +3,11 @@
  * gives byte-identical output, so exports can be golden-tested and diffed between runs.
  */
 import type { ExportFormat, ExportResult } from '../shared/messages';
-import type { Report } from '../shared/report';
+import type { Report, ReportEntry } from '../shared/report';
+import { curlReproductions } from './curl';
 import { buildHar } from './har';
-import { orderedEntries, renderMarkdown } from './markdown';
-import { redactReport } from './redact';
+import { orderedEntries, renderMarkdown, renderTicket } from './markdown';
+import { redactReport, REDACTED } from './redact';
 
 export interface ExportOptions {
   /** Keep cookies, credentials and secret-looking URL parameters. Off unless the user asks. */
@@ -15,6 +16,8 @@ export interface ExportOptions {
   browser?: { name: string; version: string } | null;
   /** The time the export stands for (ISO string or epoch ms); defaults to the report's generatedAt. */
   now?: string | number;
+  /** The stack id whose fix snippet the Markdown shows (the one the user picked last); default: the first snippet. */
+  stack?: string;
 }
 
 export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
@@ -56,7 +59,8 @@ export function exportReport(report: Report, format: ExportFormat, options: Expo
   let text: string;
   switch (format) {
     case 'markdown':
-      text = redactor.text(renderMarkdown(visible, { browser: visible.browser, time, redacted: redactor.enabled }));
+      // Rendered from the redacted report; the finished text is not swept, so the tool's own words stay as written.
+      text = renderMarkdown(visible, { browser: visible.browser, time, redacted: redactor.enabled, stack: options.stack });
       break;
     case 'json':
       text = `${JSON.stringify(visible, null, 2)}\n`;
@@ -70,4 +74,37 @@ export function exportReport(report: Report, format: ExportFormat, options: Expo
     }
   }
   return { filename: exportFilename(report, format, time), mimeType: EXPORT_MIME_TYPES[format], text };
+}
+
+/** The report cut down to one entry, redacted as a whole export would be. */
+function redactedEntry(report: Report, entry: ReportEntry, options: ExportOptions): { visible: Report; enabled: boolean } {
+  const single: Report = { ...report, browser: report.browser ?? options.browser ?? null, entries: [entry] };
+  const { report: visible, redactor } = redactReport(single, { includeSecrets: options.includeSecrets });
+  return { visible, enabled: redactor.enabled };
+}
+
+/**
+ * "Copy as ticket": one failure as Markdown of its own (under TICKET_BUDGET characters), redacted
+ * unless `includeSecrets`. `report` gives the page, browser and tool lines; `entry` need not be in it.
+ */
+export function exportTicket(report: Report, entry: ReportEntry, options: ExportOptions = {}): ExportResult {
+  const time = isoTime(options.now ?? report.generatedAt);
+  const { visible, enabled } = redactedEntry(report, entry, options);
+  const text = renderTicket(visible, visible.entries[0]!, { browser: visible.browser, time, redacted: enabled, stack: options.stack });
+  return { filename: exportFilename(report, 'markdown', time), mimeType: EXPORT_MIME_TYPES.markdown, text };
+}
+
+/**
+ * "Copy curl": the minimal reproduction of one exchange, the preflight first, as one sh script.
+ * Redacted unless `includeSecrets`; a redacted value then says so in a comment.
+ */
+export function exportCurl(report: Report, entry: ReportEntry, options: ExportOptions = {}): ExportResult {
+  const time = isoTime(options.now ?? report.generatedAt);
+  const { visible, enabled } = redactedEntry(report, entry, options);
+  const reproductions = curlReproductions(visible.entries[0]!);
+  const parts = reproductions.map((r) => [`# ${r.label}`, ...r.notes.map((note) => `# ${note.replace(/[\r\n]+/g, ' ')}`), r.command].join('\n'));
+  if (enabled && reproductions.some((r) => r.command.includes(REDACTED))) {
+    parts.push(`# Values shown as ${REDACTED} were removed; put real ones back to reproduce an authenticated request.`);
+  }
+  return { filename: exportFilename(report, 'markdown', time).replace(/\.md$/, '.sh'), mimeType: 'text/x-shellscript;charset=utf-8', text: `${parts.join('\n\n')}\n` };
 }

@@ -399,5 +399,13 @@ export function buildHar(redacted: Report, original: Report, redactor: Redactor)
       comment: `Cross-origin exchanges captured by ${redacted.tool.name}; bodies and phase timings are not observable from an extension.`,
     },
   };
-  return redactor.deep(har);
+  // HAR cookie arrays and query strings are derived from the traffic again here: sweep them as data.
+  // The verdict (already redacted by its own rules) and the comment are not data.
+  har.log.entries = har.log.entries.map((entry) => {
+    const { verdict, ...cors } = entry._cors;
+    const swept = redactor.deep({ ...entry, _cors: cors });
+    return verdict === undefined ? swept : { ...swept, _cors: { ...swept._cors, verdict } };
+  });
+  har.log.pages = redactor.deep(har.log.pages);
+  return har;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureReport } from './fixtures';
 import { isCredentialHeader, isSecretName, Redactor } from './redact';
 
 describe('secret names', () => {
@@ -47,5 +48,41 @@ describe('Redactor', () => {
     const url = 'https://u:p@h/?token=abc';
     expect(redactor.url(url)).toBe(url);
     expect(redactor.header({ name: 'Cookie', value: 'a=b' })).toEqual({ name: 'Cookie', value: 'a=b' });
+  });
+});
+
+describe('Redactor: data and prose', () => {
+  function withSecrets(...values: string[]): Redactor {
+    const redactor = new Redactor();
+    for (const value of values) redactor.header({ name: 'Authorization', value: `Bearer ${value}` });
+    return redactor;
+  }
+
+  it('sweeps data for a secret as a whole token, not inside longer names', () => {
+    const redactor = withSecrets('request');
+    expect(redactor.text('x-request-id, request, xmlhttprequest, request_id, sid=request;')).toBe('x-request-id, [redacted], xmlhttprequest, request_id, sid=[redacted];');
+  });
+
+  it('leaves a word-like secret in prose alone outside quotes, and removes it where prose quotes data', () => {
+    const redactor = withSecrets('secret');
+    expect(redactor.prose("Secret-looking values, the secret word, `sid=secret`, 'secret' and “secret”.")).toBe(
+      "Secret-looking values, the secret word, `sid=[redacted]`, '[redacted]' and “[redacted]”.",
+    );
+  });
+
+  it('removes a secret that cannot be a word wherever prose has it', () => {
+    const redactor = withSecrets('tok-12345-abc');
+    expect(redactor.prose('It sent tok-12345-abc without quotes.')).toBe('It sent [redacted] without quotes.');
+  });
+
+  it("keeps a sentence's full stop after a redacted URL", () => {
+    const redactor = new Redactor();
+    expect(redactor.prose('The resource at http://h/x?token=abc123. Then more.')).toBe('The resource at http://h/x?token=[redacted]. Then more.');
+  });
+
+  it('sweeps a verdict field it does not know yet, as prose', () => {
+    const redactor = withSecrets('tok-12345-abc');
+    const verdict = { ...fixtureReport().entries[0]!.verdict, futureField: 'It quoted `tok-12345-abc`.' };
+    expect((redactor.verdict(verdict) as typeof verdict).futureField).toBe('It quoted `[redacted]`.');
   });
 });

@@ -1,14 +1,22 @@
 /**
  * The one redaction policy of every export. Exports are pasted into bug trackers: by default no
  * credential that passed through the browser may survive in them, wherever it was quoted (header,
- * URL, redirect Location, curl command, explanation text, failedParameter, HAR cookies).
+ * URL, redirect Location, curl command, a value quoted in an explanation, failedParameter, HAR
+ * cookies).
  *
  * Redaction works on the report before any format sees it, so a format cannot forget a field.
- * It runs in two passes: structural (headers and URLs by name), then a sweep of every string in
- * the report for the literal secret values collected in the first pass, which catches quotes of
- * them in free text.
+ * It runs in two passes: structural (headers and URLs by name), then a sweep for the literal secret
+ * values collected in the first pass, which catches quotes of them elsewhere.
+ *
+ * The sweep removes a secret from the data it came from and from wherever that data is quoted, and
+ * never from the tool's own wording: data fields (headers, URLs, observed values, snippets) are
+ * swept whole; the engine's prose (titles, explanations, fixes, evidence) only inside what it quotes
+ * (`backticks`, 'quotes', URLs), except for secrets that cannot be a word of a sentence anyway; a fix
+ * snippet counts as prose (values sit in its string literals). The
+ * export formats' own text is never swept at all. A secret is matched as a whole token, so a
+ * cookie value "secret" does not eat the start of "secret-looking".
  */
-import type { HeaderLine, HeaderList } from '../engine/types';
+import type { HeaderLine, HeaderList, Verdict } from '../engine/types';
 import type { Report, ReportEntry } from '../shared/report';
 
 export const REDACTED = '[redacted]';
@@ -179,7 +187,8 @@ export class Redactor {
 
   /** URLs embedded in free text (Location values, Referer, explanations). */
   private urlsIn(text: string): string {
-    return text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>`]+/gi, (found) => this.url(found));
+    if (!text.includes('://')) return text;
+    return text.replace(URL_IN_TEXT, (found) => this.url(found));
   }
 
   header(line: HeaderLine): HeaderLine {
@@ -230,30 +239,111 @@ export class Redactor {
     return REDACTED;
   }
 
-  /** Free text: embedded URLs redacted, then every secret met so far replaced where it is quoted. */
-  text(text: string): string {
-    if (!this.enabled) return text;
-    let result = this.urlsIn(text);
-    // Longest first, so that a secret containing another is replaced whole.
-    const secrets = [...this.secrets].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-    for (const secret of secrets) {
-      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  private sweepCache: { size: number; all: RegExp | null; distinctive: RegExp | null } | null = null;
+
+  /** One alternation per kind of secret, longest first, so that a secret containing another is replaced whole. */
+  private patterns(): { all: RegExp | null; distinctive: RegExp | null } {
+    if (this.sweepCache?.size !== this.secrets.size) {
+      const secrets = [...this.secrets].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+      const build = (list: string[]) => (list.length === 0 ? null : new RegExp(list.map(tokenPattern).join('|'), 'gu'));
+      this.sweepCache = { size: this.secrets.size, all: build(secrets), distinctive: build(secrets.filter((secret) => !couldBeAWord(secret))) };
     }
-    return result;
+    return this.sweepCache;
   }
 
-  /** Every string in a JSON-like value, through `text`. */
-  deep<T>(value: T): T {
-    if (!this.enabled) return value;
-    if (typeof value === 'string') return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.deep(item)) as T;
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.deep(item);
-      return out as T;
-    }
-    return value;
+  /** Most strings quote no secret: a substring test spares them the token regex. */
+  private quotesASecret(text: string): boolean {
+    for (const secret of this.secrets) if (text.includes(secret)) return true;
+    return false;
   }
+
+  /** Data (a header value, a URL, a quoted value): embedded URLs redacted, then every secret met so far, as a whole token. */
+  text(text: string): string {
+    if (!this.enabled) return text;
+    const result = this.urlsIn(text);
+    if (!this.quotesASecret(result)) return result;
+    const pattern = this.patterns().all;
+    return pattern === null ? result : result.replace(pattern, REDACTED);
+  }
+
+  /**
+   * The engine's prose: only what it quotes (code spans, quoted strings, URLs) is data. A secret that
+   * could be a word ("secret", "Orders") is left alone outside quotes, so the sentence stays the
+   * tool's; one that cannot (digits, punctuation, long) is removed wherever it stands.
+   */
+  prose(text: string): string {
+    if (!this.enabled) return text;
+    const quoted = text.replace(QUOTED_SPAN, (span) => this.text(span));
+    if (!this.quotesASecret(quoted)) return quoted;
+    const pattern = this.patterns().distinctive;
+    return pattern === null ? quoted : quoted.replace(pattern, REDACTED);
+  }
+
+  /** Every string in a JSON-like value, through `text` (data). */
+  deep<T>(value: T): T {
+    return this.enabled ? everyString(value, (text) => this.text(text)) : value;
+  }
+
+  /**
+   * A verdict: its observed values are data, its sentences prose. Every string is first treated as
+   * prose, so a field added to verdicts later is never left unswept; the data fields are then swept whole.
+   */
+  verdict(verdict: Verdict): Verdict {
+    if (!this.enabled) return verdict;
+    // Titles, explanations, fixes (a snippet too: the tool's code, observed values in its string
+    // literals), traps, evidence, messages, warnings, cause: prose.
+    const swept = everyString(verdict, (text) => this.prose(text));
+    return {
+      ...swept,
+      failedParameter: this.text(verdict.failedParameter),
+      networkError: verdict.networkError === null ? null : this.text(verdict.networkError),
+      observed: verdict.observed.map((o) => ({ ...o, field: this.text(o.field), expected: this.text(o.expected), actual: o.actual === null ? null : this.text(o.actual) })),
+      preflightReasons: swept.preflightReasons.map((reason, index) => {
+        const original = verdict.preflightReasons[index]!;
+        return { ...reason, name: this.text(original.name), ...(original.value === undefined ? {} : { value: this.text(original.value) }) };
+      }),
+    };
+  }
+}
+
+/** A URL in free text; a sentence's closing punctuation after it is not part of it. */
+const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
+
+/**
+ * What prose quotes: a code span, a string in straight or typographic quotes (an opening quote
+ * follows a space or bracket, so "the server's" holds none), or a URL.
+ */
+const QUOTED_SPAN = /`[^`]*`|(?<=^|[\s(\[:=])'[^'\n]*'(?=$|[\s).,;:!?\]])|(?<=^|[\s(\[:=])"[^"\n]*"(?=$|[\s).,;:!?\]])|‘[^’\n]*’|“[^”\n]*”|\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
+
+/** A secret that a sentence could contain as a word: letters only, short. Others cannot collide with prose. */
+function couldBeAWord(secret: string): boolean {
+  return /^[\p{L}]{1,15}$/u.test(secret);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A secret as a whole token: not part of a longer word, number or hyphenated name, so that a value
+ * "request" leaves `x-request-id` alone.
+ */
+function tokenPattern(secret: string): string {
+  const head = /^[\p{L}\p{N}_]/u.test(secret) ? '(?<![\\p{L}\\p{N}_-])' : '';
+  const tail = /[\p{L}\p{N}_]$/u.test(secret) ? '(?![\\p{L}\\p{N}_-])' : '';
+  return `${head}${escapeRegExp(secret)}${tail}`;
+}
+
+/** `value` with every string in it (at any depth) replaced by `map` of it. */
+function everyString<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (Array.isArray(value)) return value.map((item) => everyString(item, map)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = everyString(item, map);
+    return out as T;
+  }
+  return value;
 }
 
 function safeDecode(text: string): string {
@@ -303,6 +393,12 @@ function redactEntryStructure(entry: ReportEntry, redactor: Redactor): ReportEnt
   };
 }
 
+/** After the structural pass: the verdict by its own rules, every other string as data. */
+function sweepEntry(entry: ReportEntry, redactor: Redactor): ReportEntry {
+  const { verdict, ...data } = entry;
+  return { ...redactor.deep(data), verdict: redactor.verdict(verdict) };
+}
+
 /**
  * The report as every export sees it. With `includeSecrets` it is the report itself; otherwise a
  * copy in which no collected secret survives in any string. The redactor is returned too, so that a
@@ -316,5 +412,17 @@ export function redactReport(report: Report, options: RedactionOptions = {}): { 
     tab: { ...report.tab, url: report.tab.url === null ? null : redactor.url(report.tab.url) },
     entries: report.entries.map((entry) => redactEntryStructure(entry, redactor)),
   };
-  return { report: redactor.deep(structural), redactor };
+  const { entries, notices, tool, ...data } = structural;
+  return {
+    report: {
+      // The structural copy first, for the key order of the JSON export.
+      ...structural,
+      ...redactor.deep(data),
+      tool,
+      entries: entries.map((entry) => sweepEntry(entry, redactor)),
+      // The worker's notices are the tool's sentences about the log, never traffic.
+      ...(notices === undefined ? {} : { notices }),
+    },
+    redactor,
+  };
 }

@@ -9,7 +9,8 @@ export type ExportFormat = 'markdown' | 'json' | 'har';
 export type Request =
   | { type: 'getReport'; tabId: number }
   | { type: 'clearTab'; tabId: number }
-  | { type: 'exportReport'; tabId: number; format: ExportFormat; includeSecrets?: boolean };
+  /** `stack`: the server stack id whose fix snippet the Markdown shows (the one picked last); default: each fix's first snippet. */
+  | { type: 'exportReport'; tabId: number; format: ExportFormat; includeSecrets?: boolean; stack?: string };
 
 export interface ExportResult {
   filename: string;
