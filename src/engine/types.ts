@@ -87,6 +87,11 @@ export interface ObservedExchange {
   outcome: Outcome;
   /** True when the browser said the response came from its HTTP cache. */
   fromCache?: boolean;
+  /**
+   * The request's credentials mode when the observer knows it (the CLI, which makes the request
+   * itself). webRequest and HAR files do not show it; absent, the engine infers it from `Cookie`.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
 }
 
 /**
