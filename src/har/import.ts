@@ -174,7 +174,7 @@ function chainsFromCorsDoctor(entries: RawEntry[]): Chain[] {
 
 /**
  * Any other HAR: chain each redirect to the next entry at its Location, then give each chain the
- * last preflight before it for one of its URLs with the same method (Access-Control-Request-Method)
+ * preflight nearest in time for one of its URLs with the same method (Access-Control-Request-Method)
  * and origin. A preflight that nothing claimed stands for a request that never went out.
  */
 function chainsByMatching(entries: RawEntry[]): Chain[] {
@@ -201,18 +201,21 @@ function chainsByMatching(entries: RawEntry[]): Chain[] {
     let preflight: RawEntry | null = null;
     const origin = getHeader(head.requestHeaders, 'origin');
     for (const hop of hops) {
-      const candidates = preflights.filter(
-        (p) =>
-          !claimed.has(p) &&
-          p.url === hop.url &&
-          p.started <= hop.started &&
-          getHeader(p.requestHeaders, 'access-control-request-method') === head.method &&
-          (origin === null || hop !== head || getHeader(p.requestHeaders, 'origin') === origin),
-      );
-      const last = candidates[candidates.length - 1];
-      if (last) preflight = last;
+      // DevTools logs the actual request a moment before the preflight it triggers, so the
+      // nearest match in time wins, not the last one before it.
+      let best: RawEntry | null = null;
+      for (const p of preflights) {
+        if (claimed.has(p) || p.url !== hop.url) continue;
+        if (getHeader(p.requestHeaders, 'access-control-request-method') !== head.method) continue;
+        if (origin !== null && hop === head && getHeader(p.requestHeaders, 'origin') !== origin) continue;
+        if (best === null || Math.abs(p.started - hop.started) < Math.abs(best.started - hop.started)) best = p;
+      }
+      if (best) {
+        // Every hop's preflight belongs to this chain; the engine judges on the last one.
+        preflight = best;
+        claimed.add(best);
+      }
     }
-    if (preflight) claimed.add(preflight);
     chains.push({ hops, preflight });
   }
   for (const preflight of preflights) if (!claimed.has(preflight)) chains.push({ hops: [], preflight });
