@@ -6,6 +6,10 @@
  *   is diagnosed by `cors-doctor har` as the extension's getReport diagnosed it;
  * - the extension's own HAR export reads back with the same verdicts.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVariant, mountGallery, type GalleryRequest, type ResolvedCase, type VariantName } from '../lab/gallery';
 import { startLab, type Lab } from '../lab/server';
@@ -16,6 +20,17 @@ import type { ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
 import { recordHar } from './devtools-har';
 import { launchWithExtension, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
+
+const DOCS = resolve(import.meta.dirname, '..', 'docs');
+
+/** ajv against docs/cli.schema.json (which reuses report.schema.json's verdict): the errors, empty when valid. */
+const cliSchemaErrors = (() => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema(JSON.parse(readFileSync(resolve(DOCS, 'report.schema.json'), 'utf8')));
+  const validate = ajv.compile(JSON.parse(readFileSync(resolve(DOCS, 'cli.schema.json'), 'utf8')));
+  return (value: unknown) => (validate(value) ? [] : (validate.errors ?? []));
+})();
 
 interface Captured {
   code: number;
@@ -120,6 +135,7 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
         const resolved = c[variant];
         const result = await cli(checkArgs(resolved.request, resolved.url, origin));
         const json = JSON.parse(result.stdout) as { allowed: boolean; verdict: { rule: string | null; failedParameter: string } };
+        expect(cliSchemaErrors(json), `${key(c, variant)} --json matches docs/cli.schema.json`).toEqual([]);
         const oracle = chromium.get(key(c, variant));
         expect(oracle, `Chromium ran ${key(c, variant)}`).toBeDefined();
         const compareParameter = variant === 'broken' && resolved.expected?.failedParameter !== undefined;
@@ -191,6 +207,9 @@ endpoints:
     expect(failing).toHaveLength(1);
     expect(failing[0]).toMatch(/POST\s+https:\/\/evil\.example\s+refused\s+allowed/);
     expect(violated.stdout).toMatch(/1 of 4 origin checks violate the policy\./);
+    const asJson = await cli(['check', '--config', 'policy.yaml', '--json'], { 'policy.yaml': strict });
+    expect(asJson.code).toBe(1);
+    expect(cliSchemaErrors(JSON.parse(asJson.stdout))).toEqual([]);
   });
 
   it('network errors exit 2 with a clear message, never a CORS verdict', async () => {
@@ -204,6 +223,7 @@ endpoints:
     const dns = await cli(['check', 'http://no-such-host.invalid/', '--origin', lab.origins.page, '--json']);
     expect(dns.code).toBe(2);
     expect(JSON.parse(dns.stdout).error).toMatchObject({ kind: 'network', netError: 'net::ERR_NAME_NOT_RESOLVED' });
+    expect(cliSchemaErrors(JSON.parse(dns.stdout))).toEqual([]);
     const usage = await cli(['check', `${lab.origins.api}/x`, '--origin', 'https://app.example.com/']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/no path, no trailing slash/);
