@@ -212,6 +212,23 @@ endpoints:
     expect(cliSchemaErrors(JSON.parse(asJson.stdout))).toEqual([]);
   });
 
+  it('the documented example policy (examples/cors-policy.yaml) finds its two violations in the lab', async () => {
+    const file = resolve(import.meta.dirname, '..', 'examples', 'cors-policy.yaml');
+    const result = await cli(['check', '--config', file, '--base-url', `${lab.origins.api}/cors-lab`], { [file]: readFileSync(file, 'utf8') });
+    expect(result.code).toBe(1);
+    const rows = result.stdout.split('\n').filter((line) => /^(ok|FAIL|ERROR) /.test(line)).map((line) => line.split(/\s{2,}/).slice(0, 6).join(' | '));
+    expect(rows).toEqual([
+      'ok | wrong-origin (allow-list of one) | GET | https://app.example.com | allowed | allowed',
+      'ok | wrong-origin (allow-list of one) | GET | https://evil.example | refused | refused',
+      'ok | json-content-type/fixed | POST | https://app.example.com | allowed | allowed',
+      'FAIL | json-content-type/fixed | POST | https://evil.example | refused | allowed',
+      'ok | wildcard-with-credentials/fixed | GET | https://app.example.com | allowed | allowed',
+      'FAIL | preflight-404 | PUT | https://app.example.com | allowed | refused',
+      'ok | preflight-404 | PUT | https://evil.example | refused | refused',
+    ]);
+    expect(result.stdout).toMatch(/2 of 7 origin checks violate the policy\./);
+  });
+
   it('network errors exit 2 with a clear message, never a CORS verdict', async () => {
     const closed = await startLab();
     const deadUrl = `${closed.origins.api}/gone`;

@@ -134,20 +134,24 @@ export async function runPolicy(policy: Policy, baseUrl: string | null, send: Tr
 /** A fixed-width table, one row per origin check, and a one-line tally. */
 export function renderPolicyTable(rows: readonly PolicyRow[]): string {
   const header = ['', 'Endpoint', 'Method', 'Origin', 'Must be', 'Browser', 'Rule / detail'];
-  const body = rows.map((row) => [row.ok ? 'ok' : 'FAIL', row.endpoint, row.method, row.origin, row.expected, row.actual, row.detail]);
+  // A network error is no CORS verdict: its row says ERROR, not FAIL, and the tally counts it apart.
+  const body = rows.map((row) => [row.actual === 'error' ? 'ERROR' : row.ok ? 'ok' : 'FAIL', row.endpoint, row.method, row.origin, row.expected, row.actual, row.detail]);
   const widths = header.map((_, column) => Math.max(header[column]!.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
       .join('  ')
       .trimEnd();
-  const violations = rows.filter((row) => !row.ok).length;
-  return [
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
-    '',
-    violations === 0 ? `All ${rows.length} origin checks pass.` : `${violations} of ${rows.length} origin checks violate the policy.`,
-    '',
-  ].join('\n');
+  const violations = rows.filter((row) => !row.ok && row.actual !== 'error').length;
+  const errors = rows.filter((row) => row.actual === 'error').length;
+  const tally =
+    violations === 0 && errors === 0
+      ? `All ${rows.length} origin checks pass.`
+      : [
+          violations > 0 ? `${violations} of ${rows.length} origin checks violate the policy.` : '',
+          errors > 0 ? `${errors} of ${rows.length} could not be checked: network error, not a CORS verdict.` : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', tally, ''].join('\n');
 }
