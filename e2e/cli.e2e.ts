@@ -23,14 +23,13 @@ import { launchWithExtension, recordChromiumVerdicts, waitFor, type ExtensionBro
 
 const DOCS = resolve(import.meta.dirname, '..', 'docs');
 
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateReport = ajv.compile(JSON.parse(readFileSync(resolve(DOCS, 'report.schema.json'), 'utf8')));
+const validateCli = ajv.compile(JSON.parse(readFileSync(resolve(DOCS, 'cli.schema.json'), 'utf8')));
 /** ajv against docs/cli.schema.json (which reuses report.schema.json's verdict): the errors, empty when valid. */
-const cliSchemaErrors = (() => {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  ajv.addSchema(JSON.parse(readFileSync(resolve(DOCS, 'report.schema.json'), 'utf8')));
-  const validate = ajv.compile(JSON.parse(readFileSync(resolve(DOCS, 'cli.schema.json'), 'utf8')));
-  return (value: unknown) => (validate(value) ? [] : (validate.errors ?? []));
-})();
+const cliSchemaErrors = (value: unknown) => (validateCli(value) ? [] : (validateCli.errors ?? []));
+const reportSchemaErrors = (value: unknown) => (validateReport(value) ? [] : (validateReport.errors ?? []));
 
 interface Captured {
   code: number;
@@ -175,6 +174,7 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
     const result = await cli(['har', 'export.har', '--format', 'json'], { 'export.har': extensionHar });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
+    expect(reportSchemaErrors(report)).toEqual([]);
     const byUrl = (entries: readonly ReportEntry[]) =>
       Object.fromEntries(entries.filter((e) => findVariant(cases, e.request.url)).map((e) => [e.request.url, verdictKey(e)]));
     expect(byUrl(report.entries)).toEqual(byUrl(extensionReport.entries));

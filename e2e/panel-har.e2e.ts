@@ -68,6 +68,8 @@ describe('the panel page opens a HAR file', () => {
 
   it('a chosen file: the same list and detail pane, offline, no request made', async () => {
     const { panel, requests, errors } = await offlinePanel('');
+    await panel.locator('input[type=file]').setInputFiles({ name: 'notes.har', mimeType: 'application/json', buffer: Buffer.from('not json') });
+    await expect.poll(() => panel.locator('.status-bar').textContent()).toMatch(/Could not open notes\.har: Not a HAR file: it is not JSON/);
     await panel.locator('input[type=file]').setInputFiles({ name: 'from-devtools.har', mimeType: 'application/json', buffer: Buffer.from(devtoolsHar) });
     await waitFor(() => panel.locator('.connection').textContent(), (t) => t?.includes('from-devtools.har') ?? false, { what: 'the HAR to load' });
     await panel.getByRole('radio', { name: /^All/ }).click();

@@ -43,6 +43,8 @@ export interface AppProps {
   connectionStatus: ConnectionStatus;
   /** Set once a HAR file was opened: the list shows its exchanges, and nothing is live. */
   source?: HarSource | null;
+  /** A message from outside the app for the status bar, e.g. why a dropped file could not be opened. */
+  statusMessage?: string;
 }
 
 function useStoreState(store: PanelStore): PanelState {
@@ -56,7 +58,7 @@ function useStoreState(store: PanelStore): PanelState {
 
 const SPLIT_STORAGE_KEY = 'cors-doctor.listWidthPercent';
 
-export function App({ tabId, store, actions, connectionStatus, source = null }: AppProps) {
+export function App({ tabId, store, actions, connectionStatus, source = null, statusMessage = '' }: AppProps) {
   const state = useStoreState(store);
   const view = useMemo(() => deriveView(state), [state]);
   const [exportStatus, setExportStatus] = useState('');
@@ -224,7 +226,7 @@ export function App({ tabId, store, actions, connectionStatus, source = null }: 
           {view.rows.length} shown · {view.total} request{view.total === 1 ? '' : 's'} · {view.failures} failure{view.failures === 1 ? '' : 's'}
           {state.dropped > 0 && ` · ${state.dropped} dropped (log full)`}
         </span>
-        <span>{exportStatus}</span>
+        <span>{exportStatus || statusMessage}</span>
         {source ? (
           <span class="connection">HAR file · {source.name} · offline</span>
         ) : (

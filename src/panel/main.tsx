@@ -87,6 +87,7 @@ if (requestedTabId === null && inDevTools) {
   // The HAR being shown, once one was opened: from then on the panel is offline.
   let harReport: Report | null = null;
   let showHar: ((source: HarSource) => void) | null = null;
+  let showHarError: ((message: string) => void) | null = null;
 
   async function openHar(file: File): Promise<void> {
     const { report, source } = await readHarFile(file, TOOL);
@@ -130,10 +131,7 @@ if (requestedTabId === null && inDevTools) {
   if (!inDevTools) acceptDroppedHar((file) => void openHar(file).catch((error: unknown) => reportHarError(file, error)));
 
   function reportHarError(file: File, error: unknown) {
-    const status = document.querySelector('.status-bar');
-    const message = `Could not open ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
-    if (status) status.setAttribute('data-har-error', message);
-    console.error(message);
+    showHarError?.(`Could not open ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Builds the filter's search text while the panel is idle, so the first keystroke does not pay for it. */
@@ -149,10 +147,16 @@ if (requestedTabId === null && inDevTools) {
   function Root() {
     const [status, setStatus] = useState<ConnectionStatus>('connecting');
     const [source, setSource] = useState<HarSource | null>(null);
+    const [harError, setHarError] = useState('');
     useEffect(() => {
-      showHar = setSource;
+      showHar = (opened) => {
+        setHarError('');
+        setSource(opened);
+      };
+      showHarError = setHarError;
       return () => {
         showHar = null;
+        showHarError = null;
       };
     }, []);
     useEffect(
@@ -198,11 +202,13 @@ if (requestedTabId === null && inDevTools) {
             Open or drop a HAR file (exported by Chrome or Firefox DevTools, or by CORS Doctor) to see why its cross-origin requests were blocked. It is read here and
             sent nowhere. To watch a tab live, open this page from the CORS panel in DevTools.
           </p>
-          <div class="status-bar" role="status" />
+          <div class="status-bar" role="status" aria-live="polite">
+            <span>{harError}</span>
+          </div>
         </div>
       );
     }
-    return <App tabId={tabId} store={store} actions={actions} connectionStatus={status} source={source} />;
+    return <App tabId={tabId} store={store} actions={actions} connectionStatus={status} source={source} statusMessage={harError} />;
   }
 
   document.title = requestedTabId === null ? 'CORS Doctor · open a HAR file' : `CORS Doctor · tab ${tabId}`;
