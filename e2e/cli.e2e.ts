@@ -19,7 +19,7 @@ import { importHar } from '../src/har/import';
 import type { ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
 import { recordHar } from './devtools-har';
-import { launchWithExtension, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
+import { fetchFrom, launchWithExtension, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
 
 const DOCS = resolve(import.meta.dirname, '..', 'docs');
 
@@ -179,6 +179,35 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
       Object.fromEntries(entries.filter((e) => findVariant(cases, e.request.url)).map((e) => [e.request.url, verdictKey(e)]));
     expect(byUrl(report.entries)).toEqual(byUrl(extensionReport.entries));
     expect(report.notices?.some((n) => /credentials mode/.test(n))).toBe(true);
+  });
+
+  it('sends the preflight and the request with the header lines Chromium sends (as the lab received them)', async () => {
+    const allow = { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'x-b, X-A, content-type'], ['Vary', 'Origin']] as Array<[string, string]> };
+    const answer = { status: 307, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Vary', 'Origin']] as Array<[string, string]>, redirect: { to: '/wire/target', status: 307 } };
+    lab.route('api', '/wire/chromium', { preflight: allow, response: answer });
+    lab.route('api', '/wire/cli', { preflight: allow, response: answer });
+    lab.route('api', '/wire/target', { preflight: allow, response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] } });
+    const headers: Array<[string, string]> = [['X-B', 'two'], ['x-a', 'one'], ['Content-Type', 'application/json']];
+    const page = await browser.context.newPage();
+    await page.goto(lab.page('/wire-page', '<!doctype html><title>wire</title>'));
+    expect(await fetchFrom(page, `${lab.origins.api}/wire/chromium`, { method: 'PUT', headers, body: '{}' })).toBe(200);
+    await page.close();
+    const viaChromium = lab.requests({ origin: 'api' }).filter((r) => r.path.startsWith('/wire/'));
+    const result = await cli(['check', `${lab.origins.api}/wire/cli`, '--origin', lab.origins.page, '--method', 'PUT', '--body', '{}', ...headers.flatMap(([n, v]) => ['--header', `${n}: ${v}`])]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const viaCli = lab.requests({ origin: 'api' }).filter((r) => r.path.startsWith('/wire/')).slice(viaChromium.length);
+    // The lines CORS depends on, with their values; the rest (User-Agent, Referer, client hints) is the browser's own.
+    const CORS_LINES = ['origin', 'access-control-request-method', 'access-control-request-headers', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest', 'accept', 'content-type', 'x-a', 'x-b', 'cookie', 'authorization'];
+    const wire = (requests: typeof viaChromium) =>
+      requests.map((r) => ({
+        method: r.method,
+        path: r.path.replace(/\/wire\/(chromium|cli)$/, '/wire/first'),
+        lines: r.headers.filter(([name]) => CORS_LINES.includes(name.toLowerCase())).map(([name, value]) => `${name.toLowerCase()}: ${value}`).sort(),
+      }));
+    expect(wire(viaCli)).toEqual(wire(viaChromium));
+    // Preflight, 307 to the target, its own preflight, the request there: four requests each.
+    expect(viaChromium.map((r) => `${r.method} ${r.path}`)).toEqual(['OPTIONS /wire/chromium', 'PUT /wire/chromium', 'OPTIONS /wire/target', 'PUT /wire/target']);
   });
 
   it('policy checks: a violation fails the run with a table, a kept policy passes', async () => {
