@@ -270,6 +270,10 @@ endpoints:
     expect(dns.code).toBe(2);
     expect(JSON.parse(dns.stdout).error).toMatchObject({ kind: 'network', netError: 'net::ERR_NAME_NOT_RESOLVED' });
     expect(cliSchemaErrors(JSON.parse(dns.stdout))).toEqual([]);
+    // TLS spoken to a plain-HTTP port: the handshake fails.
+    const tls = await cli(['check', lab.origins.api.replace('http:', 'https:') + '/x', '--origin', lab.origins.page]);
+    expect(tls.code).toBe(2);
+    expect(tls.stderr).toMatch(/network error, not a CORS verdict: TLS failed for localhost:\d+/);
     const usage = await cli(['check', `${lab.origins.api}/x`, '--origin', 'https://app.example.com/']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/no path, no trailing slash/);
