@@ -131,6 +131,13 @@ describe('importHar', () => {
     expect(report.entries[0]!.verdict.confidence).toBe('inferred');
   });
 
+  it('judges a blocked response by its header lines even when the HAR lost its status', () => {
+    const { report } = importHar(
+      har([entry({ method: 'GET', url: `${API}/x`, time: 0, requestHeaders: [['Origin', PAGE]], status: 0, responseHeaders: [['Access-Control-Allow-Origin', `${PAGE}/`]], error: 'net::ERR_FAILED' })]),
+    );
+    expect(report.entries[0]!.verdict).toMatchObject({ rule: 'AllowOriginMismatch', failedParameter: `${PAGE}/` });
+  });
+
   it('refuses what is not a HAR with a plain message', () => {
     expect(() => importHar('{"not": "a har"')).toThrow(HarFormatError);
     expect(() => importHar('{"log": {}}')).toThrow(/no log.entries list/);

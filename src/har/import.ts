@@ -262,8 +262,9 @@ function exchangeOf(chain: Chain): { exchange: ObservedExchange; start: number; 
     } else {
       response = responseOf(last);
     }
+    // Status 0 with header lines: a blocked response whose headers the tool kept but whose status it
+    // did not (DevTools can write it so); the headers decide CORS, so they stay.
     error = last.error ?? (response === null || response.status === 0 ? 'net::ERR_FAILED' : null);
-    if (response !== null && response.status === 0) response = null;
   }
   const exchange: ObservedExchange = {
     initiator,
