@@ -101,6 +101,8 @@ if (requestedTabId === null && inDevTools) {
   const actions: PanelActions = {
     async clear() {
       if (harReport) {
+        // Nothing to tell the worker: the HAR's entries live only in this page.
+        harReport = { ...harReport, entries: [], summary: { total: 0, failures: 0, byRule: {} } };
         deliver({ type: 'cleared' });
         return;
       }
