@@ -108,6 +108,8 @@ interface CleanContext {
   requestTime: number;
   earlierPreflight: { time: number; preflight: CleanPreflight } | null;
   echoedOrigins: string[];
+  /** ObservedExchange.credentials, when the observer knew it; null means infer it. */
+  knownCredentials: CredentialsMode | null;
 }
 
 const EMPTY: HeaderList = Object.freeze([]) as HeaderList;
@@ -208,6 +210,7 @@ function cleanExchange(input: ObservedExchange): CleanExchange {
     error,
     fromCache: raw.fromCache === true,
     context: raw.context === undefined || raw.context === null ? null : cleanContext(raw.context, str(request.url)),
+    knownCredentials: raw.credentials === 'omit' || raw.credentials === 'same-origin' || raw.credentials === 'include' ? raw.credentials : null,
   };
 }
 
@@ -258,6 +261,7 @@ interface RequestHeaderScan {
 }
 
 const COOKIE_EVIDENCE = 'The request sent a `Cookie` header, so its credentials mode was include.';
+const KNOWN_INCLUDE_EVIDENCE = 'The request was made with credentials mode include (stated by the client that sent it).';
 const STORAGE_ACCESS_EVIDENCE = 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
 
 function scanRequestHeaders(headers: HeaderList, method: string, collectUnsafe: boolean): RequestHeaderScan {
@@ -1125,7 +1129,9 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
       : [];
   if (preflightFromCache) evidence.push('No preflight was observed although one was needed: it was served from the preflight cache.');
 
-  const seenCredentials = scan ? scan.credentials : null;
+  // A stated credentials mode wins over the Cookie evidence: no guessing is needed.
+  const seenCredentials =
+    ex.knownCredentials === 'include' ? KNOWN_INCLUDE_EVIDENCE : ex.knownCredentials !== null ? null : scan ? scan.credentials : null;
   const error = ex.error;
 
   if (error === 'net::ERR_ABORTED' && ex.redirects.length > 0 && ex.response === null) {
@@ -1204,6 +1210,11 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
     }
     const omitted = replay(ctx, 'omit');
     if (omitted.kind === 'network') return withReasons(networkVerdict(omitted.error, 'preflight', explainNetworkError(omitted.error), evidence, 'certain'), preflightReasons);
+    if (ex.knownCredentials !== null) {
+      // Stated omit or same-origin: the include alternative is not a possibility to weigh.
+      if (omitted.kind === 'cors') return withReasons(corsVerdict(ctx, omitted, 'omit', false, evidence, 'certain'), preflightReasons);
+      return withReasons(unexplainedFailure(ctx, omitted, evidence, 'omit-or-same-origin'), preflightReasons);
+    }
     const included = replay(ctx, 'include');
     if (omitted.kind === 'cors') {
       const same = included.kind === 'cors' && included.status.corsError === omitted.status.corsError && included.status.failedParameter === omitted.status.failedParameter;
@@ -1241,7 +1252,11 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
     verdict.confidence = 'inferred';
     verdict.warnings.push(hazard('model-disagreement', `Chromium completed this request, but the engine's replay of its checks predicts \`${result.status.corsError}\`. The exchange may be incomplete (a header not visible to the extension).`));
   }
-  verdict.credentials = seenCredentials ? 'include' : replay(ctx, 'include').kind === 'cors' ? 'omit-or-same-origin' : 'unknown';
+  verdict.credentials = seenCredentials
+    ? 'include'
+    : ex.knownCredentials !== null || replay(ctx, 'include').kind === 'cors'
+      ? 'omit-or-same-origin'
+      : 'unknown';
   verdict.title = finalStatus !== null && finalStatus >= 400 ? `Passed CORS (HTTP ${finalStatus})` : 'Passed CORS';
   const via = ex.preflight ? ' after a successful preflight' : preflightFromCache ? ' (its preflight came from the preflight cache)' : '';
   verdict.explanation =

@@ -109,6 +109,10 @@ export interface ExchangeContext {
    * `Access-Control-Allow-Origin` equal to their own `Origin` in this tab, oldest first.
    */
   echoedOrigins: string[];
+   * The request's credentials mode when the observer knows it (the CLI, which makes the request
+   * itself). webRequest and HAR files do not show it; absent, the engine infers it from `Cookie`.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
 }
 
 /**

@@ -27,6 +27,16 @@ export interface PanelActions {
   copy(text: string): Promise<void>;
   /** One exchange's ticket or curl to the clipboard, redacted unless `includeSecrets`. */
   copyEntry(kind: EntryCopy, entry: ReportEntry, includeSecrets: boolean): Promise<void>;
+  /** Shows a HAR file's diagnosis instead of the live tab; null where the panel does not offer it (inside DevTools). */
+  openHar?: ((file: File) => Promise<void>) | null;
+}
+
+/** What the panel shows when it is not the live log of a tab. */
+export interface HarSource {
+  kind: 'har';
+  name: string;
+  /** What the HAR cannot show, and how it was read (the report's notices). */
+  notices: readonly string[];
 }
 
 export interface AppProps {
@@ -34,6 +44,10 @@ export interface AppProps {
   store: PanelStore;
   actions: PanelActions;
   connectionStatus: ConnectionStatus;
+  /** Set once a HAR file was opened: the list shows its exchanges, and nothing is live. */
+  source?: HarSource | null;
+  /** A message from outside the app for the status bar, e.g. why a dropped file could not be opened. */
+  statusMessage?: string;
 }
 
 function useStoreState(store: PanelStore): PanelState {
@@ -47,7 +61,7 @@ function useStoreState(store: PanelStore): PanelState {
 
 const SPLIT_STORAGE_KEY = 'cors-doctor.listWidthPercent';
 
-export function App({ tabId, store, actions, connectionStatus }: AppProps) {
+export function App({ tabId, store, actions, connectionStatus, source = null, statusMessage = '' }: AppProps) {
   const state = useStoreState(store);
   const view = useMemo(() => deriveView(state), [state]);
   const [exportStatus, setExportStatus] = useState('');
@@ -63,8 +77,20 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
     }
   }
 
+  async function openHarFile(file: File | undefined) {
+    if (!file || !actions.openHar) return;
+    setExportStatus('');
+    try {
+      await actions.openHar(file);
+    } catch (error) {
+      setExportStatus(`Could not open ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   const emptyMessage =
-    state.entries.size === 0
+    state.entries.size === 0 && source
+      ? `${source.name} has no cross-origin CORS requests.`
+      : state.entries.size === 0
       ? 'No cross-origin requests yet. Reload the page or trigger the request to record it.'
       : state.mode === 'failures' && view.failures === 0
         ? `No failures: ${view.total} cross-origin request${view.total === 1 ? '' : 's'} passed. Switch to All to see them.`
@@ -122,6 +148,24 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
             Include secrets
           </label>
         </div>
+        {actions.openHar && (
+          <>
+            <span class="tool-divider" aria-hidden="true" />
+            <label class="tool-button open-har" title="Diagnose a HAR file from Chrome or Firefox DevTools (or drop one on the panel); nothing is sent anywhere">
+              <input
+                type="file"
+                accept=".har,application/json"
+                class="visually-hidden"
+                aria-label="Open HAR file"
+                onChange={(e) => {
+                  const input = e.currentTarget;
+                  void openHarFile(input.files?.[0]).finally(() => (input.value = ''));
+                }}
+              />
+              Open HAR
+            </label>
+          </>
+        )}
         {actions.openInTab && (
           <>
             <span class="tool-divider" aria-hidden="true" />
@@ -131,6 +175,17 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
           </>
         )}
       </div>
+
+      {source && (
+        <div class="har-notices" role="note" aria-label="About this HAR">
+          <strong>{source.name}</strong>
+          <ul>
+            {source.notices.map((notice) => (
+              <li key={notice}>{notice}</li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {view.ruleCounts.length > 0 && (
         <div class="rule-bar" role="group" aria-label="Failures per rule">
@@ -189,10 +244,14 @@ export function App({ tabId, store, actions, connectionStatus }: AppProps) {
           {view.rows.length} shown · {view.total} request{view.total === 1 ? '' : 's'} · {view.failures} failure{view.failures === 1 ? '' : 's'}
           {state.dropped > 0 && ` · ${state.dropped} dropped (log full)`}
         </span>
-        <span>{exportStatus}</span>
-        <span class={connectionStatus === 'connected' ? 'connection' : 'connection is-waiting'}>
-          tab {tabId} · {connectionStatus === 'connected' ? 'live' : connectionStatus === 'connecting' ? 'connecting…' : 'reconnecting…'}
-        </span>
+        <span>{exportStatus || statusMessage}</span>
+        {source ? (
+          <span class="connection">HAR file · {source.name} · offline</span>
+        ) : (
+          <span class={connectionStatus === 'connected' ? 'connection' : 'connection is-waiting'}>
+            tab {tabId} · {connectionStatus === 'connected' ? 'live' : connectionStatus === 'connecting' ? 'connecting…' : 'reconnecting…'}
+          </span>
+        )}
       </div>
     </div>
   );
