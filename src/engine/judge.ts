@@ -103,13 +103,13 @@ interface CleanExchange {
   error: string | null;
   fromCache: boolean;
   context: CleanContext | null;
+  /** ObservedExchange.credentials, when the observer knew it; null means infer it. */
+  knownCredentials: CredentialsMode | null;
 }
 interface CleanContext {
   requestTime: number;
   earlierPreflight: { time: number; preflight: CleanPreflight } | null;
   echoedOrigins: string[];
-  /** ObservedExchange.credentials, when the observer knew it; null means infer it. */
-  knownCredentials: CredentialsMode | null;
 }
 
 const EMPTY: HeaderList = Object.freeze([]) as HeaderList;

@@ -92,6 +92,11 @@ export interface ObservedExchange {
    * worker; absent in older logs and HAR files). See ExchangeContext.
    */
   context?: ExchangeContext | null;
+  /**
+   * The request's credentials mode when the observer knows it (the CLI, which makes the request
+   * itself). webRequest and HAR files do not show it; absent, the engine infers it from `Cookie`.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
 }
 
 /** Evidence from earlier exchanges of the same tab. */
@@ -109,10 +114,6 @@ export interface ExchangeContext {
    * `Access-Control-Allow-Origin` equal to their own `Origin` in this tab, oldest first.
    */
   echoedOrigins: string[];
-   * The request's credentials mode when the observer knows it (the CLI, which makes the request
-   * itself). webRequest and HAR files do not show it; absent, the engine infers it from `Cookie`.
-   */
-  credentials?: 'omit' | 'same-origin' | 'include';
 }
 
 /**
