@@ -8,7 +8,7 @@ import { harFileOf, readHarFile } from './har-file';
 import { exportReport as renderExport } from '../report/export';
 import { copyExportedText } from '../report/download';
 import { exportCurl, exportTicket } from '../report/export';
-import { pickedStack } from '../report/picked-stack';
+import { pickedStack } from '../shared/preferred-stack';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
 import { saveExport } from './exporting';
 import { createMessageBatcher } from './batching';

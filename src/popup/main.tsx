@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { browser } from '../platform/browser';
 import { copyExportedText, saveExportedFile } from '../report/download';
-import { pickedStack } from '../report/picked-stack';
+import { pickedStack } from '../shared/preferred-stack';
 import type { ExportFormat, ExportResult, Request } from '../shared/messages';
 import type { Report } from '../shared/report';
 import { Popup, type PopupActions } from './Popup';
