@@ -66,7 +66,7 @@ Docs: docs/cli.md`;
 
 function stackOption(value: string | undefined): string {
   const stack = value ?? 'all';
-  if (stack !== 'all' && !(KNOWN_STACKS as readonly string[]).includes(stack)) {
+  if (stack !== 'all' && !KNOWN_STACKS.includes(stack)) {
     throw new UsageError(`--stack "${stack}" is not one of: all, ${KNOWN_STACKS.join(', ')}.`);
   }
   return stack;
@@ -230,7 +230,7 @@ async function runHar(args: string[], io: CliIo): Promise<number> {
   const output =
     format === 'text'
       ? renderHarText(report, stack)
-      : exportReport(report, format, { includeSecrets: values['include-secrets'] === true }).text;
+      : exportReport(report, format, { includeSecrets: values['include-secrets'] === true, ...(stack === 'all' ? {} : { stack }) }).text;
   if (values.output !== undefined) io.writeFile(values.output, output);
   else io.stdout(output);
   return report.summary.failures > 0 ? EXIT_BLOCKED : EXIT_ALLOWED;

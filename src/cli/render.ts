@@ -3,13 +3,15 @@
  * (rule, explanation, expected beside actual, what Chromium and Firefox say, the fix for the chosen
  * stack), and the wire steps of a `check`. No colour codes, so logs stay greppable.
  */
+import { STACK_IDS } from '../engine/fixes';
 import type { FixSnippet, HeaderLine, Verdict } from '../engine/types';
 import type { BrowserFetchResult, Step } from './browser-fetch';
 
 /** 'all', or one stack id ('express', 'nginx', ...). */
 export type StackChoice = string;
 
-export const KNOWN_STACKS = ['express', 'fastify', 'nginx', 'apache', 'django', 'spring', 'aspnet'] as const;
+/** The fix catalogue's stacks, in its display order: what --stack accepts besides `all`. */
+export const KNOWN_STACKS: readonly string[] = STACK_IDS;
 
 function indent(text: string, by: string): string {
   return text
