@@ -56,7 +56,7 @@ describe('Markdown for humans', () => {
     const nginx = exportReport(fixtureReport(), 'markdown', { stack: 'nginx' }).text;
     expect(nginx).toContain('```nginx');
     expect(nginx).not.toContain("require('cors')");
-    expect(nginx).toContain('Other stacks (Express, Fastify, Apache httpd, Django, Spring, ASP.NET Core): the Fix tabs of the CORS panel');
+    expect(nginx).toContain('Other stacks (Express, Fastify, Hono, Django, Flask, Rack, Go, PHP, Apache httpd, Caddy, Spring, ASP.NET Core): the Fix tabs of the CORS panel');
     // A stack the fix does not offer falls back to the first snippet.
     expect(exportReport(fixtureReport(), 'markdown', { stack: 'cobol' }).text).toBe(defaultStack);
   });
