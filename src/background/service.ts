@@ -67,8 +67,12 @@ export interface PortLike {
 }
 
 const PREFLIGHT_POOL_KEY = 'preflights';
-/** The time of the last webRequest event each tab had, written with every event's batch. */
-const ACTIVITY_KEY = 'activity';
+/**
+ * `activity:<worker>`: the time of the last webRequest event each tab had, written by each worker
+ * under its own key with every event's batch (so a worker still restoring never overwrites its
+ * predecessor's), and consumed by the next worker's restore.
+ */
+const ACTIVITY_PREFIX = 'activity:';
 /** Written by the first worker of a browser session (chrome.storage.session starts empty with the browser). */
 const SESSION_KEY = 'session';
 /**
@@ -129,6 +133,9 @@ export class Background {
   /** Events that arrived before the previous worker's state was restored, in order; null once it is. */
   private held: JournalEvent[] | null = [];
   private readonly journalKey: string;
+  private readonly activityKey: string;
+  /** The previous worker left requests open: it did not stop for idleness (or one request outlived 30 s). */
+  private inheritedOpenRequests = false;
   /** Resolves once the previous worker's state is restored and the held events are handled. */
   private readonly restored: Promise<void>;
   /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
@@ -147,7 +154,7 @@ export class Background {
    * tests, which stop the worker the moment it has seen what they sent (docs/reliability.md).
    */
   eventsReceived = 0;
-  /** Each tab's last webRequest event time (ACTIVITY_KEY); a Map keeps the per-event cost to one set. */
+  /** Each tab's last webRequest event time (under activityKey); a Map keeps the per-event cost to one set. */
   private readonly activity = new Map<number, number>();
   private activityStaged = false;
   /** Earlier preflights and echoed origins per tab, for the engine's cached-preflight and reflection notes. */
@@ -155,25 +162,25 @@ export class Background {
   readonly capture: CaptureSink = {
     onSendHeaders: (details) => {
       this.eventsReceived++;
-      this.noteActivity(details.tabId);
+      this.noteActivity(details.tabId, details.timeStamp);
       if (this.held) this.hold({ kind: 'sendHeaders', details });
       else this.assembler.onSendHeaders(details);
     },
     onHeadersReceived: (details) => {
       this.eventsReceived++;
-      this.noteActivity(details.tabId);
+      this.noteActivity(details.tabId, details.timeStamp);
       if (this.held) this.hold({ kind: 'headersReceived', details });
       else this.assembler.onHeadersReceived(details);
     },
     onCompleted: (details) => {
       this.eventsReceived++;
-      this.noteActivity(details.tabId);
+      this.noteActivity(details.tabId, details.timeStamp);
       if (this.held) this.hold({ kind: 'completed', details });
       else this.assembler.onCompleted(details);
     },
     onErrorOccurred: (details) => {
       this.eventsReceived++;
-      this.noteActivity(details.tabId);
+      this.noteActivity(details.tabId, details.timeStamp);
       if (this.held) this.hold({ kind: 'error', details });
       else this.assembler.onErrorOccurred(details);
     },
@@ -190,6 +197,7 @@ export class Background {
       },
     });
     this.journalKey = newJournalKey((deps.now ?? Date.now)());
+    this.activityKey = ACTIVITY_PREFIX + this.journalKey.slice(JOURNAL_PREFIX.length);
     this.restored = this.restore();
     this.badge = new BadgeController(deps.badge, deps.badgeThrottleMs, deps.now);
     this.handlers = {
@@ -346,36 +354,59 @@ export class Background {
     return this.restored;
   }
 
-  /** Records that the tab had an event now, in this task's batch (one staged function per task). */
-  private noteActivity(tabId: number): void {
+  /** Records the tab's latest event, in this task's batch (one staged function per task). */
+  private noteActivity(tabId: number, timeStamp: number): void {
     if (tabId < 0) return;
-    this.activity.set(tabId, (this.deps.now ?? Date.now)());
-    // Not before the previous worker's activity is read back: this write would replace it.
-    if (!this.held) this.stageActivity();
+    // The event's own time (when Chromium generated it), not when it reached us: the events a stop
+    // discards are the ones generated after the last one delivered, however late that one came.
+    this.activity.set(tabId, Math.max(this.activity.get(tabId) ?? 0, timeStamp));
+    this.stageActivity();
   }
 
   private stageActivity(): void {
     if (this.activityStaged) return;
     this.activityStaged = true;
-    this.store.writeKey(ACTIVITY_KEY, () => {
+    this.store.writeKey(this.activityKey, () => {
       this.activityStaged = false;
       return Object.fromEntries(this.activity);
     });
   }
 
   /**
-   * Tabs whose last event came less than IDLE_STOP_MS before this worker started: the previous
-   * worker was stopped by force while they were busy. Each gets the window to show in its notice.
+   * Reads the earlier workers' activity and decides whether they were stopped by force while tabs
+   * were busy: a tab's last event came less than IDLE_STOP_MS before this worker started (an idle
+   * stop needs that long without events), or they left requests open or events unhandled. Each such
+   * tab gets the window, from its last event to this start, to show in its notice.
    */
-  private async noteForcedStop(previous: unknown): Promise<void> {
-    if (!previous || typeof previous !== 'object') return;
+  private async noteForcedStop(leftWorkUndone: boolean): Promise<void> {
+    // Oldest first: the key carries the worker's start time, zero-padded.
+    const keys = (await this.store.listKeys(ACTIVITY_PREFIX)).filter((key) => key !== this.activityKey).sort();
+    if (keys.length === 0) return;
+    const stored = await this.store.readKeys(keys);
     const startedAt = (this.deps.now ?? Date.now)();
-    for (const [tab, last] of Object.entries(previous as Record<string, unknown>)) {
-      const tabId = Number(tab);
-      if (typeof last !== 'number' || !Number.isInteger(tabId) || startedAt - last >= IDLE_STOP_MS) continue;
-      if (!this.activity.has(tabId)) this.activity.set(tabId, last);
-      await this.store.addStopWindow(tabId, { from: last, to: startedAt });
-    }
+    // Each earlier worker's tabs: from its last event on the tab to the next worker's start.
+    const windows = new Map<number, Array<{ from: number; to: number }>>();
+    keys.forEach((key, i) => {
+      const next = keys[i + 1];
+      const to = next === undefined ? startedAt : Number(next.slice(ACTIVITY_PREFIX.length, ACTIVITY_PREFIX.length + 15));
+      const value = stored[key];
+      this.store.removeKey(key);
+      if (!value || typeof value !== 'object' || !Number.isFinite(to)) return;
+      const last = next === undefined && !leftWorkUndone ? null : Math.max(...Object.values(value as Record<string, number>));
+      for (const [tab, at] of Object.entries(value as Record<string, unknown>)) {
+        const tabId = Number(tab);
+        if (typeof at !== 'number' || !Number.isInteger(tabId)) continue;
+        // An idle stop needs IDLE_STOP_MS without events; work left undone rules it out for the last worker.
+        const busy = to - at < IDLE_STOP_MS || (last !== null && last - at < IDLE_STOP_MS);
+        if (!busy) continue;
+        const list = windows.get(tabId) ?? [];
+        const previous = list.at(-1);
+        if (previous && at <= previous.to) previous.to = Math.max(previous.to, to);
+        else list.push({ from: at, to });
+        windows.set(tabId, list);
+      }
+    });
+    for (const [tabId, list] of windows) for (const window of list) await this.store.addStopWindow(tabId, window);
   }
 
   /**
@@ -430,12 +461,12 @@ export class Background {
       await this.store.whenReady();
       await this.restoreInFlight();
       journals = await this.readEarlierJournals();
+      await this.noteForcedStop(this.inheritedOpenRequests || journals.length > 0);
     } catch (error) {
       console.warn('CORS Doctor: could not read back the previous worker\'s state', error);
     }
     const held = this.held ?? [];
     this.held = null;
-    if (this.activity.size > 0) this.stageActivity();
     for (const journal of journals) {
       for (const event of journal.events) this.handle(event);
       // Emptied, not removed: one set call is all or nothing. Emptied journals go on the next start.
@@ -509,9 +540,10 @@ export class Background {
 
   /** What the previous worker left open: its preflight pool and its requests. */
   private async restoreInFlight(): Promise<void> {
-    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, ACTIVITY_KEY, SESSION_KEY]);
+    const state = await this.store.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, SESSION_KEY]);
     if (state[SESSION_KEY] === undefined) this.firstStartInSession();
-    await this.noteForcedStop(state[ACTIVITY_KEY]);
+    const openBefore = (state[FLIGHT_INDEX_KEY] as { open?: unknown } | undefined)?.open;
+    this.inheritedOpenRequests = Array.isArray(openBefore) && openBefore.length > 0;
     const pool = state[PREFLIGHT_POOL_KEY];
     if (Array.isArray(pool)) this.assembler.restorePreflightPool(pool as PendingPreflight[]);
     const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
