@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
+import { overlapsStopWindow, stopWindowsOf } from './stop-windows';
 
 const BURSTS = 4;
 const PER_BURST = 100;
@@ -143,17 +144,11 @@ describe('service-worker stops at random moments inside bursts', () => {
     // forced stops (from the tab's last event before each to the next worker's start).
     const notices = report.notices ?? [];
     const counted = Number(/^(\d+) requests? may be missing/.exec(notices.find((n) => /^\d+ request/.test(n)) ?? '')?.[1] ?? 0);
-    const windows = notices.flatMap((n) => {
-      const match = /between (\S+) UTC and (\S+) UTC may be missing/.exec(n);
-      if (!match) return [];
-      const day = new Date().toISOString().slice(0, 11);
-      return [{ from: Date.parse(`${day}${match[1]}Z`), to: Date.parse(`${day}${match[2]}Z`) }];
-    });
+    const windows = stopWindowsOf(notices);
     // A request lost to a stop had its events while a window was open: its lifetime overlaps one.
-    // (Windows start at the last delivered event's own time; the page's clock is the browser's.)
     const uncovered = missing.filter((url) => {
       const { start, end } = lifetime.get(url)!;
-      return !windows.some((w) => start <= w.to + 1 && end >= w.from - 50);
+      return !overlapsStopWindow(windows, start, end);
     });
     console.log(
       `restart-random: ${sent.length} requests, ${stops} stops, 1 tab: missing ${missing.length} ` +
