@@ -47,21 +47,32 @@ export function headerNameIs(name: string, lowerName: string): boolean {
   return asciiLowercase(name) === lowerName;
 }
 
-/** The length of a value in bytes as it goes on the wire (webRequest hands over UTF-8 decoded text). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The length of a value in UTF-8 bytes, as TextEncoder counts it, without allocating an encoding:
+ * what a header value weighs on the wire (webRequest hands over UTF-8 decoded text). A surrogate
+ * pair is one code point of 4 bytes; a lone surrogate encodes as U+FFFD, 3 bytes.
+ */
 export function byteLength(value: string): number {
+  // Nearly every value is pure ASCII: one native scan settles it.
+  if (!NON_ASCII.test(value)) return value.length;
   let length = value.length;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code < 0x80) continue;
     if (code < 0x800) length += 1;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      // A surrogate pair is 4 UTF-8 bytes for 2 UTF-16 units.
-      length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      // 2 UTF-16 units already counted, 2 more bytes.
+      length += 2;
       i++;
-      if (i >= value.length) length += 1;
     } else length += 2;
   }
   return length;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 const TOKEN_CODE_POINTS = (() => {
