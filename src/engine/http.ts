@@ -6,7 +6,7 @@
 import type { HeaderLine, HeaderList } from './types';
 
 /** HTTP tab or space: https://fetch.spec.whatwg.org/#http-tab-or-space */
-export function isHttpTabOrSpace(code: number): boolean {
+function isHttpTabOrSpace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
@@ -96,19 +96,6 @@ export function isToken(value: string): boolean {
 }
 
 /**
- * All values of `lowerName` in wire order. Returns null when the header is absent, so "absent"
- * and "present but empty" stay distinct (the spec: "Null is not `null`").
- */
-export function getAllHeaderValues(headers: HeaderList, lowerName: string): string[] | null {
-  let values: string[] | null = null;
-  for (let i = 0; i < headers.length; i++) {
-    const line = headers[i] as HeaderLine;
-    if (headerNameIs(line.name, lowerName)) (values ??= []).push(trimHttpTabOrSpace(line.value));
-  }
-  return values;
-}
-
-/**
  * Chromium's HttpResponseHeaders::GetNormalizedHeader, and the Fetch spec's "get" on a header
  * list: every line of the name, combined with ", " in wire order.
  * https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -128,11 +115,6 @@ export function countHeaderLines(headers: HeaderList, lowerName: string): number
   let count = 0;
   for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) count++;
   return count;
-}
-
-export function hasHeader(headers: HeaderList, lowerName: string): boolean {
-  for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) return true;
-  return false;
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
@@ -187,7 +169,7 @@ function originByParser(url: string): string {
   }
 }
 
-export function schemeOfUrl(url: string): string {
+function schemeOfUrl(url: string): string {
   const colon = url.indexOf(':');
   return colon > 0 ? asciiLowercase(url.slice(0, colon)) : '';
 }
