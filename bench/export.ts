@@ -4,7 +4,7 @@
  * length against its 32,000-character budget.
  */
 import { exportReport } from '../src/report/export';
-import { fixtureReport } from '../src/report/fixtures';
+import { fixtureReport } from '../test-support/report-fixtures';
 import type { Report, ReportEntry } from '../src/shared/report';
 
 interface BenchResult {

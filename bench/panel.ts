@@ -7,7 +7,7 @@
  */
 import { launchWithExtension, waitFor } from '../e2e/harness';
 import type { Report } from '../src/shared/report';
-import { mixedEntries, reportOf } from '../src/panel/testing/fixtures';
+import { mixedEntries, reportOf } from '../test-support/panel-fixtures';
 
 export interface BenchResult {
   name: string;

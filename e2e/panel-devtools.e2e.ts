@@ -14,7 +14,7 @@ import {
   type HeadedChromium,
   type TargetSession,
   type VirtualDisplay,
-} from '../src/panel/testing/headed-chromium';
+} from '../test-support/headed-chromium';
 import { waitFor } from './harness';
 
 describe('the CORS panel inside real DevTools', () => {

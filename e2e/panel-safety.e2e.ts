@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
-import { headerDisallowedEntry, missingAllowOriginEntry, reportOf } from '../src/panel/testing/fixtures';
+import { headerDisallowedEntry, missingAllowOriginEntry, reportOf } from '../test-support/panel-fixtures';
 import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
 
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">';

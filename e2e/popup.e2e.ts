@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
-import { validateHar } from '../src/report/har-validate';
+import { validateHar } from '../test-support/har-validate';
 import type { Har } from '../src/report/har';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, type ExtensionBrowser, type Page } from './harness';

@@ -64,7 +64,6 @@ const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${te
 const bold = paint('1');
 const dim = paint('2');
 const red = paint('31');
-const green = paint('32');
 const yellow = paint('33');
 
 function hasDisplay(): boolean {

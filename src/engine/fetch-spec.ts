@@ -13,7 +13,6 @@ import {
   isToken,
   originOfUrl,
   trimHttpTabOrSpace,
-  urlIncludesCredentials,
 } from './http';
 
 export type SafelistFlavour = 'chromium' | 'spec';
@@ -54,7 +53,7 @@ const UNSAFE_REQUEST_HEADER_BYTES = (() => {
 })();
 
 /** https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte (bytes ≥ 0x80 are not unsafe). */
-export function isCorsUnsafeRequestHeaderByte(code: number): boolean {
+function isCorsUnsafeRequestHeaderByte(code: number): boolean {
   return code < 128 && UNSAFE_REQUEST_HEADER_BYTES[code] === 1;
 }
 
@@ -90,7 +89,7 @@ export const SAFELISTED_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'm
  * Chromium's ExtractMIMETypeFromMediaType + ParseMimeTypeWithoutParameter: the part before the
  * first `;`, trimmed, as `type/subtype` when both are tokens; lower-cased. '' when it does not parse.
  */
-export function chromiumMimeEssence(value: string): string {
+function chromiumMimeEssence(value: string): string {
   const semicolon = value.indexOf(';');
   const bare = trimHttpTabOrSpace(semicolon >= 0 ? value.slice(0, semicolon) : value);
   const slash = bare.indexOf('/');
@@ -102,7 +101,7 @@ export function chromiumMimeEssence(value: string): string {
 }
 
 /** The MIME essence the spec's "parse a MIME type" gives (https://mimesniff.spec.whatwg.org/#parse-a-mime-type), '' on failure. */
-export function specMimeEssence(value: string): string {
+function specMimeEssence(value: string): string {
   const parsed = MIMEType.parse(value);
   return parsed ? parsed.essence : '';
 }
@@ -194,10 +193,6 @@ const CHROMIUM_EXTRA_SAFELISTED_NAMES = new Set([
   'sec-ch-width',
   'sec-ch-viewport-width',
 ]);
-
-export function isChromiumOnlySafelistedHeaderName(lowerName: string): boolean {
-  return CHROMIUM_EXTRA_SAFELISTED_NAMES.has(lowerName);
-}
 
 /**
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
@@ -310,15 +305,6 @@ function collectUnsafeNames(
   return unsafe;
 }
 
-/**
- * corsUnsafeNotForbiddenRequestHeaderNames over names already classified with
- * `requestHeaderName` (parallel to `headers`), for a caller that classifies them once for
- * several algorithms.
- */
-export function corsUnsafeNotForbiddenClassifiedHeaderNames(headers: HeaderList, names: readonly RequestHeaderName[]): string[] {
-  return collectUnsafeNames(headers, 'chromium', true, false, names);
-}
-
 const FORBIDDEN_REQUEST_HEADER_NAMES = [
   'accept-charset',
   'accept-encoding',
@@ -351,7 +337,7 @@ const REVALIDATION_HEADERS = ['if-modified-since', 'if-none-match', 'cache-contr
 const FORBIDDEN = 1;
 const CHROMIUM_FORBIDDEN = 2;
 const METHOD_OVERRIDE = 4;
-export const SPEC_SAFELISTABLE = 8;
+const SPEC_SAFELISTABLE = 8;
 export const CHROMIUM_SAFELISTABLE = 16;
 const REVALIDATION = 32;
 /** `proxy-` or `sec-`: forbidden by prefix. */
@@ -447,11 +433,6 @@ export function isPrivilegedNoCorsRequestHeaderName(name: string): boolean {
   return asciiLowercase(name) === 'range';
 }
 
-/** https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name */
-export function isCorsNonWildcardRequestHeaderName(name: string): boolean {
-  return asciiLowercase(name) === 'authorization';
-}
-
 /** https://fetch.spec.whatwg.org/#ok-status */
 export function isOkStatus(status: number): boolean {
   return status >= 200 && status <= 299;
@@ -514,21 +495,6 @@ export function isRedirectTainted(requestOrigin: string, urlList: readonly strin
 /** https://fetch.spec.whatwg.org/#serializing-a-request-origin */
 export function serializingARequestOrigin(requestOrigin: string, urlList: readonly string[]): string {
   return isRedirectTainted(requestOrigin, urlList) ? 'null' : requestOrigin;
-}
-
-/**
- * https://fetch.spec.whatwg.org/#http-redirect-fetch steps 4–5 (location check): a redirect of
- * a CORS request to a URL with credentials is a network error. Returns true when it is.
- */
-export function httpRedirectFetchLocationFails(
-  requestOrigin: string,
-  locationUrl: string,
-  mode: string,
-  responseTaintingIsCors: boolean,
-): boolean {
-  if (!urlIncludesCredentials(locationUrl)) return false;
-  if (mode === 'cors' && requestOrigin !== originOfUrl(locationUrl)) return true;
-  return responseTaintingIsCors;
 }
 
 /** https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 6.6: Access-Control-Max-Age, Chromium's clamps. */

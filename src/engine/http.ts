@@ -6,7 +6,7 @@
 import type { HeaderLine, HeaderList } from './types';
 
 /** HTTP tab or space: https://fetch.spec.whatwg.org/#http-tab-or-space */
-export function isHttpTabOrSpace(code: number): boolean {
+function isHttpTabOrSpace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
@@ -47,21 +47,32 @@ export function headerNameIs(name: string, lowerName: string): boolean {
   return asciiLowercase(name) === lowerName;
 }
 
-/** The length of a value in bytes as it goes on the wire (webRequest hands over UTF-8 decoded text). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The length of a value in UTF-8 bytes, as TextEncoder counts it, without allocating an encoding:
+ * what a header value weighs on the wire (webRequest hands over UTF-8 decoded text). A surrogate
+ * pair is one code point of 4 bytes; a lone surrogate encodes as U+FFFD, 3 bytes.
+ */
 export function byteLength(value: string): number {
+  // Nearly every value is pure ASCII: one native scan settles it.
+  if (!NON_ASCII.test(value)) return value.length;
   let length = value.length;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code < 0x80) continue;
     if (code < 0x800) length += 1;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      // A surrogate pair is 4 UTF-8 bytes for 2 UTF-16 units.
-      length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      // 2 UTF-16 units already counted, 2 more bytes.
+      length += 2;
       i++;
-      if (i >= value.length) length += 1;
     } else length += 2;
   }
   return length;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 const TOKEN_CODE_POINTS = (() => {
@@ -85,19 +96,6 @@ export function isToken(value: string): boolean {
 }
 
 /**
- * All values of `lowerName` in wire order. Returns null when the header is absent, so "absent"
- * and "present but empty" stay distinct (the spec: "Null is not `null`").
- */
-export function getAllHeaderValues(headers: HeaderList, lowerName: string): string[] | null {
-  let values: string[] | null = null;
-  for (let i = 0; i < headers.length; i++) {
-    const line = headers[i] as HeaderLine;
-    if (headerNameIs(line.name, lowerName)) (values ??= []).push(trimHttpTabOrSpace(line.value));
-  }
-  return values;
-}
-
-/**
  * Chromium's HttpResponseHeaders::GetNormalizedHeader, and the Fetch spec's "get" on a header
  * list: every line of the name, combined with ", " in wire order.
  * https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -117,11 +115,6 @@ export function countHeaderLines(headers: HeaderList, lowerName: string): number
   let count = 0;
   for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) count++;
   return count;
-}
-
-export function hasHeader(headers: HeaderList, lowerName: string): boolean {
-  for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) return true;
-  return false;
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
@@ -176,7 +169,7 @@ function originByParser(url: string): string {
   }
 }
 
-export function schemeOfUrl(url: string): string {
+function schemeOfUrl(url: string): string {
   const colon = url.indexOf(':');
   return colon > 0 ? asciiLowercase(url.slice(0, colon)) : '';
 }

@@ -4,7 +4,7 @@
  * Pure TypeScript, no browser APIs.
  */
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './chromium';
-import { hazard } from './hazards';
+import { couldNotJudgeVerdict } from './could-not-judge';
 import { judgeExchangeUnsafe } from './judge';
 import type { Verdict } from './types';
 import type { ObservedExchange } from './types';
@@ -43,6 +43,7 @@ export {
   parseSingleRangeHeaderValue,
   serializingARequestOrigin,
 } from './fetch-spec';
+export { couldNotJudgeVerdict } from './could-not-judge';
 export { RULES, type RuleEntry, type Observability } from './rules';
 export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
 export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence } from './judge';
@@ -50,7 +51,7 @@ export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence }
 /**
  * Judges one exchange. Never throws: whatever the input (malformed, missing fields, wrong
  * types), it returns a well-formed Verdict; an internal failure becomes an honest
- * "could not judge" verdict with a warning.
+ * "could not judge" verdict with a warning (couldNotJudgeVerdict).
  */
 export function judgeExchange(exchange: ObservedExchange, options?: Partial<EngineOptions>): Verdict {
   const resolved =
@@ -60,36 +61,6 @@ export function judgeExchange(exchange: ObservedExchange, options?: Partial<Engi
   try {
     return judgeExchangeUnsafe(exchange, resolved);
   } catch (error) {
-    return unjudgeableVerdict(error);
+    return couldNotJudgeVerdict(exchange, error);
   }
-}
-
-function unjudgeableVerdict(error: unknown): Verdict {
-  let detail = 'unknown error';
-  try {
-    detail = error instanceof Error ? error.message : String(error);
-  } catch {
-    // An exotic thrown value; the generic detail stands.
-  }
-  return {
-    kind: 'network-error',
-    blocked: false,
-    rule: null,
-    failedParameter: '',
-    stage: null,
-    hopIndex: null,
-    networkError: null,
-    title: 'Could not judge this request',
-    explanation: 'The engine could not read this exchange (its recorded data is malformed), so it makes no claim about CORS.',
-    observed: [],
-    preflightReasons: [],
-    fix: null,
-    specUrl: null,
-    chromeMessage: null,
-    firefox: null,
-    confidence: 'inferred',
-    evidence: [],
-    warnings: [hazard('engine-error', `Internal error while judging: ${detail.slice(0, 200)}`)],
-    credentials: 'unknown',
-  };
 }

@@ -23,7 +23,6 @@ import {
   FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS,
   SAFELISTED_CONTENT_TYPES,
   SAFELISTED_VALUES_BUDGET,
-  chromiumMimeEssence,
   CHROMIUM_SAFELISTABLE,
   SEC_PREFIX,
   corsUnsafeNotForbiddenRequestHeaderNames,
@@ -36,14 +35,12 @@ import {
   REQUEST_HEADER_ROLE_ORIGIN,
   REQUEST_HEADER_ROLE_SEC_FETCH_MODE,
   REQUEST_HEADER_ROLE_STORAGE_ACCESS,
-  type RequestHeaderName,
   indexOfNonLanguageByte,
   isCorsSafelistableRequestHeaderName,
   isCorsSafelistedMethod,
   isCorsSafelistedRequestHeader,
   isForbiddenRequestHeader,
   isRedirectStatus,
-  parseSingleRangeHeaderValue,
   type CredentialsMode,
 } from './fetch-spec';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from './fixes';
@@ -1206,14 +1203,14 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
       const result = replay(ctx, 'include');
       if (result.kind === 'cors') return withReasons(corsVerdict(ctx, result, 'include', false, evidence, 'certain'), preflightReasons);
       if (result.kind === 'network') return withReasons(networkVerdict(result.error, 'preflight', explainNetworkError(result.error), evidence, 'certain'), preflightReasons);
-      return withReasons(unexplainedFailure(ctx, result, evidence, 'include'), preflightReasons);
+      return withReasons(unexplainedFailure(result, evidence, 'include'), preflightReasons);
     }
     const omitted = replay(ctx, 'omit');
     if (omitted.kind === 'network') return withReasons(networkVerdict(omitted.error, 'preflight', explainNetworkError(omitted.error), evidence, 'certain'), preflightReasons);
     if (ex.knownCredentials !== null) {
       // Stated omit or same-origin: the include alternative is not a possibility to weigh.
       if (omitted.kind === 'cors') return withReasons(corsVerdict(ctx, omitted, 'omit', false, evidence, 'certain'), preflightReasons);
-      return withReasons(unexplainedFailure(ctx, omitted, evidence, 'omit-or-same-origin'), preflightReasons);
+      return withReasons(unexplainedFailure(omitted, evidence, 'omit-or-same-origin'), preflightReasons);
     }
     const included = replay(ctx, 'include');
     if (omitted.kind === 'cors') {
@@ -1234,7 +1231,7 @@ function judgeClean(ex: CleanExchange, options: EngineOptions): Verdict {
       );
       return withReasons(corsVerdict(ctx, included, 'include', true, evidence, 'inferred'), preflightReasons);
     }
-    return withReasons(unexplainedFailure(ctx, omitted, evidence, 'unknown'), preflightReasons);
+    return withReasons(unexplainedFailure(omitted, evidence, 'unknown'), preflightReasons);
   }
 
   // Completed: the browser let it through.
@@ -1280,7 +1277,7 @@ function withReasons(verdict: Verdict, reasons: PreflightReason[]): Verdict {
   return verdict;
 }
 
-function unexplainedFailure(ctx: Context, result: Pass, evidence: string[], credentials: Verdict['credentials']): Verdict {
+function unexplainedFailure(result: Pass, evidence: string[], credentials: Verdict['credentials']): Verdict {
   const observedNothing = !result.checkedSomething;
   const explanation = observedNothing
     ? 'The browser failed the request (`net::ERR_FAILED`) before any response the extension could check arrived. The cause is not visible to extensions: possibly a block by another extension or an ad blocker, Content Security Policy, mixed content, or a CORS rule on a response webRequest did not report.'

@@ -106,7 +106,6 @@ export const TRAPS = {
   noRedirect: 'A preflight must be answered directly with 2xx: call the final URL (https, trailing slash, host) so that no redirect happens.',
 } as const;
 
-const q = (value: string | null) => (value === null ? '(absent)' : `\`${value}\``);
 const FIREFOX_ACAO = '‘Access-Control-Allow-Origin’';
 
 function originDifference(allowOrigin: string, origin: string): { title: string; why: string } {

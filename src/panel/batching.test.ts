@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PortMessage } from '../shared/messages';
 import { createMessageBatcher } from './batching';
-import { makeEntry, reportOf } from './testing/fixtures';
+import { makeEntry, reportOf } from '../../test-support/panel-fixtures';
 
 describe('port message batching', () => {
   it('applies a burst of entries once, and flushes them before any other message', () => {

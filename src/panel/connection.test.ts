@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PANEL_PORT_NAME, type PortMessage } from '../shared/messages';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
-import { reportOf } from './testing/fixtures';
+import { reportOf } from '../../test-support/panel-fixtures';
 
 class FakePort implements PortLike {
   posted: unknown[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, requestHost, requestName, ruleKeyOf, truncateMiddle } from './format';
-import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from './testing/fixtures';
+import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from '../../test-support/panel-fixtures';
 
 describe('panel formatting', () => {
   it('truncates in the middle', () => {

@@ -20,7 +20,7 @@ import {
   networkErrorEntry,
   reportOf,
   wildcardCredentialsEntry,
-} from './testing/fixtures';
+} from '../../test-support/panel-fixtures';
 
 const ids = (entries: { id: string }[]) => entries.map((e) => e.id);
 

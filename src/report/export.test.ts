@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { ExportFormat } from '../shared/messages';
 import type { Report } from '../shared/report';
 import { exportCurl, exportReport, exportTicket } from './export';
-import { fixtureReport, SECRETS } from './fixtures';
+import { fixtureReport, SECRETS } from '../../test-support/report-fixtures';
 import type { Har } from './har';
-import { validateHar } from './har-validate';
+import { validateHar } from '../../test-support/har-validate';
 // An independent HAR reader from npm: the HAR 1.2 JSON Schema (har-schema), checked with ajv.
 import harValidator from 'har-validator';
 

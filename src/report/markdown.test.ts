@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportEntry } from '../shared/report';
 import { exportCurl, exportReport, exportTicket } from './export';
-import { fixtureReport } from './fixtures';
+import { fixtureReport } from '../../test-support/report-fixtures';
 import { REPORT_BUDGET, TICKET_BUDGET } from './markdown';
 
 /** The fixture's three failures (response, preflight and redirect stage), for cloning. */

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExportFormat, ExportResult } from '../shared/messages';
 import type { Report } from '../shared/report';
 import { exportCurl, exportReport, exportTicket, type ExportOptions } from './export';
-import { fixtureReport, SECRETS, type Secrets } from './fixtures';
+import { fixtureReport, SECRETS, type Secrets } from '../../test-support/report-fixtures';
 import { REDACTED } from './redact';
 
 /** Secrets that are words of the tool's prose, none of them quoted elsewhere in the fixture's data. */

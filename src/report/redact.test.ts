@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureReport } from './fixtures';
+import { fixtureReport } from '../../test-support/report-fixtures';
 import { isCredentialHeader, isSecretName, Redactor } from './redact';
 
 describe('secret names', () => {

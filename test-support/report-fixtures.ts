@@ -3,8 +3,8 @@
  * response, preflight, redirect), one pass, with secrets in every place traffic can carry them.
  * The verdicts come from the real engine, so the goldens change when its wording does.
  */
-import { judgeExchange } from '../engine/index';
-import type { Report, ReportEntry } from '../shared/report';
+import { judgeExchange } from '../src/engine/index';
+import type { Report, ReportEntry } from '../src/shared/report';
 
 /** A report entry as the service worker assembles it, before the engine judges it. */
 type ObservedEntry = Omit<ReportEntry, 'verdict'>;

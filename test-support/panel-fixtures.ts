@@ -2,8 +2,8 @@
  * Realistic report entries for the panel's unit tests, its benchmark and its screenshots. The
  * verdicts are shaped as the engine writes them; the values are ones the lab produces.
  */
-import type { Verdict } from '../../engine/types';
-import type { Report, ReportEntry } from '../../shared/report';
+import type { Verdict } from '../src/engine/types';
+import type { Report, ReportEntry } from '../src/shared/report';
 
 const PAGE_ORIGIN = 'http://127.0.0.1:5500';
 const API = 'http://localhost:5600';
