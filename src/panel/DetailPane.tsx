@@ -358,7 +358,8 @@ function FixSection({ fix, copy }: { fix: Fix; copy(text: string): Promise<void>
                 ? `For ${active.versions}. Verified by CORS Doctor's test suite on ${active.verified.version}.`
                 : `For ${active.versions}. Not verified by CORS Doctor's test suite: check it on your server.`}
             </p>
-            <CopyButton label={`Copy ${active.label} snippet`} text={active.code} copy={copy} />
+            {/* One button per stack: a "Copied" from the previous tab must not show on this one. */}
+            <CopyButton key={active.stack} label={`Copy ${active.label} snippet`} text={active.code} copy={copy} />
             <pre class="snippet-code">
               <code data-language={active.language}>{active.code}</code>
             </pre>
