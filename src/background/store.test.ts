@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../engine/types';
 import { unjudgedVerdict, type EntryDraft } from './entry';
 import { memoryArea } from './memory-area';
-import { TabStore, utf8Length, type SessionArea } from './store';
+import { byteLength as utf8Length } from '../engine/http';
+import { TabStore, type SessionArea } from './store';
 
 function draft(blocked: boolean, extra: Partial<EntryDraft> = {}): EntryDraft {
   const exchange = {

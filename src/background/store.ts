@@ -14,6 +14,8 @@
  * the task that staged it (a microtask). A write handed to the browser survives a stop; a timer
  * does not, so by default none stands between a change and its write (docs/reliability.md).
  */
+// The storage quota counts UTF-8 bytes: the engine's count (the one the safelist limits use).
+import { byteLength } from '../engine/http';
 import type { StoredDraft, StoredEntry } from './entry';
 
 export interface SessionArea {
@@ -71,7 +73,7 @@ export interface MeasuredDraft {
 }
 
 export function measureDraft(draft: StoredDraft): MeasuredDraft {
-  return { draft, bytes: utf8Length(JSON.stringify(draft)) };
+  return { draft, bytes: byteLength(JSON.stringify(draft)) };
 }
 
 export interface AppendResult {
@@ -309,7 +311,7 @@ export class TabStore {
     if (entry.verdict.blocked) meta.pageFailures += 1;
     // The entry's JSON is the draft's with these two members appended (they come last in the
     // spread), so its size follows from the draft's without serialising the entry a second time.
-    const size = bytes + utf8Length(`,"id":${JSON.stringify(id)},"pageId":${meta.pageId}`);
+    const size = bytes + byteLength(`,"id":${JSON.stringify(id)},"pageId":${meta.pageId}`);
     this.sizesFor(meta).push(size);
     meta.bytes += size;
     this.totalBytes += size;
@@ -465,23 +467,4 @@ function isIndex(value: unknown): value is { tabIds: number[] } {
 function isMeta(value: unknown): value is TabMeta {
   const meta = value as TabMeta | undefined;
   return !!meta && typeof meta.nextSeq === 'number' && typeof meta.firstSeq === 'number' && typeof meta.bytes === 'number';
-}
-
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Bytes of the string as UTF-8 (what the storage quota counts), without allocating an encoding. */
-export function utf8Length(text: string): number {
-  // Nearly every entry is pure ASCII: one native scan settles it.
-  if (!NON_ASCII.test(text)) return text.length;
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 2;
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
 }
