@@ -75,20 +75,24 @@ function checkArgs(request: GalleryRequest, url: string, origin: string): string
  */
 function notReproducibleByCli(request: GalleryRequest): string | null {
   if (request.kind !== 'fetch') return null;
-  if (request.mode === 'no-cors') return "mode: 'no-cors' makes no CORS check at all: the page gets an opaque response";
+  if (isNoCorsLesson(request)) return "mode: 'no-cors' makes no CORS check at all: the page gets an opaque response";
   if (request.targetAddressSpace !== undefined) return 'targetAddressSpace is checked by the browser against the address it connects to (Local Network Access)';
   return null;
 }
 
+/** The lab's no-cors lesson: no CORS check, so neither the CLI nor the HAR importer judges it. */
+function isNoCorsLesson(request: GalleryRequest): boolean {
+  return request.kind === 'fetch' && request.mode === 'no-cors';
+}
+
 /**
- * Why a HAR cannot show this request's verdict, or null when it can: the importer skips no-cors
- * requests (no CORS check), and a request Local Network Access refused before it went out has only
- * provisional headers in a HAR, which the importer reads as never sent.
+ * Why a DevTools HAR cannot show this request's verdict, or null when it can: the importer skips
+ * no-cors requests (no CORS check), and a request Local Network Access refused before it went out
+ * has only provisional headers in a HAR, which the importer reads as never sent.
  */
-function notReadableFromHar(request: GalleryRequest): string | null {
-  if (request.kind !== 'fetch') return null;
-  if (request.mode === 'no-cors') return 'no-cors requests are skipped by the HAR importer';
-  if (request.targetAddressSpace !== undefined) return 'refused by Local Network Access before it was sent';
+function notReadableFromHar(request: GalleryRequest, verdict: ReportEntry['verdict']): string | null {
+  if (isNoCorsLesson(request)) return 'no-cors requests are skipped by the HAR importer';
+  if (request.kind === 'fetch' && request.targetAddressSpace !== undefined && verdict.blocked) return 'refused by Local Network Access before it was sent';
   return null;
 }
 
@@ -191,7 +195,7 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
     for (const entry of extensionReport.entries) {
       const found = findVariant(cases, entry.request.url);
       if (!found) continue;
-      if (notReadableFromHar(found.galleryCase[found.variant].request) && entry.verdict.kind !== 'passed') {
+      if (notReadableFromHar(found.galleryCase[found.variant].request, entry.verdict)) {
         unreadable++;
         continue;
       }
@@ -217,8 +221,7 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
     const readable = (e: ReportEntry) => {
       const found = findVariant(cases, e.request.url);
       if (found === null) return false;
-      const request = found.galleryCase[found.variant].request;
-      return !(request.kind === 'fetch' && request.mode === 'no-cors');
+      return !isNoCorsLesson(found.galleryCase[found.variant].request);
     };
     const byUrl = (entries: readonly ReportEntry[]) => Object.fromEntries(entries.filter(readable).map((e) => [e.request.url, verdictKey(e)]));
     expect(byUrl(report.entries)).toEqual(byUrl(extensionReport.entries));
