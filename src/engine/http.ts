@@ -5,6 +5,9 @@
  */
 import type { HeaderLine, HeaderList } from './types';
 
+/** A header list with no lines, shared: nothing appends to it. */
+export const EMPTY_HEADERS: HeaderList = Object.freeze([]) as HeaderList;
+
 /** HTTP tab or space: https://fetch.spec.whatwg.org/#http-tab-or-space */
 function isHttpTabOrSpace(code: number): boolean {
   return code === 0x20 || code === 0x09;

@@ -46,7 +46,8 @@ export {
 export { couldNotJudgeVerdict } from './could-not-judge';
 export { RULES, type RuleEntry, type Observability } from './rules';
 export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
-export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence } from './judge';
+export { requestModeFromHeaders, type RequestModeEvidence } from './request-evidence';
+export { preflightReasonsFor } from './preflight-reasons';
 
 /**
  * Judges one exchange. Never throws: whatever the input (malformed, missing fields, wrong
