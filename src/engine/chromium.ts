@@ -2,7 +2,8 @@
  * Chromium's CORS layer on top of the spec algorithms: the checks the network service runs, in
  * its order, returning the `Network.CorsError` name and `failedParameter` Chromium reports.
  * Sources: services/network/public/cpp/cors/cors.cc (CheckAccess), services/network/cors/
- * preflight_controller.cc, preflight_result.cc, cors_url_loader.cc (see the taxonomy §1.6, §1.7).
+ * preflight_controller.cc, preflight_result.cc, cors_url_loader.cc. Their check order and where
+ * they depart from the spec: docs/chromium-behaviour.md.
  */
 import type { CorsErrorName, HeaderList } from './types';
 import {
@@ -43,9 +44,8 @@ const ACTUAL_TO_PREFLIGHT: Partial<Record<CorsErrorName, CorsErrorName>> = {
 };
 
 /**
- * cors.cc CheckAccess: the CORS check (https://fetch.spec.whatwg.org/#concept-cors-check) with
- * Chromium's error naming and order: `*` first, then absence, then the byte comparison with the
- * serialized origin (space/comma ⇒ Multiple, `null` ⇒ Mismatch, GURL-invalid ⇒ Invalid), then ACAC.
+ * The CORS check, https://fetch.spec.whatwg.org/#concept-cors-check, as cors.cc CheckAccess runs
+ * it: the spec's failure, named the way Chromium reports it (see checkAccessValues for the steps).
  */
 export function checkAccess(
   responseUrl: string,
@@ -58,8 +58,9 @@ export function checkAccess(
 
 /**
  * checkAccess over an `Access-Control-Allow-Origin` value already read from the headers; when
- * `allowCredentials` is undefined, `Access-Control-Allow-Credentials` is read from
+ * `allowCredentialsRead` is null, `Access-Control-Allow-Credentials` is read from
  * `responseHeaders` only if needed.
+ * https://fetch.spec.whatwg.org/#concept-cors-check
  */
 export function checkAccessValues(
   responseUrl: string,
@@ -70,12 +71,21 @@ export function checkAccessValues(
   serializedOrigin: string,
 ): CorsErrorStatus | null {
   const include = credentials === 'include';
+  // Step 1: origin is the result of getting `Access-Control-Allow-Origin` (every line, combined).
+  // Deviation(Chromium): `*` is looked at before step 2, and with credentials it fails only for an
+  // http(s) response URL (WildcardOriginNotAllowed); for any other URL it goes on to the
+  // credentials check. The spec fails it at step 4 for every URL.
   if (allowOrigin === '*') {
+    // Step 3: credentials mode not "include" and origin is `*` → success.
     if (!include) return null;
     if (isHttpOrHttpsUrl(responseUrl)) return { corsError: 'WildcardOriginNotAllowed', failedParameter: '' };
   } else if (allowOrigin === null) {
+    // Step 2: origin is null (no header; "Null is not `null`") → failure.
     return { corsError: 'MissingAllowOriginHeader', failedParameter: '' };
   } else if (allowOrigin !== serializedOrigin) {
+    // Step 4: the byte-serialized request origin is not origin → failure. Chromium names why: a
+    // space or comma (two values, or two header lines combined), a value that is not a URL, or
+    // another origin (`null` included).
     if (allowOrigin.includes(' ') || allowOrigin.includes(',')) {
       return { corsError: 'MultipleAllowOriginValues', failedParameter: allowOrigin };
     }
@@ -84,6 +94,8 @@ export function checkAccessValues(
     }
     return { corsError: 'AllowOriginMismatch', failedParameter: allowOrigin };
   }
+  // Step 5: credentials mode not "include" → success.
+  // Steps 6–8: `Access-Control-Allow-Credentials` is exactly `true` → success; else failure.
   if (include) {
     const allowCredentials = allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : getHeader(responseHeaders, 'access-control-allow-credentials');
     if (allowCredentials !== 'true') return { corsError: 'InvalidAllowCredentials', failedParameter: allowCredentials ?? '' };
@@ -99,7 +111,7 @@ export function toPreflightError(status: CorsErrorStatus): CorsErrorStatus {
 /**
  * preflight_controller.cc CheckPreflightAccess: the CORS check on the OPTIONS response with the
  * actual request's credentials mode, then the ok-status check
- * (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 6). The CORS check wins: a 404
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 7). The CORS check wins: a 404
  * without ACAO is PreflightMissingAllowOriginHeader, not PreflightInvalidStatus.
  */
 export function checkPreflightAccess(
@@ -128,7 +140,8 @@ export interface PreflightResult {
 
 /**
  * preflight_result.cc PreflightResult::Create: parse ACAM then ACAH
- * (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 6.1).
+ * (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 steps 7.1–7.3: extract both; either
+ * failing is a network error).
  */
 export function createPreflightResult(
   responseHeaders: HeaderList,
@@ -152,7 +165,9 @@ export function isPreflightResult(value: PreflightResult | CorsErrorStatus): val
 
 /**
  * PreflightResult::EnsureAllowedCrossOriginMethod — https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
- * step 6.3. Case-sensitive (spec-conformant mode): `put` does not allow `PUT`; `*` only without credentials.
+ * step 7.5: the method is in methods, or CORS-safelisted, or methods has `*` and the credentials
+ * mode is not "include". Case-sensitive, as the spec's "is in": `put` does not allow `PUT`
+ * (Chromium's spec-conformant mode, its default).
  */
 export function ensureAllowedCrossOriginMethod(result: PreflightResult, method: string): CorsErrorStatus | null {
   if (result.methods.has(method) || isCorsSafelistedMethod(method)) return null;
@@ -162,7 +177,9 @@ export function ensureAllowedCrossOriginMethod(result: PreflightResult, method: 
 
 /**
  * PreflightResult::EnsureAllowedCrossOriginHeaders — https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
- * steps 6.4–6.5, over the lower-cased CORS-unsafe, non-forbidden names in the order Chromium checks them.
+ * steps 7.6 (`Authorization` must be listed by name) and 7.7 (every CORS-unsafe name listed, or `*`
+ * without credentials), over the lower-cased CORS-unsafe, non-forbidden names in the order
+ * Chromium checks them.
  */
 export function ensureAllowedCrossOriginHeaders(
   result: PreflightResult,
@@ -170,6 +187,8 @@ export function ensureAllowedCrossOriginHeaders(
   options: EngineOptions,
 ): CorsErrorStatus | null {
   if (!result.credentials && result.headers.has('*')) {
+    // Deviation(Chromium): step 7.6 holds only with its NonWildcardRequestHeadersSupport feature;
+    // without it, `*` covers `Authorization` too (options.authorizationCoveredByWildcard).
     if (
       !options.authorizationCoveredByWildcard &&
       unsafeHeaderNames.includes('authorization') &&
@@ -196,9 +215,11 @@ export function hasAuthorizationCoveredByWildcard(result: PreflightResult, unsaf
 }
 
 /**
- * cors_url_loader.cc CheckRedirectLocation (the older wording of
- * https://fetch.spec.whatwg.org/#http-redirect-fetch step 4): a Location with userinfo fails when
- * the CORS flag is set, or in cors mode when tainted or cross-origin to the initiator.
+ * cors_url_loader.cc CheckRedirectLocation: https://fetch.spec.whatwg.org/#concept-http-redirect-fetch
+ * steps 9–10. A Location with userinfo fails when the CORS flag is set (response tainting "cors",
+ * step 10), or in cors mode when cross-origin to the initiator (step 9).
+ * Deviation(Chromium): step 9 in its older wording, which also fails a same-origin Location
+ * when the request is redirect-tainted.
  */
 export function checkRedirectLocation(
   locationUrl: string,
@@ -219,17 +240,23 @@ export function checkRedirectLocation(
 
 /**
  * cors_url_loader.cc NeedsPreflight (CORS part): a non-safelisted method, or any CORS-unsafe,
- * non-forbidden request header. https://fetch.spec.whatwg.org/#main-fetch step 12 case 5.
+ * non-forbidden request header. https://fetch.spec.whatwg.org/#concept-main-fetch step 12, the
+ * statement "request's use-CORS-preflight flag is set, or its unsafe-request flag is set and
+ * either its method is not a CORS-safelisted method or the CORS-unsafe request-header names … is
+ * not empty" (and HTTP fetch step 4.1, which asks the preflight cache first).
  */
 export function needsPreflight(method: string, requestHeaders: HeaderList, isRevalidating = false): boolean {
   return !isCorsSafelistedMethod(method) || corsUnsafeNotForbiddenRequestHeaderNames(requestHeaders, isRevalidating).length > 0;
 }
 
-// ---- Preflight cache model (preflight_result.cc, preflight_cache.cc; taxonomy §1.6) ----
+// ---- Preflight cache model (preflight_result.cc, preflight_cache.cc; docs/chromium-behaviour.md) ----
 
 /**
  * preflight_result.cc ParseAccessControlMaxAge + the default: missing or unparsable ⇒ 5 s,
- * negative ⇒ 0 (not cached), capped at 7200 s. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 6.6.
+ * negative ⇒ 0 (not cached), capped at 7200 s. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+ * steps 7.8–7.10 (failure or null ⇒ 5; above the imposed limit ⇒ the limit).
+ * Deviation(Chromium): a negative value means "do not cache"; the spec's extraction fails on it,
+ * which gives 5.
  */
 export function parseAccessControlMaxAge(value: string | null): number {
   if (value === null || !/^[+-]?\d+$/.test(value)) return PREFLIGHT_DEFAULT_MAX_AGE_SECONDS;
@@ -258,7 +285,7 @@ export function preflightCacheEntryExpiresAt(entry: PreflightCacheEntry): number
 /**
  * https://fetch.spec.whatwg.org/#concept-cache-match plus Chromium's EnsureAllowedRequest: the
  * entry is fresh, for the same origin and URL, not made without credentials for an include
- * request (vector V92), and allows the method and every unsafe header name.
+ * request (vector V92, docs/vectors.md), and allows the method and every unsafe header name.
  */
 export function preflightCacheEntryMatch(
   entry: PreflightCacheEntry,
