@@ -8,7 +8,8 @@ import { parseAccessControlMaxAge } from './chromium';
 import type { CleanExchange } from './clean-exchange';
 import { displayHeaderName } from './fixes';
 import { CAUSES, hazard, sortWarnings, type CauseCode } from './hazards';
-import { EMPTY_HEADERS, asciiLowercase, getHeader, headerNameIs, originOfUrl } from './http';
+import { asciiLowercase, combinedHeaderValue, EMPTY_HEADERS, headerLinesNamed } from './headers';
+import { originOfUrl } from './http';
 import { LOCAL_NETWORK_RULES, isLocalAddressUrl } from './local-network';
 import { explainNetworkError } from './network-errors';
 import type { Cause, HeaderList, Verdict } from './types';
@@ -41,8 +42,8 @@ export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
     verdict.fix = { ...verdict.fix, summary: CAUSES['dev-server-refused-origin'].fix, snippets: [] };
   }
   if (verdict.blocked && verdict.stage === 'response' && ex.response && isErrorStatus(ex.response.status) && ex.preflight?.response) {
-    const preflightHadCors = getHeader(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
-    if (preflightHadCors && getHeader(ex.response.headers, 'access-control-allow-origin') === null) {
+    const preflightHadCors = combinedHeaderValue(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
+    if (preflightHadCors && combinedHeaderValue(ex.response.headers, 'access-control-allow-origin') === null) {
       verdict.warnings.push(
         hazard(
           'cors-missing-on-errors',
@@ -79,14 +80,14 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
   const rule = verdict.rule ?? '';
   if (verdict.stage === 'preflight' && ex.preflight?.response && (ex.preflight.response.status === 401 || ex.preflight.response.status === 403)) {
     const status = ex.preflight.response.status;
-    const challenge = getHeader(ex.preflight.response.headers, 'www-authenticate');
+    const challenge = combinedHeaderValue(ex.preflight.response.headers, 'www-authenticate');
     const evidence = [`The preflight (\`OPTIONS ${ex.preflight.url}\`) was answered ${status}.`, 'Browsers send preflights without cookies or `Authorization`, so an authenticated route always refuses them.'];
     if (challenge !== null) evidence.push(`\`WWW-Authenticate: ${challenge}\`: an authentication layer answered.`);
     return makeCause('preflight-auth-layer', `The preflight got ${status} from an authentication or security layer in front of the CORS handler, so \`${rule}\` is a symptom.`, evidence);
   }
   if ((rule === 'MultipleAllowOriginValues' || rule === 'PreflightMultipleAllowOriginValues') && verdict.stage !== null) {
     const headers = verdict.stage === 'preflight' ? ex.preflight?.response?.headers : verdict.stage === 'redirect' && verdict.hopIndex !== null ? ex.redirects[verdict.hopIndex]?.headers : ex.response?.headers;
-    const lines = (headers ?? EMPTY_HEADERS).filter((line) => headerNameIs(line.name, 'access-control-allow-origin'));
+    const lines = headerLinesNamed(headers ?? EMPTY_HEADERS, 'access-control-allow-origin');
     if (lines.length >= 2) {
       const evidence = [`${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`];
       const layer = (headers ?? EMPTY_HEADERS).find((line) => /^(via|x-cache|cf-ray|x-served-by|x-amz-cf-id|server)$/i.test(line.name));
@@ -100,12 +101,12 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
     if (status === 403 && corsNames.length === 0 && isLocalAddressUrl(ex.url)) {
       return makeCause(
         'dev-server-refused-origin',
-        `A server on a local address answered 403 without any CORS header: most likely a development server's host or origin check refused \`${getHeader(ex.headers ?? EMPTY_HEADERS, 'origin') ?? 'this origin'}\`.`,
+        `A server on a local address answered 403 without any CORS header: most likely a development server's host or origin check refused \`${combinedHeaderValue(ex.headers ?? EMPTY_HEADERS, 'origin') ?? 'this origin'}\`.`,
         [`HTTP 403 from \`${originOfUrl(ex.url)}\`, a local address, with no \`Access-Control-*\` header.`],
       );
     }
     const evidence = [`HTTP ${status}, with ${corsNames.length === 0 ? 'no `Access-Control-*` header at all' : `only ${corsNames.map((n) => `\`${n}\``).join(', ')}`}.`];
-    if (ex.preflight?.response && getHeader(ex.preflight.response.headers, 'access-control-allow-origin') !== null) {
+    if (ex.preflight?.response && combinedHeaderValue(ex.preflight.response.headers, 'access-control-allow-origin') !== null) {
       evidence.push('Its preflight did carry `Access-Control-Allow-Origin`: the success path has CORS, the error path does not.');
     }
     const what = status === 401 ? 'not authenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not found' : status === 413 ? 'the body was too large' : 'a server error';
@@ -158,7 +159,7 @@ function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
     return;
   }
   const cachedHeaders = earlier.preflight.response.headers;
-  const maxAgeValue = getHeader(cachedHeaders, 'access-control-max-age');
+  const maxAgeValue = combinedHeaderValue(cachedHeaders, 'access-control-max-age');
   const seconds = parseAccessControlMaxAge(maxAgeValue);
   const since = new Date(earlier.time).toISOString();
   const until = new Date(earlier.time + seconds * 1000).toISOString();
@@ -173,8 +174,8 @@ function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
   if (!ex.response) return;
   const changed: string[] = [];
   for (const name of ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers']) {
-    const now = getHeader(ex.response.headers, name);
-    const then = getHeader(cachedHeaders, name);
+    const now = combinedHeaderValue(ex.response.headers, name);
+    const then = combinedHeaderValue(cachedHeaders, name);
     // Allow-Methods and -Headers are compared only when the server also sends them on the actual response.
     if ((name === 'access-control-allow-methods' || name === 'access-control-allow-headers') && now === null) continue;
     if (now !== then) changed.push(`\`${displayHeaderName(name)}\`: cached ${then === null ? '(absent)' : `\`${then}\``}, now ${now === null ? '(absent)' : `\`${now}\``}`);

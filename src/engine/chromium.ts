@@ -15,7 +15,8 @@ import {
   isOkStatus,
   type CredentialsMode,
 } from './fetch-spec';
-import { asciiLowercase, getHeader, isHttpOrHttpsUrl, isValidAbsoluteUrl, originOfUrl, urlIncludesCredentials } from './http';
+import { asciiLowercase, combinedHeaderValue } from './headers';
+import { isHttpOrHttpsUrl, isValidAbsoluteUrl, originOfUrl, urlIncludesCredentials } from './http';
 
 export interface CorsErrorStatus {
   corsError: CorsErrorName;
@@ -53,7 +54,7 @@ export function checkAccess(
   credentials: CredentialsMode,
   serializedOrigin: string,
 ): CorsErrorStatus | null {
-  return checkAccessValues(responseUrl, getHeader(responseHeaders, 'access-control-allow-origin'), responseHeaders, null, credentials, serializedOrigin);
+  return checkAccessValues(responseUrl, combinedHeaderValue(responseHeaders, 'access-control-allow-origin'), responseHeaders, null, credentials, serializedOrigin);
 }
 
 /**
@@ -97,7 +98,7 @@ export function checkAccessValues(
   // Step 5: credentials mode not "include" → success.
   // Steps 6–8: `Access-Control-Allow-Credentials` is exactly `true` → success; else failure.
   if (include) {
-    const allowCredentials = allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : getHeader(responseHeaders, 'access-control-allow-credentials');
+    const allowCredentials = allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : combinedHeaderValue(responseHeaders, 'access-control-allow-credentials');
     if (allowCredentials !== 'true') return { corsError: 'InvalidAllowCredentials', failedParameter: allowCredentials ?? '' };
   }
   return null;
@@ -147,15 +148,15 @@ export function createPreflightResult(
   responseHeaders: HeaderList,
   credentials: CredentialsMode,
 ): PreflightResult | CorsErrorStatus {
-  const methods = extractHeaderListValues(getHeader(responseHeaders, 'access-control-allow-methods'));
+  const methods = extractHeaderListValues(combinedHeaderValue(responseHeaders, 'access-control-allow-methods'));
   if (methods === 'failure') return { corsError: 'InvalidAllowMethodsPreflightResponse', failedParameter: '' };
-  const headers = extractHeaderListValues(getHeader(responseHeaders, 'access-control-allow-headers'));
+  const headers = extractHeaderListValues(combinedHeaderValue(responseHeaders, 'access-control-allow-headers'));
   if (headers === 'failure') return { corsError: 'InvalidAllowHeadersPreflightResponse', failedParameter: '' };
   return {
     methods: new Set(methods ?? []),
     headers: new Set((headers ?? []).map(asciiLowercase)),
     credentials: credentials === 'include',
-    maxAgeSeconds: parseAccessControlMaxAge(getHeader(responseHeaders, 'access-control-max-age')),
+    maxAgeSeconds: parseAccessControlMaxAge(combinedHeaderValue(responseHeaders, 'access-control-max-age')),
   };
 }
 

@@ -4,7 +4,7 @@
  * all have their declared types; the judge reads nothing else.
  */
 import type { CredentialsMode } from './fetch-spec';
-import { EMPTY_HEADERS } from './http';
+import { EMPTY_HEADERS } from './headers';
 import type { ExchangeContext, HeaderLine, HeaderList, ObservedExchange, ResourceType } from './types';
 
 export interface CleanResponse {

@@ -6,7 +6,8 @@
  * verdict the engine must reproduce) and marks it `Deviation(Chromium)`.
  */
 import type { HeaderList } from './types';
-import { asciiLowercase, getHeader, isToken, originOfUrl, trimHttpTabOrSpace } from './http';
+import { asciiLowercase, combinedHeaderValue, trimHttpTabOrSpace } from './headers';
+import { isToken, originOfUrl } from './http';
 
 export const SPEC = 'https://fetch.spec.whatwg.org/';
 
@@ -51,12 +52,12 @@ export type CredentialsMode = 'omit' | 'same-origin' | 'include';
  * The Chromium layer's `checkAccess` names *why* it failed, in Chromium's order.
  */
 export function corsCheck(responseHeaders: HeaderList, serializedRequestOrigin: string, credentials: CredentialsMode): boolean {
-  const origin = getHeader(responseHeaders, 'access-control-allow-origin');
+  const origin = combinedHeaderValue(responseHeaders, 'access-control-allow-origin');
   if (origin === null) return false;
   if (credentials !== 'include' && origin === '*') return true;
   if (serializedRequestOrigin !== origin) return false;
   if (credentials !== 'include') return true;
-  return getHeader(responseHeaders, 'access-control-allow-credentials') === 'true';
+  return combinedHeaderValue(responseHeaders, 'access-control-allow-credentials') === 'true';
 }
 
 /**

@@ -1,54 +1,19 @@
 /**
- * Byte-level HTTP helpers shared by the spec layer and the Chromium layer: header-list lookups
- * that keep wire order and duplicates, tokens, origins of URLs. Kept allocation-light because
- * every observed request goes through them.
+ * Byte-level HTTP helpers shared by the spec layer and the Chromium layer: UTF-8 lengths, tokens,
+ * origins and schemes of URLs. Header-list lookups are in headers.ts. Kept allocation-light
+ * because every observed request goes through them.
  */
-import type { HeaderLine, HeaderList } from './types';
+import { asciiLowercase } from './headers';
 
-/** A header list with no lines, shared: nothing appends to it. */
-export const EMPTY_HEADERS: HeaderList = Object.freeze([]) as HeaderList;
-
-/** HTTP tab or space: https://fetch.spec.whatwg.org/#http-tab-or-space */
-function isHttpTabOrSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
-
-/** Removes leading and trailing HTTP tab-or-space bytes, as Chromium's header parser does. */
-export function trimHttpTabOrSpace(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && isHttpTabOrSpace(value.charCodeAt(start))) start++;
-  while (end > start && isHttpTabOrSpace(value.charCodeAt(end - 1))) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
-}
-
-// Header names repeat across requests; remembering their lower-case form keeps the hot path allocation-free.
-const LOWERCASE_CACHE = new Map<string, string>();
-const LOWERCASE_CACHE_LIMIT = 2048;
-
-export function asciiLowercase(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) {
-      if (value.length > 64) return value.toLowerCase();
-      let lower = LOWERCASE_CACHE.get(value);
-      if (lower === undefined) {
-        if (LOWERCASE_CACHE.size >= LOWERCASE_CACHE_LIMIT) LOWERCASE_CACHE.clear();
-        lower = value.toLowerCase();
-        LOWERCASE_CACHE.set(value, lower);
-      }
-      return lower;
-    }
-  }
-  return value;
-}
-
-/** Compares a header name with a lower-case name without allocating in the common case. */
-export function headerNameIs(name: string, lowerName: string): boolean {
-  if (name.length !== lowerName.length) return false;
-  if (name === lowerName) return true;
-  return asciiLowercase(name) === lowerName;
-}
+// Header helpers, under the names src/cli and src/har import them by from here.
+export {
+  EMPTY_HEADERS,
+  asciiLowercase,
+  combinedHeaderValue as getHeader,
+  countHeaderLines,
+  headerNameIs,
+  trimHttpTabOrSpace,
+} from './headers';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -96,28 +61,6 @@ export function isToken(value: string): boolean {
     if (code >= 128 || TOKEN_CODE_POINTS[code] !== 1) return false;
   }
   return true;
-}
-
-/**
- * Chromium's HttpResponseHeaders::GetNormalizedHeader, and the Fetch spec's "get" on a header
- * list: every line of the name, combined with ", " in wire order.
- * https://fetch.spec.whatwg.org/#concept-header-list-get
- */
-export function getHeader(headers: HeaderList, lowerName: string): string | null {
-  let combined: string | null = null;
-  for (let i = 0; i < headers.length; i++) {
-    const line = headers[i] as HeaderLine;
-    if (!headerNameIs(line.name, lowerName)) continue;
-    const value = trimHttpTabOrSpace(line.value);
-    combined = combined === null ? value : `${combined}, ${value}`;
-  }
-  return combined;
-}
-
-export function countHeaderLines(headers: HeaderList, lowerName: string): number {
-  let count = 0;
-  for (let i = 0; i < headers.length; i++) if (headerNameIs((headers[i] as HeaderLine).name, lowerName)) count++;
-  return count;
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };

@@ -46,7 +46,17 @@ export {
 export { couldNotJudgeVerdict } from './could-not-judge';
 export { RULES, type RuleEntry, type Observability } from './rules';
 export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
-export { requestModeFromHeaders, type RequestModeEvidence } from './request-evidence';
+export { fetchModeOf, requestMode, requestModeFromHeaders, type RequestModeEvidence } from './request-evidence';
+export {
+  EMPTY_HEADERS,
+  combinedHeaderValue,
+  countHeaderLines,
+  firstHeaderValue,
+  headerLinesNamed,
+  headerNameIs,
+} from './headers';
+export { byteLength } from './http';
+export { isOkStatus, isRedirectStatus } from './fetch-spec';
 export { preflightReasonsFor } from './preflight-reasons';
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { EngineOptions } from './chromium';
 import type { CleanExchange, CleanResponse } from './clean-exchange';
-import { getHeader, headerNameIs, trimHttpTabOrSpace } from './http';
+import { combinedHeaderValue, headerNameIs, trimHttpTabOrSpace } from './headers';
 import type { RequestModeEvidence } from './request-evidence';
 import type { HeaderLine, HeaderList } from './types';
 
@@ -26,7 +26,7 @@ export interface JudgeContext {
   responseCors: ResponseCors | null;
 }
 
-/** The final response's CORS headers, read in one pass (each as getHeader would combine it). */
+/** The final response's CORS headers, read in one pass (each as combinedHeaderValue combines it: this is that lookup for three names at once). */
 export interface ResponseCors {
   allowOrigin: string | null;
   allowCredentials: string | null;
@@ -65,6 +65,6 @@ export function finalResponseCors(ctx: JudgeContext, response: CleanResponse): R
 /** The method the preflight asked about (`Access-Control-Request-Method`), else the request's own. */
 export function preflightRequestedMethod(ctx: JudgeContext): string {
   const preflight = ctx.ex.preflight;
-  const requested = preflight ? getHeader(preflight.requestHeaders, 'access-control-request-method') : null;
+  const requested = preflight ? combinedHeaderValue(preflight.requestHeaders, 'access-control-request-method') : null;
   return requested ?? ctx.ex.method;
 }

@@ -17,7 +17,8 @@ import type { EngineOptions } from './chromium';
 import { type CleanExchange, cleanExchange } from './clean-exchange';
 import { type CredentialsMode, isCorsSafelistedMethod } from './fetch-spec';
 import { hazard } from './hazards';
-import { EMPTY_HEADERS, getHeader, originOfUrl } from './http';
+import { combinedHeaderValue, EMPTY_HEADERS } from './headers';
+import { originOfUrl } from './http';
 import { type JudgeContext, preflightRequestedMethod } from './judge-context';
 import { LOCAL_NETWORK_ERRORS, isLocalAddressUrl } from './local-network';
 import { explainNetworkError } from './network-errors';
@@ -80,12 +81,13 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
   const requestHeaders = ex.headers;
   const pageOrigin =
     ex.initiator ??
-    (ex.preflight ? getHeader(ex.preflight.requestHeaders, 'origin') : null) ??
-    (requestHeaders ? getHeader(requestHeaders, 'origin') : null) ??
+    (ex.preflight ? combinedHeaderValue(ex.preflight.requestHeaders, 'origin') : null) ??
+    (requestHeaders ? combinedHeaderValue(requestHeaders, 'origin') : null) ??
     'null';
   const scan = requestHeaders ? scanRequestHeaders(requestHeaders, ex.method, ex.preflight === null) : null;
-  let mode: RequestModeEvidence = ex.preflight && requestHeaders === null ? 'cors' : scan ? scan.mode : 'unknown';
-  if (mode === 'unknown' && requestHeaders === null) mode = 'cors';
+  // Without the request's headers there is no mode evidence: judge it as a CORS request, the only
+  // kind whose failure needs explaining (a preflight, when observed, says it was one).
+  const mode: RequestModeEvidence = scan ? scan.mode : 'cors';
 
   const urls: string[] = [ex.url];
   const origins: string[] = [originOfUrl(ex.url)];
@@ -157,8 +159,8 @@ function notCorsModeVerdict(ex: CleanExchange, mode: 'no-cors' | 'navigate' | 'w
         ? 'It was a navigation; CORS does not apply.'
         : 'WebSocket handshakes are not subject to CORS; servers must check `Origin` themselves.';
   const modeEvidence =
-    requestHeaders && getHeader(requestHeaders, 'sec-fetch-mode') !== null
-      ? `\`Sec-Fetch-Mode: ${getHeader(requestHeaders, 'sec-fetch-mode')}\`.`
+    requestHeaders && combinedHeaderValue(requestHeaders, 'sec-fetch-mode') !== null
+      ? `\`Sec-Fetch-Mode: ${combinedHeaderValue(requestHeaders, 'sec-fetch-mode')}\`.`
       : 'No `Origin` header on a GET/HEAD request: CORS requests always carry one.';
   // The renderer cancels an opaque response it has no use for: net::ERR_ABORTED after a response is not a failure.
   const cancelledOpaque = mode === 'no-cors' && ex.error === 'net::ERR_ABORTED' && ex.response !== null;
@@ -166,14 +168,14 @@ function notCorsModeVerdict(ex: CleanExchange, mode: 'no-cors' | 'navigate' | 'w
     title: 'Not a CORS request',
     explanation: why,
     evidence: [modeEvidence],
-    confidence: getHeader(requestHeaders ?? EMPTY_HEADERS, 'sec-fetch-mode') !== null ? 'certain' : 'inferred',
+    confidence: combinedHeaderValue(requestHeaders ?? EMPTY_HEADERS, 'sec-fetch-mode') !== null ? 'certain' : 'inferred',
     error: cancelledOpaque ? null : ex.error,
   });
   if (
     mode === 'no-cors' &&
     ex.type === 'xmlhttprequest' &&
     (ex.error === null || cancelledOpaque) &&
-    getHeader(requestHeaders ?? EMPTY_HEADERS, 'sec-fetch-mode') !== null
+    combinedHeaderValue(requestHeaders ?? EMPTY_HEADERS, 'sec-fetch-mode') !== null
   ) {
     // Only fetch() makes a no-cors request of type xmlhttprequest (XMLHttpRequest is always CORS mode).
     verdict.warnings.push(
@@ -334,7 +336,7 @@ function judgeCompleted({ ctx, scan, evidence, preflightReasons, preflightFromCa
   if (seenCredentials) evidence.push(seenCredentials);
   const finalStatus = ex.response ? ex.response.status : null;
   if (result.kind === 'cors') {
-    if (getHeader(ex.headers ?? EMPTY_HEADERS, 'sec-fetch-mode') === null) {
+    if (combinedHeaderValue(ex.headers ?? EMPTY_HEADERS, 'sec-fetch-mode') === null) {
       return notCorsVerdict({
         title: 'Not a CORS request (inferred)',
         explanation:

@@ -9,7 +9,8 @@ import {
 } from './fetch-spec';
 import { displayHeaderName } from './fixes';
 import { hazard } from './hazards';
-import { EMPTY_HEADERS, asciiLowercase, getHeader, headerNameIs, originOfUrl } from './http';
+import { asciiLowercase, combinedHeaderValue, EMPTY_HEADERS, headerNameIs } from './headers';
+import { originOfUrl } from './http';
 import { type JudgeContext, finalResponseCors } from './judge-context';
 import type { RequestHeaderScan } from './request-evidence';
 import type { HeaderLine, HeaderList, Warning } from './types';
@@ -27,7 +28,7 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
   }
   const preflightResponse = ex.preflight?.response ?? null;
   if (preflightResponse) {
-    const maxAge = getHeader(preflightResponse.headers, 'access-control-max-age');
+    const maxAge = combinedHeaderValue(preflightResponse.headers, 'access-control-max-age');
     if (maxAge !== null) {
       const seconds = Number(maxAge);
       if (!/^\d+$/.test(maxAge)) {
@@ -36,16 +37,16 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
         warnings.push(hazard('max-age-above-cap', `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`));
       }
     }
-    if (getHeader(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
+    if (combinedHeaderValue(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
       warnings.push(hazard('private-network-header', '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.'));
     }
-    const requested = ex.preflight ? getHeader(ex.preflight.requestHeaders, 'access-control-request-headers') : null;
-    const allowed = getHeader(preflightResponse.headers, 'access-control-allow-headers');
+    const requested = ex.preflight ? combinedHeaderValue(ex.preflight.requestHeaders, 'access-control-request-headers') : null;
+    const allowed = combinedHeaderValue(preflightResponse.headers, 'access-control-allow-headers');
     // Chromium writes Access-Control-Request-Headers lower-case, sorted, comma-separated without
     // spaces; a hand-written allow-list almost never looks like that, an echo always does.
     if (requested !== null && requested !== '' && allowed === requested && /^[a-z0-9!#$%&'*+.^_`|~-]+(,[a-z0-9!#$%&'*+.^_`|~-]+)*$/.test(requested)) {
-      const method = getHeader(ex.preflight!.requestHeaders, 'access-control-request-method');
-      const methodsEcho = method !== null && getHeader(preflightResponse.headers, 'access-control-allow-methods') === method;
+      const method = combinedHeaderValue(ex.preflight!.requestHeaders, 'access-control-request-method');
+      const methodsEcho = method !== null && combinedHeaderValue(preflightResponse.headers, 'access-control-allow-methods') === method;
       warnings.push(
         hazard(
           'preflight-echoes-request',
@@ -65,7 +66,7 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     // Only a specific Allow-Origin can be an echo; the Origin header is read only then.
     const specific = allowOrigin !== null && allowOrigin !== '*';
     let reflected: boolean | null = null;
-    const isReflected = (): boolean => (reflected ??= specific && allowOrigin === getHeader(ex.headers ?? EMPTY_HEADERS, 'origin'));
+    const isReflected = (): boolean => (reflected ??= specific && allowOrigin === combinedHeaderValue(ex.headers ?? EMPTY_HEADERS, 'origin'));
     const others = specific && ex.context && ex.context.echoedOrigins.length > 0 ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : NO_NAMES;
     if (specific && (allowOrigin === ctx.pageOrigin || isReflected())) {
       const vary = cors.vary;
@@ -151,14 +152,12 @@ function unexposedResponseHeaders(headers: HeaderList, credentialed: boolean): s
   }
   if (candidates === null) return NO_NAMES;
   const exposed = new Set<string>();
-  for (const line of headers) {
-    if (!headerNameIs(line.name, 'access-control-expose-headers')) continue;
-    for (const part of line.value.split(',')) {
-      const name = asciiLowercase(part.trim());
-      // `*` exposes everything only to a request without credentials.
-      if (name === '*' && !credentialed) return NO_NAMES;
-      if (name !== '') exposed.add(name);
-    }
+  const exposeHeaders = combinedHeaderValue(headers, 'access-control-expose-headers');
+  for (const part of exposeHeaders === null ? NO_NAMES : exposeHeaders.split(',')) {
+    const name = asciiLowercase(part.trim());
+    // `*` exposes everything only to a request without credentials.
+    if (name === '*' && !credentialed) return NO_NAMES;
+    if (name !== '') exposed.add(name);
   }
   return candidates.filter((name) => !exposed.has(asciiLowercase(name)));
 }

@@ -14,7 +14,8 @@ import {
   isForbiddenRequestHeader,
 } from './fetch-spec';
 import { displayHeaderName } from './fixes';
-import { asciiLowercase, byteLength } from './http';
+import { asciiLowercase } from './headers';
+import { byteLength } from './http';
 import type { HeaderLine, HeaderList, PreflightReason } from './types';
 
 const SAFELISTED_TYPES_TEXT = SAFELISTED_CONTENT_TYPES.map((t) => `\`${t}\``).join(', ');

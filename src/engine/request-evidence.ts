@@ -18,30 +18,45 @@ import {
   isForbiddenNamedRequestHeader,
   requestHeaderName,
 } from './fetch-spec';
-import { asciiLowercase, byteLength, getHeader, headerNameIs } from './http';
+import { asciiLowercase, combinedHeaderValue, headerNameIs } from './headers';
+import { byteLength } from './http';
 import type { HeaderLine, HeaderList } from './types';
 
+/** The request's mode (https://fetch.spec.whatwg.org/#concept-request-mode) as far as the headers show it. */
 export type RequestModeEvidence = 'cors' | 'no-cors' | 'navigate' | 'same-origin' | 'websocket' | 'unknown';
 
+/** The mode a `Sec-Fetch-Mode` value names, or null when it names none of them. */
+export function fetchModeOf(secFetchMode: string): RequestModeEvidence | null {
+  const mode = asciiLowercase(secFetchMode.trim());
+  return mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket' ? mode : null;
+}
+
 /**
- * What the request headers reveal about the request's mode: `Sec-Fetch-Mode` when present
- * (sent to potentially trustworthy URLs), otherwise `Origin` (always on a CORS request) or its
- * absence on a GET/HEAD (a no-cors or navigation request).
+ * The request's mode from what it sent: `Sec-Fetch-Mode` when present (Chromium sends it to
+ * potentially trustworthy URLs), otherwise `Origin` (always on a CORS request) or its absence on
+ * a GET/HEAD (a no-cors or navigation request); anything else is unknown.
+ * The one place the mode is decided; requestModeFromHeaders and scanRequestHeaders gather the
+ * evidence for it.
  */
+export function requestMode(evidence: { fetchMode: RequestModeEvidence | null; hasOrigin: boolean; method: string }): RequestModeEvidence {
+  if (evidence.fetchMode !== null) return evidence.fetchMode;
+  if (evidence.hasOrigin) return 'cors';
+  const upper = evidence.method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
+}
+
+/** requestMode for a header list as sent (the first `Sec-Fetch-Mode` naming a mode wins). */
 export function requestModeFromHeaders(headers: HeaderList | null | undefined, method = 'GET'): RequestModeEvidence {
   if (!Array.isArray(headers)) return 'unknown';
+  let fetchMode: RequestModeEvidence | null = null;
   let hasOrigin = false;
-  for (let i = 0; i < headers.length; i++) {
+  for (let i = 0; i < headers.length && fetchMode === null; i++) {
     const line = headers[i] as HeaderLine;
     if (!isObject(line) || typeof line.name !== 'string') continue;
-    if (headerNameIs(line.name, 'sec-fetch-mode')) {
-      const mode = asciiLowercase(str(line.value).trim());
-      if (mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket') return mode;
-    } else if (headerNameIs(line.name, 'origin')) hasOrigin = true;
+    if (headerNameIs(line.name, 'sec-fetch-mode')) fetchMode = fetchModeOf(str(line.value));
+    else if (headerNameIs(line.name, 'origin')) hasOrigin = true;
   }
-  if (hasOrigin) return 'cors';
-  const upper = method.toUpperCase();
-  return upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
+  return requestMode({ fetchMode, hasOrigin, method });
 }
 
 /**
@@ -97,10 +112,7 @@ export function scanRequestHeaders(headers: HeaderList, method: string, collectU
       case 0:
         break;
       case REQUEST_HEADER_ROLE_SEC_FETCH_MODE:
-        if (fetchMode === null) {
-          const mode = asciiLowercase(line.value.trim());
-          if (mode === 'cors' || mode === 'no-cors' || mode === 'navigate' || mode === 'same-origin' || mode === 'websocket') fetchMode = mode;
-        }
+        fetchMode ??= fetchModeOf(line.value);
         break;
       case REQUEST_HEADER_ROLE_ORIGIN:
         hasOrigin = true;
@@ -116,13 +128,7 @@ export function scanRequestHeaders(headers: HeaderList, method: string, collectU
         break;
     }
   }
-  let mode: RequestModeEvidence;
-  if (fetchMode !== null) mode = fetchMode;
-  else if (hasOrigin) mode = 'cors';
-  else {
-    const upper = method.toUpperCase();
-    mode = upper === 'GET' || upper === 'HEAD' ? 'no-cors' : 'unknown';
-  }
+  const mode = requestMode({ fetchMode, hasOrigin, method });
   let unsafeNames: string[] | null = null;
   if (collectUnsafe && !cacheLayer) {
     unsafeNames = unsafe ?? [];
@@ -150,7 +156,7 @@ export function scanRequestHeaders(headers: HeaderList, method: string, collectU
  */
 export function unsafeHeaderNamesFor(ex: CleanExchange, scan: RequestHeaderScan | null): string[] {
   if (ex.preflight) {
-    const acrh = getHeader(ex.preflight.requestHeaders, 'access-control-request-headers');
+    const acrh = combinedHeaderValue(ex.preflight.requestHeaders, 'access-control-request-headers');
     if (acrh !== null) {
       const names: string[] = [];
       for (const part of acrh.split(',')) {

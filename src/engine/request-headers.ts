@@ -5,7 +5,8 @@
  * `Deviation(Chromium)`; `flavour: 'spec'` selects the standard's own answer.
  */
 import { MIMEType } from 'whatwg-mimetype';
-import { asciiLowercase, byteLength, isToken, trimHttpTabOrSpace } from './http';
+import { asciiLowercase, trimHttpTabOrSpace } from './headers';
+import { byteLength, isToken } from './http';
 import { isForbiddenMethod } from './methods';
 import type { HeaderLine, HeaderList } from './types';
 

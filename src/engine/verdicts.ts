@@ -4,7 +4,8 @@
  */
 import type { CredentialsMode } from './fetch-spec';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from './fixes';
-import { countHeaderLines, getHeader, isPotentiallyTrustworthyOrigin, originOfUrl, asciiLowercase } from './http';
+import { asciiLowercase, combinedHeaderValue, countHeaderLines } from './headers';
+import { isPotentiallyTrustworthyOrigin, originOfUrl } from './http';
 import { type JudgeContext, preflightRequestedMethod } from './judge-context';
 import { explainNetworkError } from './network-errors';
 import type { Failure, Pass } from './replay/outcome';
@@ -53,7 +54,7 @@ export function corsVerdict({ ctx, failure, credentials, credentialsInferred, ev
   const name: CorsErrorName = failure.status.corsError;
   const rule = RULES[name];
   const headers = failure.headers;
-  const allowOrigin = getHeader(headers, 'access-control-allow-origin');
+  const allowOrigin = combinedHeaderValue(headers, 'access-control-allow-origin');
   const facts: RuleFacts = {
     pageOrigin: ctx.pageOrigin,
     comparedOrigin: failure.comparedOrigin,
@@ -63,9 +64,9 @@ export function corsVerdict({ ctx, failure, credentials, credentialsInferred, ev
     status: failure.responseStatus,
     allowOrigin,
     allowOriginLines: countHeaderLines(headers, 'access-control-allow-origin'),
-    allowCredentials: getHeader(headers, 'access-control-allow-credentials'),
-    allowMethods: getHeader(headers, 'access-control-allow-methods'),
-    allowHeaders: getHeader(headers, 'access-control-allow-headers'),
+    allowCredentials: combinedHeaderValue(headers, 'access-control-allow-credentials'),
+    allowMethods: combinedHeaderValue(headers, 'access-control-allow-methods'),
+    allowHeaders: combinedHeaderValue(headers, 'access-control-allow-headers'),
     method: preflightRequestedMethod(ctx),
     failedParameter: failure.status.failedParameter,
     location: failure.location,

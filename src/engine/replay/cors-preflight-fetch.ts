@@ -9,7 +9,7 @@ import {
 } from '../chromium';
 import type { CleanPreflight } from '../clean-exchange';
 import { type CredentialsMode, isRedirectStatus } from '../fetch-spec';
-import { EMPTY_HEADERS, asciiLowercase, getHeader } from '../http';
+import { asciiLowercase, combinedHeaderValue, EMPTY_HEADERS } from '../headers';
 import { type JudgeContext, preflightRequestedMethod } from '../judge-context';
 import { type Failure, type PreflightNetworkFailure, replayFailure } from './outcome';
 
@@ -58,7 +58,7 @@ export function corsPreflightFetch({
   // ok status and step 8 makes it a network error.
   // Deviation(Chromium): a redirected preflight has its own name, PreflightDisallowedRedirect
   // (PreflightController's HandleRedirect).
-  const responseLocation = response && isRedirectStatus(response.status) ? getHeader(response.headers, 'location') : null;
+  const responseLocation = response && isRedirectStatus(response.status) ? combinedHeaderValue(response.headers, 'location') : null;
   if (preflight.redirectedTo || responseLocation !== null) {
     return fail({ corsError: 'PreflightDisallowedRedirect', failedParameter: '' }, preflight.redirectedTo ?? responseLocation);
   }
@@ -76,8 +76,8 @@ export function corsPreflightFetch({
   if (access) return fail(access);
   // Deviation(Chromium): a Private Network Access preflight must answer
   // `Access-Control-Allow-Private-Network: true` (WICG Private Network Access, not in Fetch).
-  if (asciiLowercase(getHeader(preflight.requestHeaders, 'access-control-request-private-network') ?? '') === 'true') {
-    const allow = getHeader(response.headers, 'access-control-allow-private-network');
+  if (asciiLowercase(combinedHeaderValue(preflight.requestHeaders, 'access-control-request-private-network') ?? '') === 'true') {
+    const allow = combinedHeaderValue(response.headers, 'access-control-allow-private-network');
     if (allow === null) return fail({ corsError: 'PreflightMissingAllowPrivateNetwork', failedParameter: '' });
     if (allow !== 'true') return fail({ corsError: 'PreflightInvalidAllowPrivateNetwork', failedParameter: allow });
   }
@@ -107,5 +107,5 @@ export function corsPreflightFetch({
 
 /** The preflight's own `Origin` header is what the server compared with; fall back to the replayed origin. */
 function originForPreflight(preflight: CleanPreflight, serializedOrigin: string): string {
-  return getHeader(preflight.requestHeaders, 'origin') ?? serializedOrigin;
+  return combinedHeaderValue(preflight.requestHeaders, 'origin') ?? serializedOrigin;
 }

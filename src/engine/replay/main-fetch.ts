@@ -7,7 +7,7 @@ import type { CredentialsMode } from '../fetch-spec';
 import type { JudgeContext } from '../judge-context';
 import { httpFetch } from './http-fetch';
 import { type FetchState, type Failure, type PreflightNetworkFailure, type Replay, pass, replayFailure } from './outcome';
-import { EMPTY_HEADERS } from '../http';
+import { EMPTY_HEADERS } from '../headers';
 
 /**
  * Replays a fetch of the exchange's request under one credentials mode.
