@@ -101,7 +101,7 @@ function responseSpec(answer: ActualAnswer): ResponseSpec {
   return { status: answer.status, headers: [...answer.allowOrigin.lines, ...answer.allowCredentials.lines], body: bodyFor(answer.status) };
 }
 
-/** Chromium's preflight pipeline after the redirect and network checks (cors-taxonomy §1.6). */
+/** Chromium's preflight pipeline after the redirect and network checks (docs/chromium-behaviour.md). */
 function expectPreflight(
   answer: PreflightAnswer,
   requestShape: RequestShape,

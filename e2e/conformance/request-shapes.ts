@@ -1,7 +1,7 @@
 /**
  * The request side of the corpus: methods and header sets, each declaring which header names
  * make it "CORS-unsafe" (and so need a preflight) by the Fetch safelist plus Chromium's
- * additions (cors-taxonomy §1.7, §2.6, §2.7), and who makes the request.
+ * additions (docs/chromium-behaviour.md, "Where Chromium departs from the spec"), and who makes the request.
  */
 import { normalizeMethod, SAFELISTED_METHODS } from './server-shapes';
 import type { FetchCredentials, Header, PageRequest } from './scenario';

@@ -1,6 +1,6 @@
 /**
  * The server side of the corpus: Access-Control-* header variants, each with the effect the
- * generator intends it to have. The effects follow Chromium's check order (cors-taxonomy §1.6);
+ * generator intends it to have. The effects follow Chromium's check order (docs/chromium-behaviour.md);
  * the suite checks every intention against Chromium itself, so a wrong one shows up as a
  * generator error, never as a silent pass.
  */

@@ -220,8 +220,8 @@ export async function browserFetch(input: BrowserRequest, send: Transport, ident
       steps.push({ kind: 'request', method: currentMethod, url, requestHeaders: headers, status: answer.status, statusText: answer.statusText, responseHeaders: answer.headers, redirectTo: target, check: checkOf(atRedirect) });
       if (atRedirect.blocked) return finish(exchangeSoFar(null, true), atRedirect);
       if (redirects.length > MAX_REDIRECTS) throw new NetworkError(`More than ${MAX_REDIRECTS} redirects, starting at ${input.url}.`, 'TOO_MANY_REDIRECTS', url, 'net::ERR_TOO_MANY_REDIRECTS');
-      // https://fetch.spec.whatwg.org/#http-redirect-fetch step 11: the origin becomes "null" once a
-      // redirect goes from one origin to another that is not the page's.
+      // https://fetch.spec.whatwg.org/#concept-request-tainted-origin step 4: the origin serializes
+      // as "null" once a redirect goes from one origin to another that is not the page's.
       const targetOrigin = originOfUrl(target);
       if (targetOrigin !== urlOrigin && urlOrigin !== origin) tainted = true;
       // Step 12: 301/302 turn POST into GET, 303 turns everything but GET/HEAD into GET; the body and

@@ -28,7 +28,8 @@ export interface EngineOptions {
    * Whether `Access-Control-Allow-Headers: *` covers `Authorization` (credentials not included).
    * The spec says never; Chromium does unless its NonWildcardRequestHeadersSupport feature is on.
    * Chromium 156 (Debian 156.0.8078.108) lets it pass: observed with a CDP session, a fetch with
-   * `Authorization` and a preflight answering `ACAH: *` succeeded. Default: true.
+   * `Authorization` and a preflight answering `ACAH: *` succeeded (docs/chromium-behaviour.md,
+   * "Observed in Chromium"). Default: true.
    */
   authorizationCoveredByWildcard: boolean;
 }

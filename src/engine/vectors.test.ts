@@ -1,5 +1,6 @@
 /**
- * Every test vector of ../shared/reference/cors-taxonomy.md §2 (V01–V99, D01–D13, S1–S7),
+ * Every test vector (V01–V99 from Chromium's unit tests, D01–D13 from its implementation, S1–S7
+ * from the Fetch standard's credentials table; where each comes from: docs/vectors.md),
  * table-driven, against the spec-level and Chromium-level functions.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ const URL_ = 'http://example.com/data';
 const ORIGIN = 'http://google.com';
 const status = (corsError: string, failedParameter = '') => ({ corsError, failedParameter });
 
-describe('§2.1 CheckAccess', () => {
+describe('CheckAccess', () => {
   const cases: [string, HeaderList, 'omit' | 'include', string, ReturnType<typeof status> | null][] = [
     ['V01', h(['Access-Control-Allow-Origin', '*']), 'omit', ORIGIN, null],
     ['V02', h(['Access-Control-Allow-Origin', '*']), 'include', ORIGIN, status('WildcardOriginNotAllowed')],
@@ -77,7 +78,7 @@ describe('§2.1 CheckAccess', () => {
   });
 });
 
-describe('§2.2 preflight access and status', () => {
+describe('preflight access and status', () => {
   const ok = h(['Access-Control-Allow-Origin', '*']);
   it.each([
     ['V13', 200, ok, null],
@@ -118,7 +119,7 @@ describe('§2.2 preflight access and status', () => {
   });
 });
 
-describe('§2.3 preflight request construction (Access-Control-Request-Headers)', () => {
+describe('preflight request construction (Access-Control-Request-Headers)', () => {
   const acrh = (headers: HeaderList) => lowerCaseSortedUnique(corsUnsafeNotForbiddenRequestHeaderNames(headers)).join(',');
   it.each([
     ['V25', h(['Orange', 'o'], ['Apple', 'a'], ['Kiwifruit', 'k'], ['Content-Type', 'application/octet-stream'], ['Strawberry', 's']),
@@ -141,7 +142,7 @@ describe('§2.3 preflight request construction (Access-Control-Request-Headers)'
   });
 });
 
-describe('§2.4 CheckRedirectLocation', () => {
+describe('CheckRedirectLocation', () => {
   const initiator = 'http://example.com';
   const combos: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
   const plain = ['http://example.com/', 'http://example2.com/', 'data:,Hello'];
@@ -175,7 +176,7 @@ describe('§2.4 CheckRedirectLocation', () => {
   });
 });
 
-describe('§2.5 methods', () => {
+describe('methods', () => {
   it('V42', () => {
     for (const m of ['get', 'Get', 'GET', 'HEAD', 'POST']) expect(isCorsSafelistedMethod(m)).toBe(true);
     expect(isCorsSafelistedMethod('OPTIONS')).toBe(false);
@@ -186,7 +187,7 @@ describe('§2.5 methods', () => {
   });
 });
 
-describe('§2.6 CORS-safelisted request headers', () => {
+describe('CORS-safelisted request headers', () => {
   const safe = (name: string, value: string) => isCorsSafelistedRequestHeader(name, value);
   it('V44', () => {
     expect(safe('accept', 'foo')).toBe(true);
@@ -290,7 +291,7 @@ describe('§2.6 CORS-safelisted request headers', () => {
   });
 });
 
-describe('§2.7 unsafe-name lists and the 1024-byte budget', () => {
+describe('unsafe-name lists and the 1024-byte budget', () => {
   const budget = (width: number, contentTypeTail = 108) =>
     h(
       ['content-type', `text/plain; charset=${'1'.repeat(contentTypeTail)}`],
@@ -342,7 +343,7 @@ describe('§2.7 unsafe-name lists and the 1024-byte budget', () => {
   });
 });
 
-describe('§2.8 PreflightResult', () => {
+describe('PreflightResult', () => {
   const result = (acam: string | null, acah: string | null, credentials: 'omit' | 'include' = 'omit') => {
     const headers: [string, string][] = [];
     if (acam !== null) headers.push(['Access-Control-Allow-Methods', acam]);
@@ -441,7 +442,7 @@ describe('§2.8 PreflightResult', () => {
   });
 });
 
-describe('§2.9 the Fetch spec credentials table', () => {
+describe('the Fetch spec credentials table', () => {
   const origin = 'https://rabbit.invalid';
   it.each([
     ['S1', 'omit', '*', null, true],

@@ -91,7 +91,7 @@ export function corsVerdict({ ctx, failure, credentials, credentialsInferred, ev
   // Chromium's console names the URL whose response failed the check, with "(redirected from
   // <first URL>)" when that is not the first URL: a 3xx that fails its own CORS check or carries a
   // Location with credentials is named itself. Only a redirect to a scheme CORS cannot fetch names
-  // the target. (Chromium 156 through a CDP session, Log.entryAdded.)
+  // the target. (Chromium 156 through a CDP session, Log.entryAdded; docs/chromium-behaviour.md.)
   const consoleUrl = name === 'CorsDisabledScheme' && failure.stage === 'redirect' && failure.location !== null ? failure.location : failure.url;
   verdict.chromeMessage = chromeConsoleMessage(rule, consoleUrl === facts.url ? facts : { ...facts, url: consoleUrl });
   const firefox = rule.firefox ? rule.firefox(facts) : null;
