@@ -56,7 +56,14 @@ export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
     const alternative = clientAlternativeFor(reason.kind, reason.name, reason.value);
     if (alternative) reason.clientAlternative = alternative;
   }
-  if (verdict.kind !== 'not-cors' && verdict.kind !== 'network-error' && ex.preflight === null && ex.headers !== null && verdict.preflightReasons.length > 0 && verdict.stage !== 'request') {
+  if (
+    verdict.kind !== 'not-cors' &&
+    verdict.kind !== 'network-error' &&
+    ex.preflight === null &&
+    ex.headers !== null &&
+    verdict.preflightReasons.length > 0 &&
+    verdict.stage !== 'request'
+  ) {
     preflightCacheNotes(verdict, ex);
   }
   for (const warning of verdict.warnings) {
@@ -70,23 +77,44 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
     return makeCause(
       'local-network-access',
       `Chromium's Local Network Access check (\`${verdict.rule}\`) stopped the request to \`${ex.url}\` before it reached the server.`,
-      [`webRequest ended it with \`${verdict.networkError ?? ex.preflight?.error ?? ex.error ?? 'net::ERR_FAILED'}\` and no response: nothing reached the server, so no header it sends can matter.`],
+      [
+        `webRequest ended it with \`${verdict.networkError ?? ex.preflight?.error ?? ex.error ?? 'net::ERR_FAILED'}\` and no response: nothing reached the server, so no header it sends can matter.`,
+      ],
     );
   }
-  if (verdict.kind === 'network-error' && verdict.networkError !== null && verdict.networkError !== 'net::ERR_FAILED' && verdict.networkError !== 'net::ERR_ABORTED') {
-    return makeCause('network-error', `The request failed with \`${verdict.networkError}\`: ${explainNetworkError(verdict.networkError)}`, [`webRequest reported \`${verdict.networkError}\`; Chromium reports CORS blocks as \`net::ERR_FAILED\`.`]);
+  if (
+    verdict.kind === 'network-error' &&
+    verdict.networkError !== null &&
+    verdict.networkError !== 'net::ERR_FAILED' &&
+    verdict.networkError !== 'net::ERR_ABORTED'
+  ) {
+    return makeCause('network-error', `The request failed with \`${verdict.networkError}\`: ${explainNetworkError(verdict.networkError)}`, [
+      `webRequest reported \`${verdict.networkError}\`; Chromium reports CORS blocks as \`net::ERR_FAILED\`.`,
+    ]);
   }
   if (!verdict.blocked) return null;
   const rule = verdict.rule ?? '';
   if (verdict.stage === 'preflight' && ex.preflight?.response && (ex.preflight.response.status === 401 || ex.preflight.response.status === 403)) {
     const status = ex.preflight.response.status;
     const challenge = combinedHeaderValue(ex.preflight.response.headers, 'www-authenticate');
-    const evidence = [`The preflight (\`OPTIONS ${ex.preflight.url}\`) was answered ${status}.`, 'Browsers send preflights without cookies or `Authorization`, so an authenticated route always refuses them.'];
+    const evidence = [
+      `The preflight (\`OPTIONS ${ex.preflight.url}\`) was answered ${status}.`,
+      'Browsers send preflights without cookies or `Authorization`, so an authenticated route always refuses them.',
+    ];
     if (challenge !== null) evidence.push(`\`WWW-Authenticate: ${challenge}\`: an authentication layer answered.`);
-    return makeCause('preflight-auth-layer', `The preflight got ${status} from an authentication or security layer in front of the CORS handler, so \`${rule}\` is a symptom.`, evidence);
+    return makeCause(
+      'preflight-auth-layer',
+      `The preflight got ${status} from an authentication or security layer in front of the CORS handler, so \`${rule}\` is a symptom.`,
+      evidence,
+    );
   }
   if ((rule === 'MultipleAllowOriginValues' || rule === 'PreflightMultipleAllowOriginValues') && verdict.stage !== null) {
-    const headers = verdict.stage === 'preflight' ? ex.preflight?.response?.headers : verdict.stage === 'redirect' && verdict.hopIndex !== null ? ex.redirects[verdict.hopIndex]?.headers : ex.response?.headers;
+    const headers =
+      verdict.stage === 'preflight'
+        ? ex.preflight?.response?.headers
+        : verdict.stage === 'redirect' && verdict.hopIndex !== null
+          ? ex.redirects[verdict.hopIndex]?.headers
+          : ex.response?.headers;
     const lines = headerLinesNamed(headers ?? EMPTY_HEADERS, 'access-control-allow-origin');
     if (lines.length >= 2) {
       const evidence = [`${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`];
@@ -105,12 +133,27 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
         [`HTTP 403 from \`${originOfUrl(ex.url)}\`, a local address, with no \`Access-Control-*\` header.`],
       );
     }
-    const evidence = [`HTTP ${status}, with ${corsNames.length === 0 ? 'no `Access-Control-*` header at all' : `only ${corsNames.map((n) => `\`${n}\``).join(', ')}`}.`];
+    const evidence = [
+      `HTTP ${status}, with ${corsNames.length === 0 ? 'no `Access-Control-*` header at all' : `only ${corsNames.map((n) => `\`${n}\``).join(', ')}`}.`,
+    ];
     if (ex.preflight?.response && combinedHeaderValue(ex.preflight.response.headers, 'access-control-allow-origin') !== null) {
       evidence.push('Its preflight did carry `Access-Control-Allow-Origin`: the success path has CORS, the error path does not.');
     }
-    const what = status === 401 ? 'not authenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not found' : status === 413 ? 'the body was too large' : 'a server error';
-    return makeCause('error-status-without-cors', `The server answered HTTP ${status} (${what}); the CORS headers are missing because the error path skips the CORS middleware.`, evidence);
+    const what =
+      status === 401
+        ? 'not authenticated'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'not found'
+            : status === 413
+              ? 'the body was too large'
+              : 'a server error';
+    return makeCause(
+      'error-status-without-cors',
+      `The server answered HTTP ${status} (${what}); the CORS headers are missing because the error path skips the CORS middleware.`,
+      evidence,
+    );
   }
   return null;
 }
@@ -124,7 +167,7 @@ function clientAlternativeFor(kind: string, name: string, value: string | undefi
         : null;
     case 'header-value':
       if (name === 'content-type') {
-        return "Client change: send the body as `text/plain` (e.g. `body: JSON.stringify(data)` with no Content-Type, or `Content-Type: text/plain`) if the server parses the body regardless of its Content-Type; `application/x-www-form-urlencoded` and `multipart/form-data` need no preflight either.";
+        return 'Client change: send the body as `text/plain` (e.g. `body: JSON.stringify(data)` with no Content-Type, or `Content-Type: text/plain`) if the server parses the body regardless of its Content-Type; `application/x-www-form-urlencoded` and `multipart/form-data` need no preflight either.';
       }
       return `Client change: remove the unusual characters from \`${displayHeaderName(name)}\`${value !== undefined ? '' : ''}, or drop the header.`;
     case 'header':
@@ -163,7 +206,10 @@ function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
   const seconds = parseAccessControlMaxAge(maxAgeValue);
   const since = new Date(earlier.time).toISOString();
   const until = new Date(earlier.time + seconds * 1000).toISOString();
-  const maxAgeText = maxAgeValue === null ? 'no `Access-Control-Max-Age` (Chromium keeps it 5 s)' : `\`Access-Control-Max-Age: ${maxAgeValue}\`${seconds !== Number(maxAgeValue) ? ` (Chromium keeps it ${seconds} s)` : ''}`;
+  const maxAgeText =
+    maxAgeValue === null
+      ? 'no `Access-Control-Max-Age` (Chromium keeps it 5 s)'
+      : `\`Access-Control-Max-Age: ${maxAgeValue}\`${seconds !== Number(maxAgeValue) ? ` (Chromium keeps it ${seconds} s)` : ''}`;
   verdict.warnings.push(
     hazard(
       'preflight-from-cache',
@@ -178,7 +224,8 @@ function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
     const then = combinedHeaderValue(cachedHeaders, name);
     // Allow-Methods and -Headers are compared only when the server also sends them on the actual response.
     if ((name === 'access-control-allow-methods' || name === 'access-control-allow-headers') && now === null) continue;
-    if (now !== then) changed.push(`\`${displayHeaderName(name)}\`: cached ${then === null ? '(absent)' : `\`${then}\``}, now ${now === null ? '(absent)' : `\`${now}\``}`);
+    if (now !== then)
+      changed.push(`\`${displayHeaderName(name)}\`: cached ${then === null ? '(absent)' : `\`${then}\``}, now ${now === null ? '(absent)' : `\`${now}\``}`);
   }
   if (changed.length > 0) {
     verdict.warnings.push(

@@ -43,7 +43,6 @@ export interface CleanContext {
   echoedOrigins: string[];
 }
 
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

@@ -25,13 +25,7 @@ import { explainNetworkError } from './network-errors';
 import { passedRequestHazards } from './passed-hazards';
 import { preflightReasonsFor } from './preflight-reasons';
 import { replayFetch } from './replay/main-fetch';
-import {
-  KNOWN_INCLUDE_EVIDENCE,
-  type RequestHeaderScan,
-  type RequestModeEvidence,
-  scanRequestHeaders,
-  unsafeHeaderNamesFor,
-} from './request-evidence';
+import { KNOWN_INCLUDE_EVIDENCE, type RequestHeaderScan, type RequestModeEvidence, scanRequestHeaders, unsafeHeaderNamesFor } from './request-evidence';
 import { beyondTheBlock } from './beyond-the-block';
 import type { ObservedExchange, PreflightReason, Verdict } from './types';
 import {
@@ -121,14 +115,11 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
   const preflightFromCache = !ex.preflight && needsPreflight && requestHeaders !== null;
   const acrhNames = ex.preflight ? unsafeNames : null;
   const preflightReasons =
-    ex.preflight || needsPreflight
-      ? preflightReasonsFor(preflightRequestedMethod(ctx), requestHeaders, acrhNames, ex.preflight !== null)
-      : [];
+    ex.preflight || needsPreflight ? preflightReasonsFor(preflightRequestedMethod(ctx), requestHeaders, acrhNames, ex.preflight !== null) : [];
   if (preflightFromCache) evidence.push('No preflight was observed although one was needed: it was served from the preflight cache.');
 
   // A stated credentials mode wins over the Cookie evidence: no guessing is needed.
-  const seenCredentials =
-    ex.knownCredentials === 'include' ? KNOWN_INCLUDE_EVIDENCE : ex.knownCredentials !== null ? null : scan ? scan.credentials : null;
+  const seenCredentials = ex.knownCredentials === 'include' ? KNOWN_INCLUDE_EVIDENCE : ex.knownCredentials !== null ? null : scan ? scan.credentials : null;
   const judging: Judging = { ctx, scan, evidence, preflightReasons, preflightFromCache, seenCredentials };
   const error = ex.error;
 
@@ -154,7 +145,7 @@ function notCorsModeVerdict(ex: CleanExchange, mode: 'no-cors' | 'navigate' | 'w
   const requestHeaders = ex.headers;
   const why =
     mode === 'no-cors'
-      ? 'It was a `no-cors` request (a plain `<img>`, `<script>`, `<link>` or `fetch(…, {mode: \'no-cors\'})`): the browser does not apply CORS, and scripts get an opaque response (status 0, no body) instead of an error.'
+      ? "It was a `no-cors` request (a plain `<img>`, `<script>`, `<link>` or `fetch(…, {mode: 'no-cors'})`): the browser does not apply CORS, and scripts get an opaque response (status 0, no body) instead of an error."
       : mode === 'navigate'
         ? 'It was a navigation; CORS does not apply.'
         : 'WebSocket handshakes are not subject to CORS; servers must check `Origin` themselves.';
@@ -210,7 +201,7 @@ function stoppedAtRedirectVerdict({ ctx, evidence, preflightReasons, seenCredent
   // webRequest reports net::ERR_ABORTED for both redirect modes that stop here, so which one
   // the page used is not visible; neither is a CORS failure.
   verdict.explanation =
-    'The redirect passed the CORS checks, and the browser stopped there instead of following it: the page asked for `redirect: \'manual\'` (it receives an opaque-redirect response) or `redirect: \'error\'` (fetch rejects with a TypeError), or cancelled the request at that moment. None of these is a CORS failure; to follow the redirect, use the default `redirect: \'follow\'`.';
+    "The redirect passed the CORS checks, and the browser stopped there instead of following it: the page asked for `redirect: 'manual'` (it receives an opaque-redirect response) or `redirect: 'error'` (fetch rejects with a TypeError), or cancelled the request at that moment. None of these is a CORS failure; to follow the redirect, use the default `redirect: 'follow'`.";
   verdict.specUrl = 'https://fetch.spec.whatwg.org/#concept-http-fetch';
   return verdict;
 }
@@ -286,7 +277,10 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
     evidence.push(seenCredentials);
     const result = replayFetch(ctx, 'include');
     if (result.kind === 'cors') {
-      return withReasons(corsVerdict({ ctx, failure: result, credentials: 'include', credentialsInferred: false, evidence, confidence: 'certain' }), preflightReasons);
+      return withReasons(
+        corsVerdict({ ctx, failure: result, credentials: 'include', credentialsInferred: false, evidence, confidence: 'certain' }),
+        preflightReasons,
+      );
     }
     if (result.kind === 'network') return preflightNetworkError(result.error);
     return withReasons(unexplainedFailure(result, evidence, 'include'), preflightReasons);
@@ -296,31 +290,42 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
   if (ex.knownCredentials !== null) {
     // Stated omit or same-origin: the include alternative is not a possibility to weigh.
     if (omitted.kind === 'cors') {
-      return withReasons(corsVerdict({ ctx, failure: omitted, credentials: 'omit', credentialsInferred: false, evidence, confidence: 'certain' }), preflightReasons);
+      return withReasons(
+        corsVerdict({ ctx, failure: omitted, credentials: 'omit', credentialsInferred: false, evidence, confidence: 'certain' }),
+        preflightReasons,
+      );
     }
     return withReasons(unexplainedFailure(omitted, evidence, 'omit-or-same-origin'), preflightReasons);
   }
   const included = replayFetch(ctx, 'include');
   if (omitted.kind === 'cors') {
     const same =
-      included.kind === 'cors' &&
-      included.status.corsError === omitted.status.corsError &&
-      included.status.failedParameter === omitted.status.failedParameter;
+      included.kind === 'cors' && included.status.corsError === omitted.status.corsError && included.status.failedParameter === omitted.status.failedParameter;
     if (!same) {
       evidence.push(
         'No `Cookie` or `Sec-Fetch-Storage-Access` header was seen, so the engine assumed the default credentials mode (not include).' +
           (included.kind === 'cors' ? ` Had the request been credentialed, Chromium would have reported \`${included.status.corsError}\` instead.` : ''),
       );
     }
-    const verdict = corsVerdict({ ctx, failure: omitted, credentials: 'omit', credentialsInferred: false, evidence, confidence: same ? 'certain' : 'inferred' });
+    const verdict = corsVerdict({
+      ctx,
+      failure: omitted,
+      credentials: 'omit',
+      credentialsInferred: false,
+      evidence,
+      confidence: same ? 'certain' : 'inferred',
+    });
     verdict.credentials = same ? 'unknown' : 'omit-or-same-origin';
     return withReasons(verdict, preflightReasons);
   }
   if (included.kind === 'cors') {
     evidence.push(
-      'The browser failed the request although it passes every CORS check without credentials, so it must have been credentialed (`credentials: \'include\'` or `withCredentials = true`); no `Cookie` header was sent because the browser had none for that site.',
+      "The browser failed the request although it passes every CORS check without credentials, so it must have been credentialed (`credentials: 'include'` or `withCredentials = true`); no `Cookie` header was sent because the browser had none for that site.",
     );
-    return withReasons(corsVerdict({ ctx, failure: included, credentials: 'include', credentialsInferred: true, evidence, confidence: 'inferred' }), preflightReasons);
+    return withReasons(
+      corsVerdict({ ctx, failure: included, credentials: 'include', credentialsInferred: true, evidence, confidence: 'inferred' }),
+      preflightReasons,
+    );
   }
   return withReasons(unexplainedFailure(omitted, evidence, 'unknown'), preflightReasons);
 }
@@ -340,7 +345,7 @@ function judgeCompleted({ ctx, scan, evidence, preflightReasons, preflightFromCa
       return notCorsVerdict({
         title: 'Not a CORS request (inferred)',
         explanation:
-          'The browser completed this request although its CORS headers would fail a CORS-mode request, so it was most likely a no-cors request (a form post, a plain `<img>`/`<script>`, or `mode: \'no-cors\'`).',
+          "The browser completed this request although its CORS headers would fail a CORS-mode request, so it was most likely a no-cors request (a form post, a plain `<img>`/`<script>`, or `mode: 'no-cors'`).",
         evidence: ['No `Sec-Fetch-Mode` header was visible (plain-http target).'],
         confidence: 'inferred',
         error: null,

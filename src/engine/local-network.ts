@@ -22,10 +22,27 @@ export function isLocalAddressUrl(url: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;
   if (host.startsWith('[')) {
     const v6 = host.slice(1, -1);
-    return v6 === '::1' || v6 === '::' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^fe[c-f]/.test(v6) || v6.startsWith('::ffff:127.') || v6.startsWith('::ffff:7f');
+    return (
+      v6 === '::1' ||
+      v6 === '::' ||
+      /^f[cd]/.test(v6) ||
+      /^fe[89ab]/.test(v6) ||
+      /^fe[c-f]/.test(v6) ||
+      v6.startsWith('::ffff:127.') ||
+      v6.startsWith('::ffff:7f')
+    );
   }
   const parts = host.split('.');
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p))) return false;
   const [a, b] = parts.map(Number) as [number, number];
-  return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127) || (a === 198 && (b === 18 || b === 19));
+  return (
+    a === 127 ||
+    a === 10 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 198 && (b === 18 || b === 19))
+  );
 }

@@ -3,10 +3,7 @@
  * Chromium, only until a cache entry expires) or unsafe (an origin reflected with credentials).
  * Each warning's code is an entry of the HAZARDS catalogue (hazards.ts, docs/rules.md).
  */
-import {
-  CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS,
-  FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS,
-} from './fetch-spec';
+import { CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS, FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS } from './fetch-spec';
 import { displayHeaderName } from './fixes';
 import { hazard } from './hazards';
 import { asciiLowercase, combinedHeaderValue, EMPTY_HEADERS, headerNameIs } from './headers';
@@ -32,13 +29,28 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     if (maxAge !== null) {
       const seconds = Number(maxAge);
       if (!/^\d+$/.test(maxAge)) {
-        warnings.push(hazard('max-age-unparsable', `\`Access-Control-Max-Age: ${maxAge}\` is not a number of seconds: Chromium uses its 5 s default, Firefox does not cache the preflight at all.`));
+        warnings.push(
+          hazard(
+            'max-age-unparsable',
+            `\`Access-Control-Max-Age: ${maxAge}\` is not a number of seconds: Chromium uses its 5 s default, Firefox does not cache the preflight at all.`,
+          ),
+        );
       } else if (seconds > CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS) {
-        warnings.push(hazard('max-age-above-cap', `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`));
+        warnings.push(
+          hazard(
+            'max-age-above-cap',
+            `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`,
+          ),
+        );
       }
     }
     if (combinedHeaderValue(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
-      warnings.push(hazard('private-network-header', '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.'));
+      warnings.push(
+        hazard(
+          'private-network-header',
+          '`Access-Control-Allow-Private-Network: true` belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.',
+        ),
+      );
     }
     const requested = ex.preflight ? combinedHeaderValue(ex.preflight.requestHeaders, 'access-control-request-headers') : null;
     const allowed = combinedHeaderValue(preflightResponse.headers, 'access-control-allow-headers');
@@ -61,37 +73,69 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     const allowOrigin = cors.allowOrigin;
     const credentialed = cors.allowCredentials === 'true';
     if (allowOrigin === '*' && credentialed) {
-      warnings.push(hazard('wildcard-with-credentials', '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.'));
+      warnings.push(
+        hazard(
+          'wildcard-with-credentials',
+          '`Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` never works: browsers reject `*` for credentialed requests. Echo the origin instead if credentials are needed.',
+        ),
+      );
     }
     // Only a specific Allow-Origin can be an echo; the Origin header is read only then.
     const specific = allowOrigin !== null && allowOrigin !== '*';
     let reflected: boolean | null = null;
     const isReflected = (): boolean => (reflected ??= specific && allowOrigin === combinedHeaderValue(ex.headers ?? EMPTY_HEADERS, 'origin'));
-    const others = specific && ex.context && ex.context.echoedOrigins.length > 0 ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : NO_NAMES;
+    const others =
+      specific && ex.context && ex.context.echoedOrigins.length > 0 ? ex.context.echoedOrigins.filter((origin) => origin !== allowOrigin) : NO_NAMES;
     if (specific && (allowOrigin === ctx.pageOrigin || isReflected())) {
       const vary = cors.vary;
       if (vary === null || !varyCoversOrigin(vary)) {
-        warnings.push(hazard('missing-vary-origin', `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.`, others.length > 0 ? 'medium' : 'low'));
+        warnings.push(
+          hazard(
+            'missing-vary-origin',
+            `The response echoes \`Access-Control-Allow-Origin: ${allowOrigin}\` without \`Vary: Origin\`: if the value depends on the request's Origin, a shared cache can serve it to another origin and break (or leak) CORS there.`,
+            others.length > 0 ? 'medium' : 'low',
+          ),
+        );
       }
     }
     if (allowOrigin === 'null') {
-      warnings.push(hazard('null-origin-allowed', `\`Access-Control-Allow-Origin: null\` also grants access to sandboxed iframes, \`file:\` pages and redirect-tainted requests of any site${credentialed ? ', and with `Access-Control-Allow-Credentials: true` they read the user\'s data with their cookies' : ''}. Allow real origins only.`, credentialed ? 'high' : 'medium'));
+      warnings.push(
+        hazard(
+          'null-origin-allowed',
+          `\`Access-Control-Allow-Origin: null\` also grants access to sandboxed iframes, \`file:\` pages and redirect-tainted requests of any site${credentialed ? ", and with `Access-Control-Allow-Credentials: true` they read the user's data with their cookies" : ''}. Allow real origins only.`,
+          credentialed ? 'high' : 'medium',
+        ),
+      );
     }
     if ((allowOrigin === 'null' || others.length > 0) && isReflected()) {
-      const seen = allowOrigin === 'null' ? 'the meaningless origin `null` (sent after a cross-origin redirect)' : `${others.length + 1} different origins in this tab (${[...others, allowOrigin].map((o) => `\`${o}\``).join(', ')})`;
+      const seen =
+        allowOrigin === 'null'
+          ? 'the meaningless origin `null` (sent after a cross-origin redirect)'
+          : `${others.length + 1} different origins in this tab (${[...others, allowOrigin].map((o) => `\`${o}\``).join(', ')})`;
       warnings.push(
         hazard(
           'origin-reflected',
-          `The server echoed ${seen}: it appears to reflect whatever \`Origin\` it gets${credentialed ? ', with `Access-Control-Allow-Credentials: true`, so any website can read this API with the user\'s cookies. This is what flask-cors `supports_credentials=True` with `origins=\'*\'`, django-cors-headers `CORS_ALLOW_ALL_ORIGINS` with credentials, and Express `cors({ origin: true, credentials: true })` do' : ''}. Compare \`Origin\` with an allow-list and echo only the origins on it.`,
+          `The server echoed ${seen}: it appears to reflect whatever \`Origin\` it gets${credentialed ? ", with `Access-Control-Allow-Credentials: true`, so any website can read this API with the user's cookies. This is what flask-cors `supports_credentials=True` with `origins='*'`, django-cors-headers `CORS_ALLOW_ALL_ORIGINS` with credentials, and Express `cors({ origin: true, credentials: true })` do" : ''}. Compare \`Origin\` with an allow-list and echo only the origins on it.`,
           credentialed ? 'high' : 'low',
         ),
       );
     }
     if (allowOrigin !== null && allowOrigin.startsWith('http://') && (ctx.urls[ctx.urls.length - 1] ?? '').startsWith('https://')) {
-      warnings.push(hazard('http-origin-trusted', `An https resource trusts the plain-http origin \`${allowOrigin}\`, which a network attacker can impersonate${credentialed ? ' and then read the user\'s data with their cookies' : ''}.`, credentialed ? 'high' : 'low'));
+      warnings.push(
+        hazard(
+          'http-origin-trusted',
+          `An https resource trusts the plain-http origin \`${allowOrigin}\`, which a network attacker can impersonate${credentialed ? " and then read the user's data with their cookies" : ''}.`,
+          credentialed ? 'high' : 'low',
+        ),
+      );
     }
     if (final.status === 401 && ex.redirects.some((hop) => originOfUrl(hop.location) !== originOfUrl(hop.url))) {
-      warnings.push(hazard('authorization-dropped-on-redirect', 'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.'));
+      warnings.push(
+        hazard(
+          'authorization-dropped-on-redirect',
+          'The request was redirected to another origin and then answered 401: browsers drop `Authorization` on cross-origin redirects. Call the final URL directly.',
+        ),
+      );
     }
     if (ex.type === 'xmlhttprequest' && allowOrigin !== null) {
       const hidden = unexposedResponseHeaders(final.headers, credentialed);
@@ -106,7 +150,12 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     }
   }
   if (ex.headers && scan && scan.chromiumOnlySafelisted !== null) {
-    warnings.push(hazard('chromium-only-safelisted-header', `\`${displayHeaderName(scan.chromiumOnlySafelisted)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.`));
+    warnings.push(
+      hazard(
+        'chromium-only-safelisted-header',
+        `\`${displayHeaderName(scan.chromiumOnlySafelisted)}\` is safelisted only in Chromium: in Firefox and per the Fetch standard it triggers a preflight, which the server must then allow.`,
+      ),
+    );
   }
 }
 
@@ -145,7 +194,15 @@ function unexposedResponseHeaders(headers: HeaderList, credentialed: boolean): s
     const length = name.length;
     // x-…, etag, link, location, content-disposition, retry-after, ratelimit…
     const maybe =
-      first === 0x78 ? name.charCodeAt(1) === 0x2d : first === 0x63 ? length === 19 : first === 0x65 ? length === 4 : first === 0x6c ? length === 4 || length === 8 : first === 0x72 && length >= 9;
+      first === 0x78
+        ? name.charCodeAt(1) === 0x2d
+        : first === 0x63
+          ? length === 19
+          : first === 0x65
+            ? length === 4
+            : first === 0x6c
+              ? length === 4 || length === 8
+              : first === 0x72 && length >= 9;
     if (!maybe) continue;
     const lower = asciiLowercase(name);
     if (isApplicationResponseHeader(lower) && !(candidates ??= []).includes(name)) candidates.push(name);

@@ -25,8 +25,14 @@ function describeUnsafeHeader(name: string, value: string): PreflightReason {
   const shown = displayHeaderName(lower);
   const bytes = byteLength(value);
   if (!isCorsSafelistableRequestHeaderName(lower)) {
-    const extra = lower === 'authorization' ? ' `Authorization` always needs a preflight, and `Access-Control-Allow-Headers: *` does not cover it in the standard.' : '';
-    return { kind: 'header', name: lower, value, message: `\`${shown}\` is not a CORS-safelisted request header (only \`Accept\`, \`Accept-Language\`, \`Content-Language\`, \`Content-Type\` with a safelisted value, and a single-range \`Range\` are).${extra}` };
+    const extra =
+      lower === 'authorization' ? ' `Authorization` always needs a preflight, and `Access-Control-Allow-Headers: *` does not cover it in the standard.' : '';
+    return {
+      kind: 'header',
+      name: lower,
+      value,
+      message: `\`${shown}\` is not a CORS-safelisted request header (only \`Accept\`, \`Accept-Language\`, \`Content-Language\`, \`Content-Type\` with a safelisted value, and a single-range \`Range\` are).${extra}`,
+    };
   }
   if (bytes > 128) return { kind: 'header-length', name: lower, value, message: `\`${shown}\` is longer than 128 bytes (${bytes} bytes).` };
   let message = `\`${shown}: ${value}\` is not a safelisted value.`;
@@ -44,7 +50,8 @@ function describeUnsafeHeader(name: string, value: string): PreflightReason {
     case 'accept-language':
     case 'content-language': {
       const index = indexOfNonLanguageByte(value);
-      if (index >= 0) message = `\`${shown}: ${value}\` contains ${describeByte(value, index)}; only letters, digits, space, \`*\`, \`,\`, \`-\`, \`.\`, \`;\` and \`=\` are safelisted.`;
+      if (index >= 0)
+        message = `\`${shown}: ${value}\` contains ${describeByte(value, index)}; only letters, digits, space, \`*\`, \`,\`, \`-\`, \`.\`, \`;\` and \`=\` are safelisted.`;
       break;
     }
     case 'range':
@@ -62,15 +69,28 @@ function describeByte(value: string, index: number): string {
 function describeUnsafeName(lower: string): PreflightReason {
   const shown = displayHeaderName(lower);
   if (lower === 'content-type') {
-    return { kind: 'header-value', name: lower, message: `\`Content-Type\` was sent with a value other than the three safelisted ones (${SAFELISTED_TYPES_TEXT}), e.g. \`application/json\` (the value itself is not visible: the request never sent its headers).` };
+    return {
+      kind: 'header-value',
+      name: lower,
+      message: `\`Content-Type\` was sent with a value other than the three safelisted ones (${SAFELISTED_TYPES_TEXT}), e.g. \`application/json\` (the value itself is not visible: the request never sent its headers).`,
+    };
   }
   if (isCorsSafelistableRequestHeaderName(lower)) {
-    return { kind: 'header-value', name: lower, message: `\`${shown}\` was sent with a value that is not safelisted (too long, or an unsafe byte); the value is not visible because the request never sent its headers.` };
+    return {
+      kind: 'header-value',
+      name: lower,
+      message: `\`${shown}\` was sent with a value that is not safelisted (too long, or an unsafe byte); the value is not visible because the request never sent its headers.`,
+    };
   }
   return { kind: 'header', name: lower, message: `\`${shown}\` is not a CORS-safelisted request header.` };
 }
 
-export function preflightReasonsFor(method: string, headers: HeaderList | null, acrhNames: string[] | null, forcedPreflightObserved: boolean): PreflightReason[] {
+export function preflightReasonsFor(
+  method: string,
+  headers: HeaderList | null,
+  acrhNames: string[] | null,
+  forcedPreflightObserved: boolean,
+): PreflightReason[] {
   const reasons: PreflightReason[] = [];
   if (!isCorsSafelistedMethod(method)) {
     reasons.push({ kind: 'method', name: method, message: `\`${method}\` is not one of the CORS-safelisted methods (\`GET\`, \`HEAD\`, \`POST\`).` });
@@ -88,13 +108,22 @@ export function preflightReasonsFor(method: string, headers: HeaderList | null, 
       } else reasons.push(describeUnsafeHeader(line.name, line.value));
     }
     if (safelistedBytes > SAFELISTED_VALUES_BUDGET) {
-      reasons.push({ kind: 'total-length', name: safelisted.join(','), message: `The safelisted headers (${safelisted.map((n) => `\`${displayHeaderName(n)}\``).join(', ')}) total ${safelistedBytes} bytes, over the ${SAFELISTED_VALUES_BUDGET}-byte budget, so all of them need the preflight.` });
+      reasons.push({
+        kind: 'total-length',
+        name: safelisted.join(','),
+        message: `The safelisted headers (${safelisted.map((n) => `\`${displayHeaderName(n)}\``).join(', ')}) total ${safelistedBytes} bytes, over the ${SAFELISTED_VALUES_BUDGET}-byte budget, so all of them need the preflight.`,
+      });
     }
   } else if (acrhNames !== null) {
     for (const name of acrhNames) reasons.push(describeUnsafeName(name));
   }
   if (reasons.length === 0 && forcedPreflightObserved) {
-    reasons.push({ kind: 'forced', name: '', message: 'The method and headers are all safelisted, yet a preflight was sent: it was forced (an upload listener on XMLHttpRequest, a streaming body, or a Private/Local Network Access preflight).' });
+    reasons.push({
+      kind: 'forced',
+      name: '',
+      message:
+        'The method and headers are all safelisted, yet a preflight was sent: it was forced (an upload listener on XMLHttpRequest, a streaming body, or a Private/Local Network Access preflight).',
+    });
   }
   return reasons;
 }

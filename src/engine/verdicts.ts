@@ -116,15 +116,16 @@ export function corsVerdict({ ctx, failure, credentials, credentialsInferred, ev
     traps: fixText.traps,
     // After a cross-origin redirect the browser compares against `null`, not the page origin: a
     // snippet allowing the page origin would not fix it (docs/fixes.md, not applicable).
-    snippets: rule.serverSnippets && !failure.tainted
-      ? renderFixSnippets({
-          origin: ctx.pageOrigin,
-          credentials: credentials === 'include',
-          methods: uniqueMethods(facts.method),
-          headers: ctx.unsafeNames.map(displayHeaderName),
-          cause: fixCauseFor(name, failure.responseStatus),
-        })
-      : [],
+    snippets:
+      rule.serverSnippets && !failure.tainted
+        ? renderFixSnippets({
+            origin: ctx.pageOrigin,
+            credentials: credentials === 'include',
+            methods: uniqueMethods(facts.method),
+            headers: ctx.unsafeNames.map(displayHeaderName),
+            cause: fixCauseFor(name, failure.responseStatus),
+          })
+        : [],
   };
   return verdict;
 }
@@ -176,7 +177,9 @@ export function localNetworkVerdict(ctx: JudgeContext, error: string): Verdict {
   verdict.confidence = 'inferred';
   verdict.evidence = [
     `The request ended with \`${error}\`, Chromium's error for a blocked Local Network Access request.`,
-    secure ? `The page \`${ctx.pageOrigin}\` is a secure context, so the missing piece is the user's permission.` : `The page \`${ctx.pageOrigin}\` is not a secure context.`,
+    secure
+      ? `The page \`${ctx.pageOrigin}\` is a secure context, so the missing piece is the user's permission.`
+      : `The page \`${ctx.pageOrigin}\` is not a secure context.`,
   ];
   const fixText = rule.fix(facts);
   verdict.fix = { summary: fixText.summary, details: fixText.details, traps: fixText.traps, snippets: [] };
