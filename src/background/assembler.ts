@@ -4,7 +4,7 @@
  * events, so the whole state machine is unit-testable with fakes.
  *
  * Event sequences it relies on (Chromium, listeners with extraHeaders; see
- * docs/chromium-behaviour.md, "What webRequest shows", and the browser tests):
+ * /work/shared/reference/chromium-webrequest.md and the browser tests):
  * - the preflight is a separate request (OPTIONS carrying Access-Control-Request-Method) that ends
  *   before its actual request shows any event beyond onBeforeRequest;
  * - an actual request whose preflight failed shows only onErrorOccurred;

@@ -43,21 +43,16 @@ export {
   parseSingleRangeHeaderValue,
   serializingARequestOrigin,
 } from './fetch-spec';
+// Header lookups, the request mode and statuses, for the layers above the engine (docs/engine.md).
+export { EMPTY_HEADERS, combinedHeaderValue, countHeaderLines, firstHeaderValue, headerLinesNamed, headerNameIs } from './headers';
+export { byteLength } from './http';
+export { isOkStatus, isRedirectStatus } from './fetch-spec';
+export { fetchModeOf, requestMode } from './request-evidence';
+
 export { couldNotJudgeVerdict } from './could-not-judge';
 export { RULES, type RuleEntry, type Observability } from './rules';
 export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
-export { fetchModeOf, requestMode, requestModeFromHeaders, type RequestModeEvidence } from './request-evidence';
-export {
-  EMPTY_HEADERS,
-  combinedHeaderValue,
-  countHeaderLines,
-  firstHeaderValue,
-  headerLinesNamed,
-  headerNameIs,
-} from './headers';
-export { byteLength } from './http';
-export { isOkStatus, isRedirectStatus } from './fetch-spec';
-export { preflightReasonsFor } from './preflight-reasons';
+export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence } from './judge';
 
 /**
  * Judges one exchange. Never throws: whatever the input (malformed, missing fields, wrong

@@ -39,6 +39,10 @@ import {
   withReasons,
 } from './verdicts';
 
+// The engine index re-exports these from here.
+export { requestModeFromHeaders, type RequestModeEvidence } from './request-evidence';
+export { preflightReasonsFor } from './preflight-reasons';
+
 /** Judges one exchange as Chromium does. May throw on an internal error: judgeExchange catches. */
 export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOptions): Verdict {
   const ex = cleanExchange(input);
