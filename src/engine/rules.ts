@@ -78,7 +78,8 @@ const LNA = 'https://wicg.github.io/local-network-access/';
 const PNA = 'https://wicg.github.io/private-network-access/';
 
 /** What every Local Network Access block has in common, said once for the three rules. */
-const LNA_NO_HEADER = 'No server header will help: the check runs when Chromium connects, before the request reaches the server (`Access-Control-Allow-Private-Network` belongs to the retired Private Network Access and does nothing now).';
+const LNA_NO_HEADER =
+  'No server header will help: the check runs when Chromium connects, before the request reaches the server (`Access-Control-Allow-Private-Network` belongs to the retired Private Network Access and does nothing now).';
 const LNA_PROMPT =
   'On a secure (https) page Chromium shows a permission prompt once per site, asking whether it may reach devices on the local network (the `local-network` permission, for LAN addresses) or apps and services on this device (`loopback-network`, for loopback addresses). Until the user allows it, or after they block it, the request fails; the choice is in the site settings (the lock icon). An administrator can allow sites with the `LocalNetworkAccessAllowedForUrls` policy.';
 const LNA_IFRAMES =
@@ -116,7 +117,10 @@ function originDifference(allowOrigin: string, origin: string): { title: string;
     };
   }
   if (allowOrigin === 'null') {
-    return { title: 'Origin mismatch (`null`)', why: '`null` only matches opaque origins (sandboxed iframes, `file:` pages, redirect-tainted requests), not this page.' };
+    return {
+      title: 'Origin mismatch (`null`)',
+      why: '`null` only matches opaque origins (sandboxed iframes, `file:` pages, redirect-tainted requests), not this page.',
+    };
   }
   if (allowOrigin.startsWith(origin) && allowOrigin.charAt(origin.length) === '/') {
     return { title: 'Origin mismatch (trailing slash)', why: `the page's origin is \`${origin}\` (no trailing slash). An origin has no path.` };
@@ -127,7 +131,10 @@ function originDifference(allowOrigin: string, origin: string): { title: string;
   try {
     const parsed = new URL(allowOrigin);
     if (parsed.origin === origin) {
-      return { title: 'Origin mismatch (explicit default port)', why: `the page's origin is \`${origin}\`: browsers omit the default port, and the comparison is byte-exact.` };
+      return {
+        title: 'Origin mismatch (explicit default port)',
+        why: `the page's origin is \`${origin}\`: browsers omit the default port, and the comparison is byte-exact.`,
+      };
     }
     const page = new URL(origin);
     if (parsed.host === page.host && parsed.protocol !== page.protocol) {
@@ -159,7 +166,8 @@ function originFix(f: RuleFacts, preflight: boolean, headline: string): RuleFixT
   const traps: string[] = [TRAPS.errors, TRAPS.vary, TRAPS.singleValue];
   if (f.credentialsInferred || f.allowCredentials !== null) traps.push(TRAPS.wildcardCredentials);
   if (preflight) traps.push(TRAPS.preflightAuth);
-  if (f.location !== null) traps.push('Redirect responses are CORS-checked too: the 3xx itself must carry the CORS headers, or avoid the redirect by calling the final URL.');
+  if (f.location !== null)
+    traps.push('Redirect responses are CORS-checked too: the 3xx itself must carry the CORS headers, or avoid the redirect by calling the final URL.');
   return {
     summary: headline,
     details: `Answer ${preflight ? 'the preflight (OPTIONS) and the actual request' : 'the request'} with \`Access-Control-Allow-Origin: ${f.pageOrigin}\` (exactly, byte for byte)${f.credentialsInferred ? ' and `Access-Control-Allow-Credentials: true`' : ''}, and \`Vary: Origin\` when the value is chosen per request.`,
@@ -167,7 +175,13 @@ function originFix(f: RuleFacts, preflight: boolean, headline: string): RuleFixT
   };
 }
 
-type OriginRuleName = 'WildcardOriginNotAllowed' | 'MissingAllowOriginHeader' | 'MultipleAllowOriginValues' | 'InvalidAllowOriginValue' | 'AllowOriginMismatch' | 'InvalidAllowCredentials';
+type OriginRuleName =
+  | 'WildcardOriginNotAllowed'
+  | 'MissingAllowOriginHeader'
+  | 'MultipleAllowOriginValues'
+  | 'InvalidAllowOriginValue'
+  | 'AllowOriginMismatch'
+  | 'InvalidAllowCredentials';
 
 function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
   const name = (preflight ? `Preflight${base}` : base) as CorsErrorName;
@@ -191,17 +205,19 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
         ...common,
         title: `${pre}Wildcard origin with credentials`,
         trigger: `${preflight ? 'The preflight response' : 'The response'} has \`Access-Control-Allow-Origin: *\` and the request's credentials mode is include (http/https URLs only).`,
-        chromeDetail: () => "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+        chromeDetail: () =>
+          "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
         firefox: () => ({ key: 'CORSNotSupportingCredentials', reason: `Credential is not supported if the CORS header ${FIREFOX_ACAO} is ‘*’` }),
         titleFor: () => `${pre}Wildcard origin with credentials`,
         explain: (f) =>
-          `${where(f, preflight)} answered \`Access-Control-Allow-Origin: *\`, but the request was sent with credentials (${f.credentialsInferred ? 'inferred: the same request would have passed without credentials' : 'cookies or `credentials: \'include\'`'}). With credentials the browser requires the exact origin: expected \`Access-Control-Allow-Origin: ${f.pageOrigin}\` plus \`Access-Control-Allow-Credentials: true\`; actual \`*\`${f.allowCredentials !== null ? ` with \`Access-Control-Allow-Credentials: ${f.allowCredentials}\` (which cannot rescue \`*\`)` : ''}.`,
-        observed: (f) => [
-          ...originObservations(f, f.comparedOrigin),
-          { field: 'credentials mode', expected: 'omit (for `*`)', actual: 'include' },
-        ],
+          `${where(f, preflight)} answered \`Access-Control-Allow-Origin: *\`, but the request was sent with credentials (${f.credentialsInferred ? 'inferred: the same request would have passed without credentials' : "cookies or `credentials: 'include'`"}). With credentials the browser requires the exact origin: expected \`Access-Control-Allow-Origin: ${f.pageOrigin}\` plus \`Access-Control-Allow-Credentials: true\`; actual \`*\`${f.allowCredentials !== null ? ` with \`Access-Control-Allow-Credentials: ${f.allowCredentials}\` (which cannot rescue \`*\`)` : ''}.`,
+        observed: (f) => [...originObservations(f, f.comparedOrigin), { field: 'credentials mode', expected: 'omit (for `*`)', actual: 'include' }],
         fix: (f) => ({
-          ...originFix(f, preflight, `Echo the origin \`${f.pageOrigin}\` instead of \`*\` and send \`Access-Control-Allow-Credentials: true\` (or stop sending credentials).`),
+          ...originFix(
+            f,
+            preflight,
+            `Echo the origin \`${f.pageOrigin}\` instead of \`*\` and send \`Access-Control-Allow-Credentials: true\` (or stop sending credentials).`,
+          ),
           details: `Either the request really needs cookies/credentials: then answer \`Access-Control-Allow-Origin: ${f.pageOrigin}\`, \`Access-Control-Allow-Credentials: true\` and \`Vary: Origin\`. Or it does not: then drop \`credentials: 'include'\` / \`withCredentials = true\` on the client and keep \`*\`.`,
         }),
       };
@@ -234,7 +250,12 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
           ...originObservations(f, f.comparedOrigin),
           ...(f.status !== null ? [{ field: 'status', expected: preflight ? '2xx' : 'any', actual: String(f.status) }] : []),
         ],
-        fix: (f) => originFix(f, preflight, `Send \`Access-Control-Allow-Origin: ${f.pageOrigin}\` on ${preflight ? 'the OPTIONS response' : 'every response of this endpoint'}, including error responses.`),
+        fix: (f) =>
+          originFix(
+            f,
+            preflight,
+            `Send \`Access-Control-Allow-Origin: ${f.pageOrigin}\` on ${preflight ? 'the OPTIONS response' : 'every response of this endpoint'}, including error responses.`,
+          ),
       };
     case 'MultipleAllowOriginValues':
       return {
@@ -256,7 +277,13 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
           { field: 'Access-Control-Allow-Origin lines', expected: '1', actual: String(f.allowOriginLines) },
         ],
         fix: (f) => ({
-          ...originFix(f, preflight, f.allowOriginLines > 1 ? 'Remove one of the two places that add `Access-Control-Allow-Origin`.' : `Send one origin: echo \`${f.pageOrigin}\` when it is on your allow-list.`),
+          ...originFix(
+            f,
+            preflight,
+            f.allowOriginLines > 1
+              ? 'Remove one of the two places that add `Access-Control-Allow-Origin`.'
+              : `Send one origin: echo \`${f.pageOrigin}\` when it is on your allow-list.`,
+          ),
           traps: [TRAPS.oneLayer, TRAPS.singleValue, TRAPS.vary, TRAPS.errors],
         }),
       };
@@ -264,7 +291,8 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
       return {
         ...common,
         title: `${pre}Invalid Access-Control-Allow-Origin value`,
-        trigger: 'The value differs from the origin, has no space or comma, is not `null`, and is not a valid absolute URL (e.g. `example.com` without a scheme).',
+        trigger:
+          'The value differs from the origin, has no space or comma, is not `null`, and is not a valid absolute URL (e.g. `example.com` without a scheme).',
         chromeDetail: (hint) => `The 'Access-Control-Allow-Origin' header contains the invalid value '${hint}'.`,
         firefox: (f) => ({ key: 'CORSAllowOriginNotMatchingOrigin', reason: `CORS header ${FIREFOX_ACAO} does not match ‘${f.allowOrigin ?? ''}’` }),
         titleFor: () => `${pre}Invalid Access-Control-Allow-Origin value`,
@@ -277,7 +305,8 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
       return {
         ...common,
         title: `${pre}Origin mismatch`,
-        trigger: 'The value is a valid URL or `null` but not byte-equal to the serialized origin (another host, scheme, port, a trailing slash, letter case, or `null`).',
+        trigger:
+          'The value is a valid URL or `null` but not byte-equal to the serialized origin (another host, scheme, port, a trailing slash, letter case, or `null`).',
         chromeDetail: (hint) => `The 'Access-Control-Allow-Origin' header has a value '${hint}' that is not equal to the supplied origin.`,
         firefox: (f) => ({ key: 'CORSAllowOriginNotMatchingOrigin', reason: `CORS header ${FIREFOX_ACAO} does not match ‘${f.allowOrigin ?? ''}’` }),
         titleFor: (f) => pre + originDifference(f.allowOrigin ?? '', f.comparedOrigin).title,
@@ -285,7 +314,13 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
           `${where(f, preflight)} answered \`Access-Control-Allow-Origin: ${f.allowOrigin ?? ''}\`; ${originDifference(f.allowOrigin ?? '', f.comparedOrigin).why}`,
         observed: (f) => originObservations(f, f.comparedOrigin),
         fix: (f) => {
-          const text = originFix(f, preflight, f.tainted ? 'Avoid the cross-origin redirect (call the final URL directly), so the browser keeps sending the page\'s origin.' : `Answer \`Access-Control-Allow-Origin: ${f.pageOrigin}\` for this page.`);
+          const text = originFix(
+            f,
+            preflight,
+            f.tainted
+              ? "Avoid the cross-origin redirect (call the final URL directly), so the browser keeps sending the page's origin."
+              : `Answer \`Access-Control-Allow-Origin: ${f.pageOrigin}\` for this page.`,
+          );
           return { ...text, traps: [TRAPS.trailingSlash, ...text.traps] };
         },
       };
@@ -293,11 +328,13 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
       return {
         ...common,
         title: `${pre}Access-Control-Allow-Credentials is not \`true\``,
-        trigger: 'Credentials mode is include, the origin check passed, and `Access-Control-Allow-Credentials` is not exactly `true` (missing, `True`, `1`, …).',
+        trigger:
+          'Credentials mode is include, the origin check passed, and `Access-Control-Allow-Credentials` is not exactly `true` (missing, `True`, `1`, …).',
         chromeDetail: (hint) =>
           `The value of the 'Access-Control-Allow-Credentials' header in the response is '${hint}' which must be 'true' when the request's credentials mode is 'include'.`,
         firefox: () => ({ key: 'CORSMissingAllowCredentials', reason: 'expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’' }),
-        titleFor: (f) => (f.allowCredentials === null ? `${pre}Access-Control-Allow-Credentials missing` : `${pre}Access-Control-Allow-Credentials is not \`true\``),
+        titleFor: (f) =>
+          f.allowCredentials === null ? `${pre}Access-Control-Allow-Credentials missing` : `${pre}Access-Control-Allow-Credentials is not \`true\``,
         explain: (f) =>
           `${where(f, preflight)} allows the origin, but the request carries credentials${f.credentialsInferred ? ' (inferred: without credentials it would have passed)' : ''}, so the browser also requires \`Access-Control-Allow-Credentials: true\` (exactly, lower case); actual ${f.allowCredentials === null ? 'no such header' : `\`${f.allowCredentials}\``}.`,
         observed: (f) => [{ field: 'Access-Control-Allow-Credentials', expected: 'true', actual: f.allowCredentials }],
@@ -406,7 +443,8 @@ const ALL_RULES: RuleEntry[] = [
     ],
     fix: (f) => ({
       summary: f.location ? `Call \`${f.location}\` directly from the page, or stop redirecting OPTIONS.` : 'Stop redirecting OPTIONS requests for this path.',
-      details: 'Point the client at the final URL (scheme, host and trailing slash exactly as the server wants them), or exempt OPTIONS from the redirect rule.',
+      details:
+        'Point the client at the final URL (scheme, host and trailing slash exactly as the server wants them), or exempt OPTIONS from the redirect rule.',
       traps: [TRAPS.noRedirect, TRAPS.preflightAuth],
     }),
     serverSnippets: true,
@@ -460,7 +498,8 @@ const ALL_RULES: RuleEntry[] = [
   {
     name: 'MethodDisallowedByPreflightResponse',
     title: 'Method not allowed by the preflight',
-    trigger: 'The method is not GET/HEAD/POST, not listed in `Access-Control-Allow-Methods` (case-sensitive), and not covered by `*` (which only counts without credentials).',
+    trigger:
+      'The method is not GET/HEAD/POST, not listed in `Access-Control-Allow-Methods` (case-sensitive), and not covered by `*` (which only counts without credentials).',
     stage: 'preflight',
     observability: 'observable',
     observabilityNote: 'Observable: the preflight carries `Access-Control-Request-Method` and the response its `Access-Control-Allow-Methods`.',
@@ -503,7 +542,8 @@ const ALL_RULES: RuleEntry[] = [
   {
     name: 'HeaderDisallowedByPreflightResponse',
     title: 'Request header not allowed by the preflight',
-    trigger: 'A CORS-unsafe, non-forbidden request header is missing from `Access-Control-Allow-Headers` (case-insensitive); `*` counts only without credentials.',
+    trigger:
+      'A CORS-unsafe, non-forbidden request header is missing from `Access-Control-Allow-Headers` (case-insensitive); `*` counts only without credentials.',
     stage: 'preflight',
     observability: 'observable',
     observabilityNote: 'Observable: the preflight carries `Access-Control-Request-Headers` and the response its `Access-Control-Allow-Headers`.',
@@ -556,13 +596,13 @@ const ALL_RULES: RuleEntry[] = [
   unobservable(
     'DisallowedByMode',
     'Cross-origin request in same-origin mode',
-    'The request was made with `mode: \'same-origin\'` but its URL is cross-origin.',
+    "The request was made with `mode: 'same-origin'` but its URL is cross-origin.",
     'Mostly unobservable: fetch() rejects it in the renderer before any request exists. Observable only when a same-origin-mode request is redirected to another origin (the network service raises it on the redirect); the engine names it then.',
     {
       observability: 'inferred',
       stage: 'redirect',
       chrome: 'Cross origin requests are not allowed by request mode.',
-      fix: 'Use `mode: \'cors\'` (the default) for cross-origin URLs, or keep the request and its redirects on the page\'s origin.',
+      fix: "Use `mode: 'cors'` (the default) for cross-origin URLs, or keep the request and its redirects on the page's origin.",
     },
   ),
   unobservable(
@@ -574,7 +614,8 @@ const ALL_RULES: RuleEntry[] = [
       observability: 'inferred',
       stage: 'redirect',
       specUrl: `${SPEC}#main-fetch`,
-      chrome: 'Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.',
+      chrome:
+        'Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.',
       firefox: { key: 'CORSRequestNotHttp', reason: 'CORS request not http' },
       fix: 'Serve the resource over http(s) and redirect only to http(s) URLs; open the page from a web server, not from `file://`.',
     },
@@ -582,11 +623,11 @@ const ALL_RULES: RuleEntry[] = [
   unobservable(
     'NoCorsRedirectModeNotFollow',
     'no-cors request with redirect mode other than follow',
-    'fetch() with `mode: \'no-cors\'` and `redirect: \'error\'` or `\'manual\'`.',
+    "fetch() with `mode: 'no-cors'` and `redirect: 'error'` or `'manual'`.",
     'Unobservable: Blink rejects the fetch() call before any request is made, so webRequest never sees it.',
     {
       chrome: 'Fetch API cannot load {url}. Request mode is "no-cors" but the redirect mode is not "follow".',
-      fix: 'Use `redirect: \'follow\'` with `mode: \'no-cors\'`, or use `mode: \'cors\'`.',
+      fix: "Use `redirect: 'follow'` with `mode: 'no-cors'`, or use `mode: 'cors'`.",
     },
   ),
   unobservable(
@@ -594,21 +635,42 @@ const ALL_RULES: RuleEntry[] = [
     'Invalid response',
     'Pre-2021 Chromium: the response status was 0. Current Chromium: only a DevTools warning for a failed Private Network Access warn-mode preflight.',
     'Unobservable as a block in current Chromium: it is only a warning, and a network failure shows as its own net error.',
-    { historical: true, chrome: 'The response is invalid.', specUrl: `${SPEC}#concept-network-error`, fix: 'Look at the network error of the request; it is not a CORS header problem.' },
+    {
+      historical: true,
+      chrome: 'The response is invalid.',
+      specUrl: `${SPEC}#concept-network-error`,
+      fix: 'Look at the network error of the request; it is not a CORS header problem.',
+    },
   ),
   unobservable(
     'PreflightMissingAllowExternal',
     'Preflight lacked Access-Control-Allow-External',
     'CORS-RFC1918 experiment (2018–2021): the preflight of an "external" request lacked `Access-Control-Allow-External`.',
     'Historical: the experiment was removed; kept in CDP for old logs.',
-    { historical: true, prefix: true, stage: 'preflight', specUrl: PNA, chrome: "No 'Access-Control-Allow-External' header was present in the preflight response for this external request (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').", fix: 'Not applicable to current browsers.' },
+    {
+      historical: true,
+      prefix: true,
+      stage: 'preflight',
+      specUrl: PNA,
+      chrome:
+        "No 'Access-Control-Allow-External' header was present in the preflight response for this external request (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').",
+      fix: 'Not applicable to current browsers.',
+    },
   ),
   unobservable(
     'PreflightInvalidAllowExternal',
     'Preflight Access-Control-Allow-External not true',
     'CORS-RFC1918 experiment: `Access-Control-Allow-External` was present but not `true`.',
     'Historical: the experiment was removed; kept in CDP for old logs.',
-    { historical: true, prefix: true, stage: 'preflight', specUrl: PNA, chrome: "The 'Access-Control-Allow-External' header in the preflight response for this external request had a value of '{hint}',  not 'true' (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').", fix: 'Not applicable to current browsers.' },
+    {
+      historical: true,
+      prefix: true,
+      stage: 'preflight',
+      specUrl: PNA,
+      chrome:
+        "The 'Access-Control-Allow-External' header in the preflight response for this external request had a value of '{hint}',  not 'true' (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').",
+      fix: 'Not applicable to current browsers.',
+    },
   ),
   {
     ...unobservable(
@@ -616,11 +678,22 @@ const ALL_RULES: RuleEntry[] = [
       'Private Network Access preflight not allowed',
       'Private Network Access (Chrome 2021–2025): the preflight carried `Access-Control-Request-Private-Network: true` and the response lacked `Access-Control-Allow-Private-Network`.',
       'Historical (removed from CDP in 2026). Observable in older Chromium builds: the engine names it when the preflight request carries `Access-Control-Request-Private-Network: true` and the answer lacks the header.',
-      { historical: true, observability: 'inferred', prefix: true, stage: 'preflight', specUrl: PNA, chrome: "No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `{space}` address space.", fix: 'Answer the preflight with `Access-Control-Allow-Private-Network: true` (older Chrome), or move to Local Network Access.' },
+      {
+        historical: true,
+        observability: 'inferred',
+        prefix: true,
+        stage: 'preflight',
+        specUrl: PNA,
+        chrome:
+          "No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `{space}` address space.",
+        fix: 'Answer the preflight with `Access-Control-Allow-Private-Network: true` (older Chrome), or move to Local Network Access.',
+      },
     ),
     serverSnippets: true,
-    chromeDetail: (_hint, f) => `No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the \`${lnaSpace(f)}\` address space.`,
-    explain: (f) => `The page \`${f.pageOrigin}\` reached a more private address (\`${f.url}\`); Chromium's Private Network Access preflight asked for \`Access-Control-Allow-Private-Network: true\`, and the answer had none.`,
+    chromeDetail: (_hint, f) =>
+      `No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the \`${lnaSpace(f)}\` address space.`,
+    explain: (f) =>
+      `The page \`${f.pageOrigin}\` reached a more private address (\`${f.url}\`); Chromium's Private Network Access preflight asked for \`Access-Control-Allow-Private-Network: true\`, and the answer had none.`,
   },
   {
     ...unobservable(
@@ -628,34 +701,136 @@ const ALL_RULES: RuleEntry[] = [
       'Private Network Access preflight value not true',
       'Private Network Access: `Access-Control-Allow-Private-Network` was present but not `true`.',
       'Historical (removed from CDP in 2026); inferred from the preflight headers in older builds.',
-      { historical: true, observability: 'inferred', prefix: true, stage: 'preflight', specUrl: PNA, chrome: "The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `{space}` address space had a value of '{hint}',  not 'true'.", fix: 'Send `Access-Control-Allow-Private-Network: true` exactly.' },
+      {
+        historical: true,
+        observability: 'inferred',
+        prefix: true,
+        stage: 'preflight',
+        specUrl: PNA,
+        chrome:
+          "The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `{space}` address space had a value of '{hint}',  not 'true'.",
+        fix: 'Send `Access-Control-Allow-Private-Network: true` exactly.',
+      },
     ),
-    chromeDetail: (hint, f) => `The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the \`${lnaSpace(f)}\` address space had a value of '${hint}',  not 'true'.`,
+    chromeDetail: (hint, f) =>
+      `The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the \`${lnaSpace(f)}\` address space had a value of '${hint}',  not 'true'.`,
   },
-  unobservable('InsecurePrivateNetwork', 'Insecure page to a private network (old name)', 'A non-secure page requested a more private address space (renamed `InsecureLocalNetwork` in 2026).', 'Historical name of InsecureLocalNetwork (CDP renamed it in 2026); the engine reports the current name.', { historical: true, specUrl: PNA, chrome: 'The request client is not a secure context and the resource is in more-private address space `{space}`.', fix: 'Serve the page over https.' }),
-  unobservable('InvalidPrivateNetworkAccess', 'Address space mismatch (old name)', 'Renamed `InvalidLocalNetworkAccess` in 2026.', 'Historical name of InvalidLocalNetworkAccess.', { historical: true, specUrl: PNA, chrome: 'Request had a target IP address space of `{a}` yet the resource is in address space `{b}`.', fix: 'Make `targetAddressSpace` match where the host resolves.' }),
-  unobservable('UnexpectedPrivateNetworkAccess', 'Unexpected private network access', 'The request had no target address space but connected to a more private one; Chromium restarts it with a PNA preflight.', 'Unobservable as a final verdict: the request is restarted with a preflight, so this is rarely the error that ends it.', { historical: true, specUrl: PNA, chrome: 'Request had no target IP address space, yet the resource is in address space `{space}`.', fix: 'See the verdict of the restarted request.' }),
-  unobservable('PreflightMissingPrivateNetworkAccessId', 'Preflight lacked Private-Network-Access-ID', 'Permission-prompt experiment: the preflight lacked `Private-Network-Access-ID`.', 'Historical: no Chromium version read raises it.', { historical: true, prefix: false, stage: 'preflight', specUrl: PNA, chrome: "No 'Private-Network-Access-Id' header was present in the preflight response for this private network request targeting the `{space}` address space.", fix: 'Not applicable to current browsers.' }),
-  unobservable('PreflightMissingPrivateNetworkAccessName', 'Preflight lacked Private-Network-Access-Name', 'Permission-prompt experiment: the preflight lacked `Private-Network-Access-Name`.', 'Historical: no Chromium version read raises it.', { historical: true, stage: 'preflight', specUrl: PNA, chrome: "No 'Private-Network-Access-Name' header was present in the preflight response for this private network request targeting the `{space}` address space.", fix: 'Not applicable to current browsers.' }),
-  unobservable('PrivateNetworkAccessPermissionUnavailable', 'Private network permission unavailable', 'PNA permission was needed but could not be requested.', 'Historical (removed from CDP in 2026).', { historical: true, specUrl: PNA, chrome: 'Unable to ask for permission to access the `{space}` IP address space.', fix: 'Not applicable to current browsers.' }),
-  unobservable('PrivateNetworkAccessPermissionDenied', 'Private network permission denied (old name)', 'The user denied the PNA permission prompt.', 'Historical; see LocalNetworkAccessPermissionDenied.', { historical: true, specUrl: PNA, chrome: 'Permission was denied for this request to access the `{space}` address space.', fix: 'Grant the permission, or serve the resource from a public address.' }),
+  unobservable(
+    'InsecurePrivateNetwork',
+    'Insecure page to a private network (old name)',
+    'A non-secure page requested a more private address space (renamed `InsecureLocalNetwork` in 2026).',
+    'Historical name of InsecureLocalNetwork (CDP renamed it in 2026); the engine reports the current name.',
+    {
+      historical: true,
+      specUrl: PNA,
+      chrome: 'The request client is not a secure context and the resource is in more-private address space `{space}`.',
+      fix: 'Serve the page over https.',
+    },
+  ),
+  unobservable(
+    'InvalidPrivateNetworkAccess',
+    'Address space mismatch (old name)',
+    'Renamed `InvalidLocalNetworkAccess` in 2026.',
+    'Historical name of InvalidLocalNetworkAccess.',
+    {
+      historical: true,
+      specUrl: PNA,
+      chrome: 'Request had a target IP address space of `{a}` yet the resource is in address space `{b}`.',
+      fix: 'Make `targetAddressSpace` match where the host resolves.',
+    },
+  ),
+  unobservable(
+    'UnexpectedPrivateNetworkAccess',
+    'Unexpected private network access',
+    'The request had no target address space but connected to a more private one; Chromium restarts it with a PNA preflight.',
+    'Unobservable as a final verdict: the request is restarted with a preflight, so this is rarely the error that ends it.',
+    {
+      historical: true,
+      specUrl: PNA,
+      chrome: 'Request had no target IP address space, yet the resource is in address space `{space}`.',
+      fix: 'See the verdict of the restarted request.',
+    },
+  ),
+  unobservable(
+    'PreflightMissingPrivateNetworkAccessId',
+    'Preflight lacked Private-Network-Access-ID',
+    'Permission-prompt experiment: the preflight lacked `Private-Network-Access-ID`.',
+    'Historical: no Chromium version read raises it.',
+    {
+      historical: true,
+      prefix: false,
+      stage: 'preflight',
+      specUrl: PNA,
+      chrome:
+        "No 'Private-Network-Access-Id' header was present in the preflight response for this private network request targeting the `{space}` address space.",
+      fix: 'Not applicable to current browsers.',
+    },
+  ),
+  unobservable(
+    'PreflightMissingPrivateNetworkAccessName',
+    'Preflight lacked Private-Network-Access-Name',
+    'Permission-prompt experiment: the preflight lacked `Private-Network-Access-Name`.',
+    'Historical: no Chromium version read raises it.',
+    {
+      historical: true,
+      stage: 'preflight',
+      specUrl: PNA,
+      chrome:
+        "No 'Private-Network-Access-Name' header was present in the preflight response for this private network request targeting the `{space}` address space.",
+      fix: 'Not applicable to current browsers.',
+    },
+  ),
+  unobservable(
+    'PrivateNetworkAccessPermissionUnavailable',
+    'Private network permission unavailable',
+    'PNA permission was needed but could not be requested.',
+    'Historical (removed from CDP in 2026).',
+    {
+      historical: true,
+      specUrl: PNA,
+      chrome: 'Unable to ask for permission to access the `{space}` IP address space.',
+      fix: 'Not applicable to current browsers.',
+    },
+  ),
+  unobservable(
+    'PrivateNetworkAccessPermissionDenied',
+    'Private network permission denied (old name)',
+    'The user denied the PNA permission prompt.',
+    'Historical; see LocalNetworkAccessPermissionDenied.',
+    {
+      historical: true,
+      specUrl: PNA,
+      chrome: 'Permission was denied for this request to access the `{space}` address space.',
+      fix: 'Grant the permission, or serve the resource from a public address.',
+    },
+  ),
   {
     ...unobservable(
       'InsecureLocalNetwork',
       'Insecure page to a local network address',
       'A page that is not a secure context (plain http) requested a more private address (LAN or loopback).',
       'Inferred only: raised at connection time, before any response. webRequest shows a net error (`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`, or `…PRIVATE_NETWORK…` in older builds); the engine names it when the page is not a secure context.',
-      { observability: 'inferred', specUrl: `${LNA}#local-network-access-check`, chrome: '', fix: 'Serve the page over https (a secure context); then the user can grant local-network access.' },
+      {
+        observability: 'inferred',
+        specUrl: `${LNA}#local-network-access-check`,
+        chrome: '',
+        fix: 'Serve the page over https (a secure context); then the user can grant local-network access.',
+      },
     ),
     chromeDetail: (_hint, f) => `The request client is not a secure context and the resource is in more-private address space \`${lnaSpace(f)}\`.`,
-    explain: (f) => `The page \`${f.pageOrigin}\` is not a secure context (plain http) and requested \`${f.url}\`, which is on a more private network (LAN or loopback). Chromium blocks this before sending anything, without asking the user: only secure pages can be granted local-network access. ${LNA_NO_HEADER}`,
-    fix: () => ({ summary: 'Serve the page over https (a secure context); then the user can grant local-network access.', details: `${LNA_NO_HEADER} ${LNA_PROMPT}`, traps: [LNA_IFRAMES, LNA_TARGET] }),
+    explain: (f) =>
+      `The page \`${f.pageOrigin}\` is not a secure context (plain http) and requested \`${f.url}\`, which is on a more private network (LAN or loopback). Chromium blocks this before sending anything, without asking the user: only secure pages can be granted local-network access. ${LNA_NO_HEADER}`,
+    fix: () => ({
+      summary: 'Serve the page over https (a secure context); then the user can grant local-network access.',
+      details: `${LNA_NO_HEADER} ${LNA_PROMPT}`,
+      traps: [LNA_IFRAMES, LNA_TARGET],
+    }),
   },
   {
     ...unobservable(
       'InvalidLocalNetworkAccess',
       'Target address space mismatch',
-      'The host resolved to another address space than the request\'s `targetAddressSpace` (or two connections of one response differed).',
+      "The host resolved to another address space than the request's `targetAddressSpace` (or two connections of one response differed).",
       'Unobservable in practice: raised at connection time; webRequest gives only a net error and does not expose the target address space.',
       {
         observability: 'inferred',
@@ -670,7 +845,8 @@ const ALL_RULES: RuleEntry[] = [
     explain: (f) =>
       `The page \`${f.pageOrigin}\` requested \`${f.url}\` with a \`targetAddressSpace\` that does not match where the host resolved (for example \`'local'\` for a loopback address, or \`'public'\` for a local one), and Chromium refused to connect. ${LNA_NO_HEADER}`,
     fix: () => ({
-      summary: 'Make the fetch() `targetAddressSpace` option match where the host actually resolves (`loopback` for 127.0.0.1/localhost, `local` for LAN addresses), or leave it out.',
+      summary:
+        'Make the fetch() `targetAddressSpace` option match where the host actually resolves (`loopback` for 127.0.0.1/localhost, `local` for LAN addresses), or leave it out.',
       details: `${LNA_TARGET} ${LNA_NO_HEADER}`,
       traps: [LNA_PROMPT, LNA_IFRAMES],
     }),
@@ -679,14 +855,21 @@ const ALL_RULES: RuleEntry[] = [
     ...unobservable(
       'LocalNetworkAccessPermissionDenied',
       'Local network access not permitted',
-      'A public page requested a local (LAN) or loopback address without the user\'s `local-network` / `loopback-network` permission.',
+      "A public page requested a local (LAN) or loopback address without the user's `local-network` / `loopback-network` permission.",
       'Inferred only: raised at connection time; webRequest shows `net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS` (older builds: `…PRIVATE_NETWORK…`). The engine names it for a secure page.',
-      { observability: 'inferred', specUrl: `${LNA}#local-network-access-check`, chrome: '', fix: 'The user must grant the local-network permission (or an administrator the `LocalNetworkAccessAllowedForUrls` policy); no server header can allow it.' },
+      {
+        observability: 'inferred',
+        specUrl: `${LNA}#local-network-access-check`,
+        chrome: '',
+        fix: 'The user must grant the local-network permission (or an administrator the `LocalNetworkAccessAllowedForUrls` policy); no server header can allow it.',
+      },
     ),
     chromeDetail: (_hint, f) => `Permission was denied for this request to access the \`${lnaSpace(f)}\` address space.`,
-    explain: (f) => `The page \`${f.pageOrigin}\` requested \`${f.url}\`, an address on a more private network, and Chromium did not have the user's permission to reach the local network (the prompt was declined, dismissed, or could not be shown). ${LNA_NO_HEADER}`,
+    explain: (f) =>
+      `The page \`${f.pageOrigin}\` requested \`${f.url}\`, an address on a more private network, and Chromium did not have the user's permission to reach the local network (the prompt was declined, dismissed, or could not be shown). ${LNA_NO_HEADER}`,
     fix: () => ({
-      summary: 'The user must allow the site to access the local network (the permission prompt, or site settings); an administrator can use the `LocalNetworkAccessAllowedForUrls` policy. No server header can allow it.',
+      summary:
+        'The user must allow the site to access the local network (the permission prompt, or site settings); an administrator can use the `LocalNetworkAccessAllowedForUrls` policy. No server header can allow it.',
       details: `${LNA_PROMPT} ${LNA_NO_HEADER}`,
       traps: [LNA_IFRAMES, LNA_TARGET],
     }),
@@ -715,7 +898,8 @@ export function chromeConsoleMessage(rule: RuleEntry, facts: RuleFacts): string 
   const redirected = facts.url !== facts.firstUrl ? `(redirected from '${facts.firstUrl}') ` : '';
   const prefix = rule.preflightPrefix ? "Response to preflight request doesn't pass access control check: " : '';
   const advice =
-    kind === 'fetch' && (rule.name.endsWith('MultipleAllowOriginValues') || rule.name.endsWith('InvalidAllowOriginValue') || rule.name.endsWith('AllowOriginMismatch'))
+    kind === 'fetch' &&
+    (rule.name.endsWith('MultipleAllowOriginValues') || rule.name.endsWith('InvalidAllowOriginValue') || rule.name.endsWith('AllowOriginMismatch'))
       ? ' Have the server send the header with a valid value.'
       : '';
   return `Access to ${kind} at '${facts.url}' ${redirected}from origin '${facts.pageOrigin}' has been blocked by CORS policy: ${prefix}${detail}${advice}`;
