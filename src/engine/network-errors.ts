@@ -3,8 +3,6 @@
  * net::ERR_FAILED; any other error is the network's, and no CORS header can help with it.
  */
 
-export const CORS_BLOCK_ERROR = 'net::ERR_FAILED';
-
 const NETWORK_ERRORS: Record<string, string> = {
   'net::ERR_CONNECTION_REFUSED': 'Nothing is listening at that host and port: the connection was refused.',
   'net::ERR_EMPTY_RESPONSE': 'The server closed the connection without answering.',
