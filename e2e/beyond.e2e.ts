@@ -30,7 +30,7 @@ describe('beyond the block, in the panel', () => {
     lab = await startLab();
     let url: string;
     ({ url, cases } = mountGallery(lab));
-    browser = await launchWithExtension();
+    browser = await launchWithExtension({ args: lab.tls.chromiumArgs });
     const gallery = await browser.context.newPage();
     await gallery.goto(url);
     tabId = await browser.tabIdOf(gallery);
@@ -92,7 +92,10 @@ describe('beyond the block, in the panel', () => {
     const blocked = report.entries.filter((e) => e.verdict.blocked).length;
     expect(blocked).toBe(cases.filter((c) => c.broken.expected).length);
     expect((await readBadge(browser, tabId)).text).toBe(String(blocked));
-    expect(await panel.getByRole('radio', { name: /^Failures/ }).innerText()).toBe(`Failures (${blocked})`);
+    // The panel's Failures list also holds the network-error card (a failed request, not a CORS block).
+    const networkErrors = report.entries.filter((e) => e.verdict.kind === 'network-error').length;
+    expect(networkErrors).toBe(cases.filter((c) => c.broken.networkError).length);
+    expect(await panel.getByRole('radio', { name: /^Failures/ }).innerText()).toBe(`Failures (${blocked + networkErrors})`);
   });
 
   it('shows the client-side way around a preflight, flagged as a client change', async () => {
