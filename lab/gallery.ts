@@ -581,7 +581,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
   },
   {
     id: 'private-network-header',
-    title: 'Access-Control-Allow-Private-Network (obsolete)',
+    title: 'Obsolete Access-Control-Allow-Private-Network',
     description:
       'The preflight answers Access-Control-Allow-Private-Network: true, the header of Private Network Access. Chromium replaced it with Local Network Access, a user permission: the header does nothing now, and it will not fix a local-network block.',
     request: { kind: 'fetch', method: 'PUT', body: 'hello' },
