@@ -86,9 +86,12 @@ describe('beyond the block, in the panel', () => {
       // The fixed twin is not in the Warnings list.
       expect(await rowOf(galleryCase.id, 'fixed').count(), `${galleryCase.id} fixed`).toBe(0);
     }
-    // High severity is marked as such: the reflected origin with credentials.
+    // High severity is marked as such: the reflected origin with credentials…
     await narrowTo('reflect-any-origin');
     expect(await rowOf('reflect-any-origin', 'broken').locator('.warning-marker.is-high').count()).toBe(1);
+    // And an https API that trusts this plain-http page with credentials.
+    await narrowTo('http-origin-trusted');
+    expect(await rowOf('http-origin-trusted', 'broken').locator('.warning-marker.is-high').count()).toBe(1);
     const blocked = report.entries.filter((e) => e.verdict.blocked).length;
     expect(blocked).toBe(cases.filter((c) => c.broken.expected).length);
     expect((await readBadge(browser, tabId)).text).toBe(String(blocked));
