@@ -30,7 +30,7 @@ describe('beyond the block, in the panel', () => {
     lab = await startLab();
     let url: string;
     ({ url, cases } = mountGallery(lab));
-    browser = await launchWithExtension();
+    browser = await launchWithExtension({ args: lab.tls.chromiumArgs });
     const gallery = await browser.context.newPage();
     await gallery.goto(url);
     tabId = await browser.tabIdOf(gallery);
@@ -86,13 +86,19 @@ describe('beyond the block, in the panel', () => {
       // The fixed twin is not in the Warnings list.
       expect(await rowOf(galleryCase.id, 'fixed').count(), `${galleryCase.id} fixed`).toBe(0);
     }
-    // High severity is marked as such: the reflected origin with credentials.
+    // High severity is marked as such: the reflected origin with credentials…
     await narrowTo('reflect-any-origin');
     expect(await rowOf('reflect-any-origin', 'broken').locator('.warning-marker.is-high').count()).toBe(1);
+    // And an https API that trusts this plain-http page with credentials.
+    await narrowTo('http-origin-trusted');
+    expect(await rowOf('http-origin-trusted', 'broken').locator('.warning-marker.is-high').count()).toBe(1);
     const blocked = report.entries.filter((e) => e.verdict.blocked).length;
     expect(blocked).toBe(cases.filter((c) => c.broken.expected).length);
     expect((await readBadge(browser, tabId)).text).toBe(String(blocked));
-    expect(await panel.getByRole('radio', { name: /^Failures/ }).innerText()).toBe(`Failures (${blocked})`);
+    // The panel's Failures list also holds the network-error card (a failed request, not a CORS block).
+    const networkErrors = report.entries.filter((e) => e.verdict.kind === 'network-error').length;
+    expect(networkErrors).toBe(cases.filter((c) => c.broken.networkError).length);
+    expect(await panel.getByRole('radio', { name: /^Failures/ }).innerText()).toBe(`Failures (${blocked + networkErrors})`);
   });
 
   it('shows the client-side way around a preflight, flagged as a client change', async () => {

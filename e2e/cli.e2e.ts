@@ -37,6 +37,9 @@ interface Captured {
   stderr: string;
 }
 
+/** The CLI's transport; in the suite it also trusts the lab's self-signed https certificate. */
+let transport = nodeTransport();
+
 async function cli(argv: string[], files: Record<string, string> = {}): Promise<Captured> {
   let stdout = '';
   let stderr = '';
@@ -50,7 +53,7 @@ async function cli(argv: string[], files: Record<string, string> = {}): Promise<
     writeFile: () => {
       throw new Error('not used');
     },
-    transport: nodeTransport(),
+    transport,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
@@ -117,9 +120,10 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
 
   beforeAll(async () => {
     lab = await startLab();
+    transport = nodeTransport({ extraCa: [lab.tls.cert] });
     const mounted = mountGallery(lab);
     cases = mounted.cases;
-    browser = await launchWithExtension();
+    browser = await launchWithExtension({ args: lab.tls.chromiumArgs });
     const page = await browser.context.newPage();
     await page.goto(mounted.url);
     const recorder = await recordChromiumVerdicts(browser.context, page);
@@ -165,15 +169,20 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
           continue;
         }
         const result = await cli(checkArgs(resolved.request, resolved.url, origin));
-        const json = JSON.parse(result.stdout) as { allowed: boolean; verdict: { rule: string | null; failedParameter: string } };
+        const json = JSON.parse(result.stdout) as { allowed: boolean; verdict?: { rule: string | null; failedParameter: string }; error?: { netError: string } };
         expect(cliSchemaErrors(json), `${key(c, variant)} --json matches docs/cli.schema.json`).toEqual([]);
         const oracle = chromium.get(key(c, variant));
         expect(oracle, `Chromium ran ${key(c, variant)}`).toBeDefined();
         const compareParameter = variant === 'broken' && resolved.expected?.failedParameter !== undefined;
-        actual[key(c, variant)] = `exit ${result.code}: ${json.verdict.rule ?? 'allowed'}${compareParameter ? ` (${json.verdict.failedParameter})` : ''}`;
+        actual[key(c, variant)] = json.verdict
+          ? `exit ${result.code}: ${json.verdict.rule ?? 'allowed'}${compareParameter ? ` (${json.verdict.failedParameter})` : ''}`
+          : `exit ${result.code}: network error ${json.error?.netError}`;
+        // A network error (no CORS error, a net error other than CORS's ERR_FAILED) exits 2 with Chromium's name for it.
         expected[key(c, variant)] = oracle!.corsError
           ? `exit 1: ${oracle!.corsError}${compareParameter ? ` (${oracle!.failedParameter})` : ''}`
-          : 'exit 0: allowed';
+          : oracle!.errorText !== null && oracle!.errorText !== 'net::ERR_FAILED'
+            ? `exit 2: network error ${oracle!.errorText}`
+            : 'exit 0: allowed';
       }
     }
     expect(actual).toEqual(expected);

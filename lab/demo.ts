@@ -150,7 +150,7 @@ async function runHeaded(options: DemoOptions): Promise<void> {
   printField('extension', ensureExtensionBuilt());
   const chromiumPath = findChromium();
   const { lab, url, cases } = await startGalleryLab(options.port);
-  printField('lab', `${url}  (${cases.length} cases; APIs on ${lab.origins.api} and ${lab.origins.api2})`);
+  printField('lab', `${url}  (${cases.length} cases; APIs on ${lab.origins.api}, ${lab.origins.api2} and ${lab.origins.https})`);
   printField('browser', chromiumPath);
 
   const profileDir = mkdtempSync(join(tmpdir(), 'cors-lab-profile-'));
@@ -165,6 +165,8 @@ async function runHeaded(options: DemoOptions): Promise<void> {
       `--load-extension=${DIST_DIR}`,
       '--auto-open-devtools-for-tabs',
       '--window-size=1440,960',
+      // This browser's throwaway profile accepts the lab's self-signed https certificate, and no other.
+      ...lab.tls.chromiumArgs,
       url,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -356,9 +358,16 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
     if (entry.verdict.cause) console.log(`      ${dim('cause')} not really a CORS bug: ${entry.verdict.cause.title}`);
     console.log(`      ${dim('fix ')}  ${entry.verdict.fix?.summary ?? entry.verdict.title}`);
   }
+  const networkErrors = report.entries.filter((entry) => entry.verdict.kind === 'network-error');
+  for (const entry of networkErrors) {
+    const found = findVariant(cases, entry.request.url);
+    console.log(`\n  ${red('✗')} ${bold(found ? found.galleryCase.title : entry.request.url)} ${dim(`(not CORS: ${entry.verdict.networkError ?? 'a network error'})`)}`);
+    if (entry.verdict.cause) console.log(`      ${dim('cause')} ${entry.verdict.cause.summary}`);
+    if (found) console.log(`      ${dim('fix ')}  ${found.galleryCase.fixNote}`);
+  }
   const lessons = report.entries.filter((entry) => {
     const found = findVariant(cases, entry.request.url);
-    return found?.variant === 'broken' && found.galleryCase.broken.expected === null && entry.request.method !== 'OPTIONS';
+    return found?.variant === 'broken' && found.galleryCase.broken.expected === null && found.galleryCase.broken.networkError === null && entry.request.method !== 'OPTIONS';
   });
   for (const entry of lessons) {
     const found = findVariant(cases, entry.request.url)!;
@@ -376,7 +385,8 @@ function printTotals(report: Report, checks: readonly VariantCheck[], pageResult
   const networkErrors = entries.filter((entry) => entry.verdict.kind === 'network-error');
   const errorNames = [...new Set(networkErrors.map((entry) => entry.verdict.networkError ?? entry.error ?? 'unknown'))].join(', ');
   const brokenChecks = checks.filter((check) => check.variant === 'broken' && check.galleryCase.broken.expected);
-  const lessonChecks = checks.filter((check) => check.variant === 'broken' && !check.galleryCase.broken.expected);
+  const networkChecks = checks.filter((check) => check.variant === 'broken' && check.galleryCase.broken.networkError);
+  const lessonChecks = checks.filter((check) => check.variant === 'broken' && !check.galleryCase.broken.expected && !check.galleryCase.broken.networkError);
   const fixedChecks = checks.filter((check) => check.variant === 'fixed');
   const count = (list: readonly VariantCheck[]) => `${list.filter((check) => check.ok).length}/${list.length}`;
   const byRule = Object.entries(report.summary.byRule)
@@ -388,6 +398,7 @@ function printTotals(report: Report, checks: readonly VariantCheck[], pageResult
   console.log(`  ${entries.length} cross-origin requests captured: ${blocked} blocked by CORS, ${passed} passed${errorsText}`);
   if (byRule) console.log(`  ${dim(`by rule: ${byRule}`)}`);
   console.log(`  ${count(brokenChecks)} broken cases diagnosed as Chromium does (rule and failedParameter)`);
+  if (networkChecks.length > 0) console.log(`  ${count(networkChecks)} network errors named as not CORS, with Chromium's net error`);
   if (lessonChecks.length > 0) console.log(`  ${count(lessonChecks)} non-blocking lessons judged as passing, as in Chromium`);
   console.log(`  ${count(fixedChecks)} fixed twins passed`);
   const pageSurprises = pageResults.filter((result) => !result.asExpected);
@@ -411,7 +422,7 @@ async function runHeadless(options: DemoOptions): Promise<boolean> {
   printField('lab', `${url}  (${cases.length} cases, each with a fixed twin)`);
   let browser: ExtensionBrowser | null = null;
   try {
-    browser = await launchWithExtension({ headless: true });
+    browser = await launchWithExtension({ headless: true, args: lab.tls.chromiumArgs });
     const page = await browser.context.newPage();
     await page.setViewportSize(PANEL_SIZE);
     await page.goto(url);

@@ -35,15 +35,16 @@ export type GalleryRequest =
   /** `<script type="module">`: module scripts are always fetched in CORS mode. */
   | { kind: 'module-script' };
 
-export type LabApiOrigin = 'api' | 'api2';
+/** `https` is the lab's TLS origin (a self-signed certificate the browser must be told to accept). */
+export type LabApiOrigin = 'api' | 'api2' | 'https';
 
 /**
  * One route the lab serves for a case. `path` is relative to the variant's base path
  * (`/cors-lab/<case id>` or `/cors-lab/<case id>/fixed`); the first route is the one requested.
  *
- * Besides the lab's own `{origin}`, `{page}`, `{api}` and `{api2}`, header values and redirect
- * targets may use `{base}` (the variant's base path) and `{api.host}` / `{api2.host}` (host:port,
- * for URLs that need user info in front of the host).
+ * Besides the lab's own `{origin}`, `{page}`, `{api}`, `{api2}` and `{https}`, header values and
+ * redirect targets may use `{base}` (the variant's base path) and `{api.host}` / `{api2.host}`
+ * (host:port, for URLs that need user info in front of the host).
  */
 export interface GalleryRoute {
   origin: LabApiOrigin;
@@ -66,8 +67,13 @@ export interface GalleryCase {
   description: string;
   request: GalleryRequest;
   routes: GalleryRoute[];
-  /** Null for a lesson that is not a block: the request passes, but the page cannot see what it wants. */
+  /**
+   * Null for a lesson that is not a CORS block: the request passes but the page cannot see what it
+   * wants, or (with `networkError`) it fails below CORS.
+   */
   expected: ExpectedBlock | null;
+  /** Not CORS: the network error Chromium ends the broken request with (`expected` is then null). */
+  networkError?: string;
   /** For a non-blocking lesson: what the page sees instead. */
   lesson?: string;
   /** The "not really a CORS bug" cause CORS Doctor names for the broken variant (Verdict.cause.code). */
@@ -534,6 +540,98 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       request: { kind: 'fetch' },
     },
   },
+  {
+    id: 'http-origin-trusted',
+    title: 'An https API trusts a plain-http page',
+    description:
+      "The https API echoes this page's http:// origin with Access-Control-Allow-Credentials: true. Anyone on the network path can impersonate an http origin (inject a script into it) and read the signed-in user's data from the https API.",
+    request: { kind: 'fetch', credentials: 'include' },
+    routes: [{ origin: 'https', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAC, 'true']] } }],
+    expected: null,
+    lesson: 'the request passes, with the user\'s cookies, from an origin a network attacker can forge',
+    expectedWarnings: ['http-origin-trusted'],
+    fixed: {
+      note: 'Trusts https origins only: the credentialed data goes to the page once it is served over https; this plain-http page gets the public data only (Access-Control-Allow-Origin: *, no cookies).',
+      routes: [{ origin: 'https', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } }],
+      request: { kind: 'fetch' },
+    },
+  },
+  {
+    id: 'network-error',
+    title: 'Not CORS: the connection failed',
+    description:
+      'The server closes the connection without answering (a crash, a proxy timeout, a port nothing serves). fetch() rejects with the same TypeError as on a CORS block, but no response arrived, so no CORS header could help.',
+    request: { kind: 'fetch' },
+    routes: [{ origin: 'api', path: '', response: { drop: true } }],
+    expected: null,
+    networkError: 'net::ERR_EMPTY_RESPONSE',
+    expectedCause: 'network-error',
+    fixed: { note: 'The server answers (here with its CORS headers): fix the crash or the connection first, then look at CORS.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+  },
+  {
+    id: 'max-age-unparsable',
+    title: 'Access-Control-Max-Age is not a number',
+    description: 'The preflight says Access-Control-Max-Age: 10 minutes. It is not a number of seconds: Chromium falls back to its 5 s default, Firefox does not cache the preflight at all.',
+    request: { kind: 'fetch', method: 'DELETE' },
+    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '10 minutes']] }, response: jsonOk }],
+    expected: null,
+    lesson: 'the request passes, and every later one is preflighted again',
+    expectedWarnings: ['max-age-unparsable'],
+    fixed: { note: 'Writes the seconds as a number: Access-Control-Max-Age: 600.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+  },
+  {
+    id: 'private-network-header',
+    title: 'Obsolete Access-Control-Allow-Private-Network',
+    description:
+      'The preflight answers Access-Control-Allow-Private-Network: true, the header of Private Network Access. Chromium replaced it with Local Network Access, a user permission: the header does nothing now, and it will not fix a local-network block.',
+    request: { kind: 'fetch', method: 'PUT', body: 'hello' },
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Max-Age', '600']] },
+        response: jsonOk,
+      },
+    ],
+    expected: null,
+    lesson: 'the request passes; the header played no part in it',
+    expectedWarnings: ['private-network-header'],
+    fixed: { note: 'Drops the obsolete header (a public page reaching a local address needs the local-network permission instead).', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+  },
+  {
+    id: 'chromium-only-safelisted-header',
+    title: 'A header only Chromium lets through without a preflight',
+    description:
+      'The page sets Save-Data: on. Chromium counts it (like its client hints DPR, Width, Device-Memory) as safelisted and sends no preflight; the Fetch standard and Firefox do not, so there the request needs a preflight this server never answers.',
+    request: { kind: 'fetch', headers: [['Save-Data', 'on']] },
+    routes: [{ origin: 'api', path: '', response: jsonOk }],
+    expected: null,
+    lesson: 'the request passes in Chromium without a preflight',
+    expectedWarnings: ['chromium-only-safelisted-header'],
+    fixed: {
+      note: 'Client change: the page does not set the header itself (the browser sends client hints on its own where the server asks with Accept-CH). If it must, the server answers a preflight that allows it.',
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+      request: { kind: 'fetch' },
+    },
+  },
+  {
+    id: 'authorization-dropped-on-redirect',
+    title: 'Authorization dropped on a cross-origin redirect',
+    description:
+      'The page sends Authorization; the API redirects to another origin, and the browser drops Authorization on a cross-origin redirect. The target answers 401: the token never arrived.',
+    request: { kind: 'fetch', headers: [['Authorization', 'Bearer lab-token']] },
+    routes: [
+      { origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: { headers: echoOrigin, redirect: { to: '{api2}{base}/data', status: 302 } } },
+      { origin: 'api2', path: '/data', response: { status: 401, body: 'json', headers: [[ACAO, '*'], ['WWW-Authenticate', 'Bearer']] } },
+    ],
+    expected: null,
+    lesson: 'the request "passes" with 401 Unauthorized',
+    expectedWarnings: ['authorization-dropped-on-redirect'],
+    fixed: {
+      note: 'Client change: the page calls the final URL directly, whose preflight allows Authorization.',
+      routes: [{ origin: 'api2', path: '/data', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
+    },
+  },
 ];
 
 export type VariantName = 'broken' | 'fixed';
@@ -545,6 +643,8 @@ export interface ResolvedVariant {
   request: GalleryRequest;
   /** For the broken variant: Chromium's expected verdict (null for a non-blocking lesson); always null for fixed. */
   expected: ExpectedBlock | null;
+  /** For the broken variant of a network-error card: Chromium's net error; otherwise null. */
+  networkError: string | null;
 }
 
 export interface ResolvedCase {
@@ -563,6 +663,7 @@ export interface LabOrigins {
   page: string;
   api: string;
   api2: string;
+  https: string;
 }
 
 export const GALLERY_BASE_PATH = '/cors-lab';
@@ -578,6 +679,7 @@ export function fillTemplate(value: string, origins: LabOrigins, base = ''): str
     .replaceAll('{page}', origins.page)
     .replaceAll('{api}', origins.api)
     .replaceAll('{api2}', origins.api2)
+    .replaceAll('{https}', origins.https)
     .replaceAll('{api.host}', new URL(origins.api).host)
     .replaceAll('{api2.host}', new URL(origins.api2).host);
 }
@@ -616,11 +718,13 @@ export function resolveGalleryCases(origins: LabOrigins, cases: readonly Gallery
           failedParameter: fillTemplate(galleryCase.expected.failedParameter, origins),
         }),
       },
+      networkError: galleryCase.networkError ?? null,
     },
     fixed: {
       url: variantUrl(galleryCase.fixed.routes, origins, variantBasePath(galleryCase.id, 'fixed')),
       request: galleryCase.fixed.request ?? galleryCase.request,
       expected: null,
+      networkError: null,
     },
   }));
 }
@@ -719,8 +823,9 @@ export interface VariantCheck {
 
 /**
  * Compares a report (getReport or the JSON export) with the gallery: every broken variant must be
- * diagnosed with its Chromium rule (and failedParameter, where the case gives one), every
- * non-blocking lesson and every fixed twin must be judged not blocked.
+ * diagnosed with its Chromium rule (and failedParameter, where the case gives one) or, on a
+ * network-error card, as that network error; every non-blocking lesson and every fixed twin must
+ * be judged not blocked.
  */
 export function checkReport(report: Pick<Report, 'entries'>, cases: readonly ResolvedCase[]): VariantCheck[] {
   const newest = new Map<string, ReportEntry>();
@@ -736,7 +841,7 @@ export function checkReport(report: Pick<Report, 'entries'>, cases: readonly Res
     (['broken', 'fixed'] as const).map((variant) => {
       const entry = newest.get(`${galleryCase.id}/${variant}`) ?? null;
       const problem = entry
-        ? (verdictProblem(galleryCase[variant].expected, entry) ?? beyondProblem(galleryCase, variant, entry))
+        ? (verdictProblem(galleryCase[variant], entry) ?? beyondProblem(galleryCase, variant, entry))
         : 'CORS Doctor captured no request for it';
       return { galleryCase, variant, entry, ok: problem === null, problem };
     }),
@@ -760,11 +865,14 @@ function beyondProblem(galleryCase: ResolvedCase, variant: VariantName, entry: R
   return null;
 }
 
-function verdictProblem(expected: ExpectedBlock | null, entry: ReportEntry): string | null {
+function verdictProblem({ expected, networkError }: ResolvedVariant, entry: ReportEntry): string | null {
   const { verdict } = entry;
   const said = verdict.blocked
     ? `CORS Doctor said ${verdict.rule ?? 'blocked (no rule)'}${verdict.failedParameter ? ` ("${verdict.failedParameter}")` : ''}`
-    : `CORS Doctor said ${verdict.kind}`;
+    : `CORS Doctor said ${verdict.kind}${verdict.networkError ? ` (${verdict.networkError})` : ''}`;
+  if (networkError !== null) {
+    return verdict.kind === 'network-error' && verdict.networkError === networkError ? null : `expected the network error ${networkError}, not a CORS verdict, but ${said}`;
+  }
   if (!expected) return verdict.blocked || verdict.kind === 'network-error' ? `expected no block, but ${said}` : null;
   const expectedText = `${expected.rule}${expected.failedParameter ? ` ("${expected.failedParameter}")` : ''}`;
   if (!verdict.blocked || verdict.rule !== expected.rule) return `expected ${expectedText}, but ${said}`;

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TINY_FONT } from './assets/tiny-font';
 import { inlineRouteUrl, startLab, type Lab } from './server';
@@ -21,14 +24,18 @@ interface RawRequestOptions {
   /** Connect to this address instead of resolving the URL's host (the Host header stays the URL's). */
   address?: string;
   agent?: Agent;
+  /** For https URLs: the certificate to trust (the lab's own). */
+  ca?: string;
 }
 
 /** One request with Node's http client, which (unlike fetch) exposes every raw header line. */
 function rawRequest(url: string, options: RawRequestOptions = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request(
+    const send = target.protocol === 'https:' ? httpsRequest : request;
+    const req = send(
       {
+        ...(options.ca !== undefined && { ca: options.ca }),
         host: options.address ?? target.hostname.replace(/^\[|\]$/g, ''),
         port: target.port,
         path: target.pathname + target.search,
@@ -75,14 +82,38 @@ describe('the CORS lab server', () => {
     expect(lab.origins.page).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(lab.origins.api).toMatch(/^http:\/\/localhost:\d+$/);
     expect(lab.origins.api2).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(lab.origins.https).toMatch(/^https:\/\/localhost:\d+$/);
     const ports = Object.values(lab.origins).map((origin) => new URL(origin).port);
-    expect(new Set(ports).size).toBe(3);
+    expect(new Set(ports).size).toBe(4);
     expect(lab.addresses.page).toEqual([`127.0.0.1:${new URL(lab.origins.page).port}`]);
-    for (const name of ['api', 'api2'] as const) {
+    for (const name of ['api', 'api2', 'https'] as const) {
       const port = new URL(lab.origins[name]).port;
       expect(lab.addresses[name][0]).toBe(`127.0.0.1:${port}`);
       expect(lab.addresses[name].slice(1)).toEqual(lab.addresses[name].length > 1 ? [`[::1]:${port}`] : []);
     }
+  });
+
+  it('serves the https origin with its self-signed certificate, whose SPKI hash it reports', async () => {
+    const url = lab.route('https', '/over-tls', { response: { body: 'json', headers: [[ACAO, '{origin}']] } });
+    // Trusting nothing but the lab's certificate: the handshake succeeds only if the server presents it.
+    const { status, body, spkiHash, acao } = await new Promise<{ status: number; body: string; spkiHash: string; acao: unknown }>((resolve, reject) => {
+      const req = httpsRequest(url, { ca: lab.tls.cert, headers: { Origin: lab.origins.page }, agent: false }, (res) => {
+        const spki = (res.socket as TLSSocket).getPeerX509Certificate()!.publicKey.export({ type: 'spki', format: 'der' });
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, spkiHash: createHash('sha256').update(spki).digest('base64'), acao: res.headers['access-control-allow-origin'] }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect({ status, body, acao }).toEqual({ status: 200, body: '{"ok":true}', acao: lab.origins.page });
+    expect(spkiHash).toBe(lab.tls.spkiHash);
+    expect(lab.tls.chromiumArgs).toEqual([`--ignore-certificate-errors-spki-list=${lab.tls.spkiHash}`]);
+    // Without being told to trust it, a client refuses the certificate.
+    await expect(new Promise((resolve, reject) => httpsRequest(url, { agent: false }, resolve).on('error', reject).end())).rejects.toMatchObject({
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    expect(lab.requests({ origin: 'https', path: '/over-tls' })).toHaveLength(1);
   });
 
   it('answers a localhost origin on both 127.0.0.1 and ::1', async (context) => {
@@ -238,8 +269,8 @@ describe('the CORS lab server', () => {
       const url = inlineRouteUrl(origin, spec, 'family/001-some case');
       expect(url.startsWith(`${origin}/__cors/`)).toBe(true);
       expect(url.endsWith('/family/001-some%20case')).toBe(true);
-      expect((await rawRequest(url)).status).toBe(201);
-      const preflight = await rawRequest(url, { method: 'OPTIONS', headers: { Origin: lab.origins.page } });
+      expect((await rawRequest(url, { ca: lab.tls.cert })).status).toBe(201);
+      const preflight = await rawRequest(url, { method: 'OPTIONS', headers: { Origin: lab.origins.page }, ca: lab.tls.cert });
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe(lab.origins.page);
     }
@@ -357,7 +388,7 @@ describe('closing the lab', () => {
         await expect(canBind(host!, Number(port))).resolves.toBe(true);
       }
 
-      const again = await startLab({ ports: { page: port(lab.origins.page), api: port(lab.origins.api), api2: port(lab.origins.api2) } });
+      const again = await startLab({ ports: { page: port(lab.origins.page), api: port(lab.origins.api), api2: port(lab.origins.api2), https: port(lab.origins.https) } });
       try {
         expect(again.origins).toEqual(lab.origins);
         expect(again.addresses).toEqual(lab.addresses);

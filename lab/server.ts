@@ -1,20 +1,26 @@
 /**
- * The CORS lab: three loopback origins whose every response is described by data, so browser tests,
+ * The CORS lab: four loopback origins whose every response is described by data, so browser tests,
  * generated scenarios and the demo can make a server misbehave in exactly one, known way.
  *
  * - page: http://127.0.0.1:<port>, where test pages live.
  * - api, api2: http://localhost:<port>, cross-origin to the page (and to each other). Chromium
  *   resolves `localhost` to ::1 and 127.0.0.1, so these listen on both, on the same port.
+ * - https: https://localhost:<port>, the same on TLS with a self-signed certificate made at start
+ *   (`lab.tls`), for the lessons that need an https resource. A browser accepts it only when told
+ *   to: Chromium with `lab.tls.chromiumArgs` (the certificate's SPKI hash), nothing else changes.
  *
  * Nothing adds CORS headers on its own: a response carries exactly the headers its spec lists,
  * plus Cache-Control: no-store (unless the spec sets Cache-Control), Content-Type for the body and
  * Node's framing headers (Date, Connection, Keep-Alive, Content-Length).
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { generate as generateSelfSignedCertificate } from 'selfsigned';
 import { TINY_FONT } from './assets/tiny-font';
 
-export type OriginName = 'page' | 'api' | 'api2';
+export type OriginName = 'page' | 'api' | 'api2' | 'https';
 
 export type BodyKind = 'json' | 'text' | 'font' | 'image' | 'module' | 'css' | 'html' | 'empty';
 
@@ -25,7 +31,7 @@ export interface ResponseSpec {
    * Sent in this order, each pair as its own header line, duplicates included. Values (and the
    * redirect target) are templated: `{origin}` is the request's Origin header (empty when absent),
    * `{acrh}` and `{acrm}` its Access-Control-Request-Headers and -Method (a server that echoes them),
-   * `{page}`, `{api}` and `{api2}` are the lab origins.
+   * `{page}`, `{api}`, `{api2}` and `{https}` are the lab origins.
    */
   headers?: Array<[string, string]>;
   /** A string equal to a BodyKind name means that built-in body; any other string is sent as is. */
@@ -59,8 +65,22 @@ export interface LoggedRequest {
   time: number;
 }
 
+/** The https origin's self-signed certificate, made when the process first starts a lab. */
+export interface LabTls {
+  /** PEM, for clients that must trust it (node:https `ca`). */
+  cert: string;
+  /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo, as `--ignore-certificate-errors-spki-list` takes it. */
+  spkiHash: string;
+  /**
+   * Chromium switches that make it accept this certificate and no other invalid one. Chromium
+   * honours the switch only with --user-data-dir, which every launcher here passes.
+   */
+  chromiumArgs: string[];
+}
+
 export interface Lab {
   origins: Record<OriginName, string>;
+  tls: LabTls;
   /** Where each origin really listens, e.g. api: ['127.0.0.1:41232', '[::1]:41232']. */
   addresses: Record<OriginName, string[]>;
   /** Serves `spec` at `path` (matched without its query) on `origin`; returns the absolute URL. */
@@ -84,7 +104,7 @@ export interface LabOptions {
   pagePort?: number;
 }
 
-export const ORIGIN_NAMES: readonly OriginName[] = ['page', 'api', 'api2'];
+export const ORIGIN_NAMES: readonly OriginName[] = ['page', 'api', 'api2', 'https'];
 
 /** Path prefix of routes that carry their spec in the URL. */
 export const INLINE_ROUTE_PREFIX = '/__cors/';
@@ -216,12 +236,12 @@ function hostForUrl(address: string): string {
 
 /** One HTTP server on one address, with its sockets tracked so close() can cut keep-alive ones. */
 interface Listener {
-  server: Server;
+  server: Server | TlsServer;
   address: string;
   sockets: Set<Socket>;
 }
 
-function listen(server: Server, address: string, port: number): Promise<number> {
+function listen(server: Server | TlsServer, address: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
@@ -241,6 +261,35 @@ function closeListener(listener: Listener): Promise<void> {
   });
 }
 
+let certificate: Promise<{ key: string; tls: LabTls }> | null = null;
+
+/**
+ * One self-signed certificate per process for localhost, 127.0.0.1 and ::1 (a P-256 key: made in
+ * milliseconds), valid from an hour ago (clock skew) for a week.
+ */
+function labCertificate(): Promise<{ key: string; tls: LabTls }> {
+  certificate ??= (async () => {
+    const now = Date.now();
+    const pems = await generateSelfSignedCertificate([{ name: 'commonName', value: 'CORS lab localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now - 3_600_000),
+      notAfterDate: new Date(now + 7 * 86_400_000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      ],
+    });
+    const spki = new X509Certificate(pems.cert).publicKey.export({ type: 'spki', format: 'der' });
+    const spkiHash = createHash('sha256').update(spki).digest('base64');
+    return { key: pems.private, tls: { cert: pems.cert, spkiHash, chromiumArgs: [`--ignore-certificate-errors-spki-list=${spkiHash}`] } };
+  })();
+  return certificate;
+}
+
 /** Errors meaning "this machine has no usable ::1", as opposed to "the port is taken". */
 const IPV6_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EINVAL']);
 
@@ -252,14 +301,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const requestedPorts: Partial<Record<OriginName, number>> = { ...options.ports };
   if (options.pagePort !== undefined && requestedPorts.page === undefined) requestedPorts.page = options.pagePort;
 
-  const routes: Record<OriginName, Map<string, RouteSpec>> = { page: new Map(), api: new Map(), api2: new Map() };
-  const builtInRoutes: Record<OriginName, Map<string, RouteSpec>> = { page: new Map(), api: new Map(), api2: new Map() };
+  const { key: tlsKey, tls } = await labCertificate();
+  const routes: Record<OriginName, Map<string, RouteSpec>> = { page: new Map(), api: new Map(), api2: new Map(), https: new Map() };
+  const builtInRoutes: Record<OriginName, Map<string, RouteSpec>> = { page: new Map(), api: new Map(), api2: new Map(), https: new Map() };
   builtInRoutes.page.set('/blank', { response: { body: BLANK_PAGE, contentType: 'text/html; charset=utf-8' } });
   const log: LoggedRequest[] = [];
   const pendingAnswers = new Set<NodeJS.Timeout>();
   const listeners: Listener[] = [];
   const origins = {} as Record<OriginName, string>;
-  const addresses: Record<OriginName, string[]> = { page: [], api: [], api2: [] };
+  const addresses: Record<OriginName, string[]> = { page: [], api: [], api2: [], https: [] };
   let closed = false;
 
   const handle = (originName: OriginName, req: IncomingMessage, res: ServerResponse) => {
@@ -326,9 +376,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   };
 
   const openListener = async (originName: OriginName, address: string, port: number): Promise<Listener> => {
-    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => handle(originName, req, res));
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(originName, req, res);
+    const server =
+      originName === 'https'
+        ? createTlsServer({ maxHeaderSize: 64 * 1024, key: tlsKey, cert: tls.cert }, onRequest)
+        : createServer({ maxHeaderSize: 64 * 1024 }, onRequest);
     const listener: Listener = { server, address, sockets: new Set() };
-    server.on('connection', (socket) => {
+    // 'secureConnection' would miss sockets still in the TLS handshake: track the TCP ones.
+    server.on('connection', (socket: Socket) => {
       listener.sockets.add(socket);
       socket.on('close', () => listener.sockets.delete(socket));
     });
@@ -371,8 +426,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     const pageListener = await openListener('page', pageHost, requestedPorts.page ?? 0);
     origins.page = `http://${hostForUrl(pageHost)}:${(pageListener.server.address() as { port: number }).port}`;
-    for (const name of ['api', 'api2'] as const) {
-      origins[name] = `http://localhost:${await openLocalhost(name, requestedPorts[name])}`;
+    for (const name of ['api', 'api2', 'https'] as const) {
+      origins[name] = `${name === 'https' ? 'https' : 'http'}://localhost:${await openLocalhost(name, requestedPorts[name])}`;
     }
   } catch (error) {
     await closeAll();
@@ -390,6 +445,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
   return {
     origins,
+    tls,
     addresses,
     route,
     page: (path, html) => route('page', path, { response: { body: html, contentType: 'text/html; charset=utf-8' } }),
@@ -424,7 +480,7 @@ function fillTemplate(value: string, context: AnswerContext): string {
     acrh: String(headers['access-control-request-headers'] ?? ''),
     acrm: String(headers['access-control-request-method'] ?? ''),
   };
-  return value.replace(/\{(origin|acrh|acrm|page|api|api2)\}/g, (_match, name: string) => fromRequest[name] ?? context.origins[name as OriginName]);
+  return value.replace(/\{(origin|acrh|acrm|page|api|api2|https)\}/g, (_match, name: string) => fromRequest[name] ?? context.origins[name as OriginName]);
 }
 
 function resolveBody(spec: ResponseSpec): { data: Uint8Array; contentType: string | null } {

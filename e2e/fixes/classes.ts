@@ -122,4 +122,10 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'authorization-wildcard': 'not a block in Chromium: the request passes (a warning); header-not-allowed verifies listing headers by name',
   'max-age-cap': 'not a block: the request passes (a warning about the cap)',
   'wildcard-with-credentials-header': 'not a block: the request passes without credentials (a warning); wildcard-with-credentials verifies the fix',
+  'http-origin-trusted': 'not a block: the request passes (a warning); the fix is to trust https origins only, which the allow-list snippets do for the origins you list',
+  'network-error': 'not CORS: the server sent no response, so there is no CORS layer to fix',
+  'max-age-unparsable': 'not a block: the request passes (a warning); the verified snippets send Access-Control-Max-Age as a number',
+  'private-network-header': 'not a block: the request passes (a warning); the fix is deleting the obsolete header',
+  'chromium-only-safelisted-header': 'the fix is on the client: do not set the header, or allow it in a preflight as header-not-allowed verifies',
+  'authorization-dropped-on-redirect': 'the fix is on the client: call the final URL directly (the browser drops Authorization on a cross-origin redirect)',
 };

@@ -172,7 +172,8 @@
     const variant = galleryCase[variantName];
     const readsHeader = variant.request.kind === 'fetch' && variant.request.readHeader;
     if (variantName === 'fixed') return result.outcome === 'passed' && (!readsHeader || result.headerValue != null);
-    if (galleryCase.broken.expected) return result.outcome === 'blocked';
+    // A CORS block and a network error look the same to the page: the request rejects.
+    if (galleryCase.broken.expected || galleryCase.broken.networkError) return result.outcome === 'blocked';
     if (readsHeader) return result.outcome === 'passed' && result.headerValue === null;
     if (variant.request.kind === 'fetch' && variant.request.mode === 'no-cors') return result.outcome === 'passed' && result.opaque === true;
     return result.outcome === 'passed';
@@ -243,13 +244,20 @@
     const heading = element('header', 'card-head');
     heading.append(element('h2', '', galleryCase.title));
     const expected = galleryCase.broken.expected;
+    const networkError = galleryCase.broken.networkError;
     const warningCode = galleryCase.expectedWarnings[0];
-    const verdict = element('code', expected ? 'rule' : 'rule lesson', expected ? expected.rule : warningCode ? `warning: ${warningCode}` : 'not a block');
+    const verdict = element(
+      'code',
+      expected || networkError ? 'rule' : 'rule lesson',
+      expected ? expected.rule : networkError ? networkError : warningCode ? `warning: ${warningCode}` : 'not a block',
+    );
     verdict.title = expected
       ? 'The Network.CorsError name Chromium reports'
-      : warningCode
-        ? 'The request passes; CORS Doctor warns about it'
-        : 'The request passes; the page just cannot see what it wants';
+      : networkError
+        ? 'Not CORS: the network error Chromium reports'
+        : warningCode
+          ? 'The request passes; CORS Doctor warns about it'
+          : 'The request passes; the page just cannot see what it wants';
     heading.append(verdict);
     article.append(heading);
 

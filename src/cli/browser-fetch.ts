@@ -231,6 +231,9 @@ export async function browserFetch(input: BrowserRequest, send: Transport, ident
         body = undefined;
         currentHeaders = currentHeaders.filter((line) => !REQUEST_BODY_HEADERS.has(line.name.toLowerCase()));
       }
+      // Step 13: a redirect to another origin drops the CORS non-wildcard request-header name,
+      // Authorization (Chromium does too: the CORS lab's authorization-dropped-on-redirect card).
+      if (targetOrigin !== urlOrigin) currentHeaders = currentHeaders.filter((line) => line.name.toLowerCase() !== 'authorization');
       url = target;
       continue;
     }

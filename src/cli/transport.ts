@@ -6,6 +6,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { HeaderLine } from '../engine/types';
 
 export interface WireRequest {
@@ -68,6 +69,9 @@ export function describeNetworkFailure(error: unknown, url: string): NetworkErro
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_NONAME') {
     return new NetworkError(`DNS lookup failed for ${new URL(url).hostname}: the name does not resolve (${code}).`, code, url, 'net::ERR_NAME_NOT_RESOLVED');
   }
+  // Node reports a server that closes without answering as ECONNRESET "socket hang up"; Chromium
+  // calls that net::ERR_EMPTY_RESPONSE (measured with the CORS lab's network-error card).
+  if (/socket hang up/i.test(detail)) return new NetworkError(`${host} closed the connection without a response.`, code, url, 'net::ERR_EMPTY_RESPONSE');
   if (code === 'ECONNRESET' || code === 'EPIPE') return new NetworkError(`The connection to ${host} was reset before a response arrived.`, code, url, 'net::ERR_CONNECTION_RESET');
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkError(`No response from ${host} in time (${code}).`, code, url, 'net::ERR_TIMED_OUT');
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new NetworkError(`${host} is unreachable (${code}).`, code, url, 'net::ERR_ADDRESS_UNREACHABLE');
@@ -77,7 +81,6 @@ export function describeNetworkFailure(error: unknown, url: string): NetworkErro
   if (code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_')) {
     return new NetworkError(`${host} did not answer with valid HTTP (${detail}).`, code, url, 'net::ERR_INVALID_HTTP_RESPONSE');
   }
-  if (/socket hang up/i.test(detail)) return new NetworkError(`${host} closed the connection without a response.`, code, url, 'net::ERR_EMPTY_RESPONSE');
   return new NetworkError(`Request to ${host} failed: ${detail}`, code, url, 'net::ERR_FAILED');
 }
 
@@ -91,11 +94,14 @@ function headerLines(response: IncomingMessage): HeaderLine[] {
 export interface NodeTransportOptions {
   /** Give up on a request after this long without an answer. */
   timeoutMs?: number;
+  /** Certificates (PEM) to trust for https besides Node's own roots, e.g. a test server's self-signed one. */
+  extraCa?: string[];
 }
 
 /** The real transport. Bodies of responses are read and discarded (the headers decide CORS). */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const ca = options.extraCa && options.extraCa.length > 0 ? [...rootCertificates, ...options.extraCa] : undefined;
   return (wire) =>
     new Promise<WireResponse>((resolve, reject) => {
       const target = new URL(wire.url);
@@ -105,7 +111,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       for (const line of wire.headers) rawHeaders.push(line.name, line.value);
       const request = send(
         target,
-        { method: wire.method, headers: rawHeaders, agent: false, setHost: true },
+        { method: wire.method, headers: rawHeaders, agent: false, setHost: true, ...(ca && target.protocol === 'https:' && { ca }) },
         (response) => {
           response.resume();
           response.on('error', () => {
