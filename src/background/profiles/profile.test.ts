@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler, type ClosedExchange, type RequestDetails } from '../assembler';
-import { unjudgedVerdict } from '../entry';
 import { captureProfileFor, chromiumCaptureProfile, type CaptureProfile } from './index';
 
 const PAGE = 'http://127.0.0.1:4000';
@@ -56,17 +55,5 @@ describe('capture profiles', () => {
       assemble(profile, (a, base) => a.onErrorOccurred({ ...base('probe', { type: 'font' }), error: 'net::ERR_CACHE_MISS' })).length;
     expect(probe(undefined)).toBe(0);
     expect(probe(otherBrowser)).toBe(1);
-  });
-
-  it('an unjudged exchange counts as blocked by the profile\'s CORS error', () => {
-    const exchange = {
-      request: { url: `${API}/data`, method: 'GET', headers: null, initiator: PAGE },
-      preflight: null,
-      redirects: [],
-      response: null,
-      outcome: { kind: 'error', error: 'NS_ERROR_DOM_BAD_URI' },
-    } as unknown as Parameters<typeof unjudgedVerdict>[0];
-    expect(unjudgedVerdict(exchange, new Error('x')).kind).toBe('network-error');
-    expect(unjudgedVerdict(exchange, new Error('x'), otherBrowser).kind).toBe('cors-blocked');
   });
 });
