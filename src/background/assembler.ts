@@ -21,7 +21,8 @@ import type {
   ObservedResponse,
   Outcome,
 } from '../engine/types';
-import { findHeader, findRawHeader, toHeaderLines, type RawHeader } from './headers';
+import { isRedirectStatus } from '../engine/fetch-spec';
+import { firstHeaderValue, firstRawHeaderValue, toHeaderLines, type RawHeader } from './headers';
 import { isCrossOrigin } from './origin';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
@@ -202,8 +203,8 @@ export class ExchangeAssembler {
     if (!ExchangeAssembler.isCandidate(details)) return;
     const raw = details.requestHeaders;
     if (details.method === 'OPTIONS') {
-      const requestedMethod = findRawHeader(raw, 'access-control-request-method');
-      if (requestedMethod !== null && findRawHeader(raw, 'origin') !== null) {
+      const requestedMethod = firstRawHeaderValue(raw, 'access-control-request-method');
+      if (requestedMethod !== null && firstRawHeaderValue(raw, 'origin') !== null) {
         this.startPreflight(details, requestedMethod, toHeaderLines(raw));
         return;
       }
@@ -230,7 +231,7 @@ export class ExchangeAssembler {
       const headers = toHeaderLines(details.responseHeaders);
       preflight.response = { status: details.statusCode, headers };
       preflight.lastEventTime = details.timeStamp;
-      const location = findHeader(headers, 'location');
+      const location = firstHeaderValue(headers, 'location');
       if (isRedirectStatus(details.statusCode) && location !== null) {
         preflight.redirectedTo = resolveLocation(location, details.url);
       }
@@ -242,7 +243,7 @@ export class ExchangeAssembler {
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
     const headers = toHeaderLines(details.responseHeaders);
-    const location = isRedirectStatus(details.statusCode) ? findHeader(headers, 'location') : null;
+    const location = isRedirectStatus(details.statusCode) ? firstHeaderValue(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
     this.onFlightChanged(flight.requestId, flight);
   }
@@ -475,7 +476,7 @@ export class ExchangeAssembler {
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
     if (headerless && !flight.preflight) {
-      const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
+      const corsAnswer = firstHeaderValue(response?.headers, 'access-control-allow-origin') !== null;
       // Where a blocked request always ends in an error, a cross-origin CORS request cannot complete
       // without Allow-Origin: one that did was no-cors.
       const completedUnblocked = outcome.kind === 'completed' && this.profile.blockedRequestEndsIn === 'error';
@@ -528,9 +529,9 @@ function pairingKey(tabId: number, frameId: number, url: string, initiator: stri
  * rare outside navigations and are judged like CORS ones rather than lost).
  */
 function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
-  const fetchMode = findRawHeader(raw, 'sec-fetch-mode');
+  const fetchMode = firstRawHeaderValue(raw, 'sec-fetch-mode');
   if (fetchMode !== null) return fetchMode === 'cors';
-  return findRawHeader(raw, 'origin') !== null;
+  return firstRawHeaderValue(raw, 'origin') !== null;
 }
 
 /**
@@ -538,11 +539,7 @@ function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
  * kept so the engine can warn that its opaque response is unreadable (issue 16).
  */
 function isNoCorsFetch(type: string, raw: readonly RawHeader[] | undefined): boolean {
-  return type === 'xmlhttprequest' && findRawHeader(raw, 'sec-fetch-mode') === 'no-cors';
-}
-
-function isRedirectStatus(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+  return type === 'xmlhttprequest' && firstRawHeaderValue(raw, 'sec-fetch-mode') === 'no-cors';
 }
 
 function resolveLocation(location: string, base: string): string {
