@@ -6,8 +6,9 @@ import type { Report, ReportEntry } from '../shared/report';
 import { App, type HarSource, type PanelActions } from './App';
 import { harFileOf, readHarFile } from './har-file';
 import { exportReport as renderExport } from '../report/export';
-import { copyExportedText } from '../report/download';
-import { exportCurl, exportTicket } from '../report/export';
+import { copyExportedText, deliverExport } from '../report/download';
+import { exportEntry } from '../report/export';
+import { ENTRY_EXPORT_FORMATS } from '../report/formats';
 import { pickedStack } from '../shared/preferred-stack';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
 import { saveExport } from './exporting';
@@ -138,7 +139,7 @@ if (requestedTabId === null && inDevTools) {
       if (!report || !Array.isArray(report.entries)) throw new Error('the extension sent no report');
       const current = report.entries.find((candidate) => candidate.id === entry.id) ?? entry;
       const options = { includeSecrets, ...(stack === undefined ? {} : { stack }) };
-      await copyExportedText(kind === 'ticket' ? exportTicket(report, current, options) : exportCurl(report, current, options));
+      await deliverExport(ENTRY_EXPORT_FORMATS[kind], exportEntry(kind, report, current, options));
     },
     // Inside DevTools the panel is the inspected tab's live log; the pop-out page can show a HAR.
     openHar: inDevTools ? null : openHar,
