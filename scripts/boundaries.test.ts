@@ -59,6 +59,14 @@ describe('biome.json: import boundaries', () => {
     expect(lint(path, importing(specifier))).toContain(RESTRICTED);
   });
 
+  it.each([
+    ['src/panel/probe.ts', ['lint/style/noRestrictedGlobals']],
+    ['src/background/probe.ts', ['lint/style/noRestrictedGlobals']],
+    ['src/platform/probe.ts', []],
+  ])('%s calling chrome.* gives %j (only the platform seam may)', (path, expected) => {
+    expect(lint(path, 'export const id = chrome.runtime.id;\n')).toEqual(expected);
+  }, 30_000);
+
   it('the engine may not import a Node module', () => {
     expect(lint('src/engine/probe.ts', importing('node:fs'))).toContain('lint/correctness/noNodejsModules');
   });
