@@ -53,9 +53,19 @@ describe('biome.json: import boundaries', () => {
     ['src/report/probe.ts', '../panel/store', 'report/ imports panel/'],
     ['src/shared/probe.ts', '../background/service', 'shared/ imports background/'],
     ['src/cli/probe.ts', '../popup/summary', 'cli/ imports popup/'],
+    ['lab/probe.ts', '../e2e/harness', 'npm start imports the test harness'],
+    ['tools/probe.ts', '../test-support/fixtures', 'a tool imports a test helper'],
   ])('%s importing %s fails (%s)', (path, specifier) => {
     expect(lint(path, importing(specifier))).toContain(RESTRICTED);
   });
+
+  it.each([
+    ['src/panel/probe.ts', ['lint/style/noRestrictedGlobals']],
+    ['src/background/probe.ts', ['lint/style/noRestrictedGlobals']],
+    ['src/platform/probe.ts', []],
+  ])('%s calling chrome.* gives %j (only the platform seam may)', (path, expected) => {
+    expect(lint(path, 'export const id = chrome.runtime.id;\n')).toEqual(expected);
+  }, 30_000);
 
   it('the engine may not import a Node module', () => {
     expect(lint('src/engine/probe.ts', importing('node:fs'))).toContain('lint/correctness/noNodejsModules');
@@ -68,6 +78,8 @@ describe('biome.json: import boundaries', () => {
     ['src/panel/probe.ts', '../report/export'],
     ['src/engine/probe.test.ts', 'node:fs'],
     ['e2e/probe.ts', '../src/panel/store'],
+    ['lab/probe.ts', '../tools/chromium'],
+    ['e2e/probe.ts', '../tools/chromium'],
   ])('%s importing %s passes', (path, specifier) => {
     expect(lint(path, importing(specifier))).toEqual([]);
   });

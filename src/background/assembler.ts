@@ -3,8 +3,8 @@
  * preflight, redirect hops, final response and outcome. Pure: no browser APIs, time comes from the
  * events, so the whole state machine is unit-testable with fakes.
  *
- * Event sequences it relies on (Chromium, listeners with extraHeaders; see
- * /work/shared/reference/chromium-webrequest.md and the browser tests):
+ * Event sequences it relies on (Chromium, listeners with extraHeaders; the browser's error strings
+ * and where its blocked requests end come from its capture profile, profiles/chromium.ts):
  * - the preflight is a separate request (OPTIONS carrying Access-Control-Request-Method) that ends
  *   before its actual request shows any event beyond onBeforeRequest;
  * - an actual request whose preflight failed shows only onErrorOccurred;
@@ -21,8 +21,10 @@ import type {
   ObservedResponse,
   Outcome,
 } from '../engine/types';
-import { findHeader, findRawHeader, toHeaderLines, type RawHeader } from './headers';
+import { isRedirectStatus } from '../engine/fetch-spec';
+import { firstHeaderValue, firstRawHeaderValue, toHeaderLines, type RawHeader } from './headers';
 import { isCrossOrigin } from './origin';
+import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
 export interface RequestDetails {
   requestId: string;
@@ -73,6 +75,8 @@ export interface ClosedExchange {
 }
 
 export interface AssemblerOptions {
+  /** The browser's error strings and event order (Chromium's by default). */
+  profile?: CaptureProfile;
   /** How long a finished preflight waits for its actual request to show up. */
   preflightClaimMs?: number;
   /** A request with no event for this long is forgotten (its end event, if it ever comes, starts afresh). */
@@ -136,9 +140,6 @@ export interface PendingPreflight {
   error: string | null;
 }
 
-const CACHE_PROBE_MISS = 'net::ERR_CACHE_MISS';
-/** The only net error Chromium gives a CORS block. */
-const CORS_FAILURE = 'net::ERR_FAILED';
 /** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
@@ -149,6 +150,7 @@ export class ExchangeAssembler {
   private readonly preflightsByKey = new Map<string, PendingPreflight[]>();
   /** Cross-origin requests seen to be no-cors: their later events are dropped with one lookup. */
   private readonly ignored = new Map<string, number>();
+  private readonly profile: CaptureProfile;
   private readonly preflightClaimMs: number;
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
@@ -161,6 +163,7 @@ export class ExchangeAssembler {
     private readonly onClosed: (closed: ClosedExchange) => void,
     options: AssemblerOptions = {},
   ) {
+    this.profile = options.profile ?? chromiumCaptureProfile;
     this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
@@ -200,8 +203,8 @@ export class ExchangeAssembler {
     if (!ExchangeAssembler.isCandidate(details)) return;
     const raw = details.requestHeaders;
     if (details.method === 'OPTIONS') {
-      const requestedMethod = findRawHeader(raw, 'access-control-request-method');
-      if (requestedMethod !== null && findRawHeader(raw, 'origin') !== null) {
+      const requestedMethod = firstRawHeaderValue(raw, 'access-control-request-method');
+      if (requestedMethod !== null && firstRawHeaderValue(raw, 'origin') !== null) {
         this.startPreflight(details, requestedMethod, toHeaderLines(raw));
         return;
       }
@@ -228,7 +231,7 @@ export class ExchangeAssembler {
       const headers = toHeaderLines(details.responseHeaders);
       preflight.response = { status: details.statusCode, headers };
       preflight.lastEventTime = details.timeStamp;
-      const location = findHeader(headers, 'location');
+      const location = firstHeaderValue(headers, 'location');
       if (isRedirectStatus(details.statusCode) && location !== null) {
         preflight.redirectedTo = resolveLocation(location, details.url);
       }
@@ -240,7 +243,7 @@ export class ExchangeAssembler {
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
     const headers = toHeaderLines(details.responseHeaders);
-    const location = isRedirectStatus(details.statusCode) ? findHeader(headers, 'location') : null;
+    const location = isRedirectStatus(details.statusCode) ? firstHeaderValue(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
     this.onFlightChanged(flight.requestId, flight);
   }
@@ -315,10 +318,10 @@ export class ExchangeAssembler {
       this.claimPreflight(flight);
       // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
       // its events were lost (they went to a worker that was stopping).
-      if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
+      if (!flight.preflight && this.profile.isCorsBlockError(details.error) && flight.requestHeaders === null) flight.partial = true;
       // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
       if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
-    } else if (flight.lastResponse === null && details.error === CORS_FAILURE) {
+    } else if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error)) {
       // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
       // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
       flight.partial = true;
@@ -468,14 +471,16 @@ export class ExchangeAssembler {
     this.onFlightChanged(flight.requestId, null);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
     // Chromium probes its cache before some loads (fonts) and then sends the real request: the probe is noise.
-    if (outcome.kind === 'error' && outcome.error === CACHE_PROBE_MISS && !response) return;
+    if (outcome.kind === 'error' && this.profile.isCacheProbeMiss(outcome.error) && !response) return;
     const headerless = flight.requestHeaders === null;
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
     if (headerless && !flight.preflight) {
-      const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
-      // A cross-origin CORS request cannot complete without Allow-Origin: one that did was no-cors.
-      if (!corsAnswer && (outcome.kind === 'completed' || !ALWAYS_CORS_TYPES.has(flight.type))) return;
+      const corsAnswer = firstHeaderValue(response?.headers, 'access-control-allow-origin') !== null;
+      // Where a blocked request always ends in an error, a cross-origin CORS request cannot complete
+      // without Allow-Origin: one that did was no-cors.
+      const completedUnblocked = outcome.kind === 'completed' && this.profile.blockedRequestEndsIn === 'error';
+      if (!corsAnswer && (completedUnblocked || !ALWAYS_CORS_TYPES.has(flight.type))) return;
     }
     const exchange = exchangeOfFlight(flight, outcome);
     this.onClosed({
@@ -524,9 +529,9 @@ function pairingKey(tabId: number, frameId: number, url: string, initiator: stri
  * rare outside navigations and are judged like CORS ones rather than lost).
  */
 function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
-  const fetchMode = findRawHeader(raw, 'sec-fetch-mode');
+  const fetchMode = firstRawHeaderValue(raw, 'sec-fetch-mode');
   if (fetchMode !== null) return fetchMode === 'cors';
-  return findRawHeader(raw, 'origin') !== null;
+  return firstRawHeaderValue(raw, 'origin') !== null;
 }
 
 /**
@@ -534,11 +539,7 @@ function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
  * kept so the engine can warn that its opaque response is unreadable (issue 16).
  */
 function isNoCorsFetch(type: string, raw: readonly RawHeader[] | undefined): boolean {
-  return type === 'xmlhttprequest' && findRawHeader(raw, 'sec-fetch-mode') === 'no-cors';
-}
-
-function isRedirectStatus(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+  return type === 'xmlhttprequest' && firstRawHeaderValue(raw, 'sec-fetch-mode') === 'no-cors';
 }
 
 function resolveLocation(location: string, base: string): string {

@@ -2,6 +2,7 @@
  * From a closed exchange to a stored report entry: judge it (never losing the exchange when the
  * engine throws on hostile input), and cap what could blow the storage quota, saying what was cut.
  */
+import { couldNotJudgeVerdict } from '../engine/could-not-judge';
 import type { HeaderLine, ObservedExchange, Verdict } from '../engine/types';
 import type { ReportEntry, Truncation } from '../shared/report';
 import type { ClosedExchange } from './assembler';
@@ -90,36 +91,9 @@ export function judgeSafely(judge: Judge, exchange: ObservedExchange): Verdict {
   try {
     return judge(exchange);
   } catch (error) {
-    return unjudgedVerdict(exchange, error);
+    // The engine's one "could not judge" verdict: what the browser did, never a CORS block.
+    return couldNotJudgeVerdict(exchange, error);
   }
-}
-
-/** What the entry says when the engine could not judge: the browser's outcome, plainly, and why. */
-export function unjudgedVerdict(exchange: ObservedExchange, error: unknown): Verdict {
-  const failedWith = exchange.outcome.kind === 'error' ? exchange.outcome.error : null;
-  const blocked = failedWith === 'net::ERR_FAILED';
-  const reason = error instanceof Error ? error.message : String(error);
-  return {
-    kind: blocked ? 'cors-blocked' : failedWith ? 'network-error' : 'passed',
-    blocked,
-    rule: null,
-    failedParameter: '',
-    stage: null,
-    hopIndex: null,
-    networkError: blocked ? null : failedWith,
-    title: 'CORS Doctor could not analyse this request',
-    explanation: `The request ${failedWith ? `failed with ${failedWith}` : 'completed'}, but the analysis stopped with an internal error: ${reason}`,
-    observed: [],
-    preflightReasons: [],
-    fix: null,
-    specUrl: null,
-    chromeMessage: null,
-    firefox: null,
-    confidence: 'inferred',
-    evidence: ['internal error in the rule engine'],
-    warnings: [{ code: 'engine-error', message: reason }],
-    credentials: 'unknown',
-  };
 }
 
 export function buildEntryDraft(

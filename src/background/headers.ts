@@ -1,3 +1,11 @@
+/**
+ * The worker's one header module: webRequest's headers turned into the engine's lines, and the
+ * lookups the capture side needs. Every lookup here reads the FIRST line of a name, as sent: the
+ * assembler only asks whether a header is there (Origin, Access-Control-Allow-Origin) or reads one
+ * the browser sets once (Location, Sec-Fetch-Mode, Access-Control-Request-Method). The combined
+ * value of every line, which the CORS checks compare, is the engine's business (it judges; this
+ * only captures). Names are passed lower-cased.
+ */
 import type { HeaderLine } from '../engine/types';
 
 /** A header as webRequest delivers it: `binaryValue` replaces `value` when the bytes are not UTF-8. */
@@ -30,15 +38,15 @@ function headerValue(header: RawHeader): string {
   return text;
 }
 
-/** The first value of a header (names compare case-insensitively), or null. */
-export function findHeader(lines: readonly HeaderLine[] | null | undefined, lowerCaseName: string): string | null {
+/** The first line's value of a header, as sent (names compare case-insensitively), or null. */
+export function firstHeaderValue(lines: readonly HeaderLine[] | null | undefined, lowerCaseName: string): string | null {
   if (!lines) return null;
   for (const line of lines) if (line.name.toLowerCase() === lowerCaseName) return line.value;
   return null;
 }
 
 /** The same for webRequest's raw headers, without converting the whole list first. */
-export function findRawHeader(raw: readonly RawHeader[] | undefined, lowerCaseName: string): string | null {
+export function firstRawHeaderValue(raw: readonly RawHeader[] | undefined, lowerCaseName: string): string | null {
   if (!raw) return null;
   for (const header of raw) {
     if (header.name.length === lowerCaseName.length && header.name.toLowerCase() === lowerCaseName) {

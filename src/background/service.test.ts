@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedExchange, Verdict } from '../engine/types';
 import type { PortMessage } from '../shared/messages';
-import { exchangeOfEntry as exchangeOf, unjudgedVerdict } from './entry';
+import { couldNotJudgeVerdict } from '../engine/could-not-judge';
+import { exchangeOfEntry as exchangeOf } from './entry';
 import { memoryArea } from './memory-area';
 import { Background, type PortLike } from './service';
 
@@ -12,11 +13,12 @@ function fakeJudge(exchange: ObservedExchange): Verdict {
   if (exchange.request.url.includes('throw')) throw new Error('engine blew up');
   const noCors = exchange.request.headers?.some((h) => h.name.toLowerCase() === 'sec-fetch-mode' && h.value === 'no-cors') ?? false;
   // A no-cors request with nothing to warn about, as the engine judges one: not CORS, so not recorded.
-  if (noCors) return { ...unjudgedVerdict(exchange, 'fake'), kind: 'not-cors', blocked: false, warnings: [] };
+  if (noCors) return { ...couldNotJudgeVerdict(exchange, 'fake'), kind: 'not-cors', blocked: false, warnings: [] };
   const allowed = exchange.response?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin') ?? true;
   const outcome = allowed ? exchange.outcome : ({ kind: 'error', error: 'net::ERR_FAILED' } as const);
-  const verdict = unjudgedVerdict({ ...exchange, outcome }, 'fake');
-  if (verdict.blocked) return { ...verdict, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
+  const verdict = couldNotJudgeVerdict({ ...exchange, outcome }, 'fake');
+  const blocked = outcome.kind === 'error' && outcome.error === 'net::ERR_FAILED';
+  if (blocked) return { ...verdict, kind: 'cors-blocked', blocked: true, networkError: null, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
   return verdict;
 }
 
@@ -89,12 +91,16 @@ describe('Background', () => {
   });
 
   it('keeps an exchange the engine could not judge', async () => {
-    const { background, fail } = setup();
+    const { background, fail, badges } = setup();
     fail('1', 'http://localhost:5000/throw');
     await settle();
     const report = await background.report(9);
-    expect(report.entries[0]?.verdict).toMatchObject({ blocked: true, rule: null, confidence: 'inferred' });
+    // Never a CORS block: the engine's one "could not judge" verdict says what the browser did
+    // (net::ERR_FAILED, a network error) and names no rule, so the badge does not count it.
+    expect(report.entries[0]?.verdict).toMatchObject({ blocked: false, kind: 'network-error', networkError: 'net::ERR_FAILED', rule: null, confidence: 'inferred' });
     expect(report.entries[0]?.verdict.explanation).toContain('engine blew up');
+    expect(report.summary.failures).toBe(0);
+    expect(badges.filter(([tabId, text]) => tabId === 9 && text !== '')).toEqual([]);
   });
 
   it('shows the page failure count on the badge and resets it on navigation', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../engine/types';
-import { unjudgedVerdict, type EntryDraft } from './entry';
+import { couldNotJudgeVerdict } from '../engine/could-not-judge';
+import type { EntryDraft } from './entry';
 import { memoryArea } from './memory-area';
 import { byteLength as utf8Length } from '../engine/http';
 import { TabStore, type SessionArea } from './store';
@@ -14,7 +15,8 @@ function draft(blocked: boolean, extra: Partial<EntryDraft> = {}): EntryDraft {
     response: null,
     outcome: blocked ? { kind: 'error' as const, error: 'net::ERR_FAILED' } : { kind: 'completed' as const },
   };
-  const verdict: Verdict = unjudgedVerdict(exchange, 'fake');
+  const unjudged = couldNotJudgeVerdict(exchange, 'fake');
+  const verdict: Verdict = blocked ? { ...unjudged, kind: 'cors-blocked', blocked: true, networkError: null } : unjudged;
   return {
     time: 1,
     endTime: 2,

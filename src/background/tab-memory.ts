@@ -5,6 +5,7 @@
  * Bounded per tab; lost on a worker restart (the entries then say less, never something wrong).
  */
 import type { ExchangeContext, ObservedExchange, ObservedPreflight } from '../engine/types';
+import { firstHeaderValue } from './headers';
 
 const MAX_PREFLIGHTS_PER_TAB = 500;
 const MAX_SERVERS_PER_TAB = 200;
@@ -17,9 +18,9 @@ interface TabRecord {
   echoed: Map<string, string[]>;
 }
 
+/** The first line's value, trimmed (what an echo of the page origin would be). */
 function header(lines: readonly { name: string; value: string }[] | null | undefined, name: string): string | null {
-  for (const line of lines ?? []) if (line.name.toLowerCase() === name) return line.value.trim();
-  return null;
+  return firstHeaderValue(lines, name)?.trim() ?? null;
 }
 
 function originOf(url: string): string | null {

@@ -1,6 +1,7 @@
 /** The panel: toolbar, rule counts, the request list and the detail pane side by side. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { REPORT_EXPORT_FORMATS, reportExportFormat } from '../report/formats';
 import type { ExportFormat } from '../shared/messages';
 import type { ConnectionStatus } from './connection';
 import type { ReportEntry } from '../shared/report';
@@ -71,7 +72,8 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
     setExportStatus('');
     try {
       await actions.exportReport(format, includeSecrets);
-      setExportStatus(format === 'markdown' ? 'Markdown copied' : 'Download started');
+      const info = reportExportFormat(format);
+      setExportStatus(info.delivery === 'clipboard' ? `${info.name} copied` : 'Download started');
     } catch (error) {
       setExportStatus(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -134,15 +136,11 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
         </div>
         <span class="tool-spacer" />
         <div class="export-group" role="group" aria-label="Export">
-          <button type="button" class="tool-button" onClick={() => void runExport('markdown')}>
-            Copy Markdown
-          </button>
-          <button type="button" class="tool-button" onClick={() => void runExport('json')}>
-            Download JSON
-          </button>
-          <button type="button" class="tool-button" onClick={() => void runExport('har')}>
-            Download HAR
-          </button>
+          {REPORT_EXPORT_FORMATS.map((format) => (
+            <button type="button" key={format.id} class="tool-button" onClick={() => void runExport(format.id)}>
+              {format.label}
+            </button>
+          ))}
           <label class="tool-check" title="Cookies, Authorization and other credentials are redacted unless this is on">
             <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets(e.currentTarget.checked)} />
             Include secrets

@@ -6,12 +6,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Cause, Fix, HeaderList, ObservedResponse, Warning } from '../engine/types';
+import { ENTRY_EXPORT_FORMATS, type EntryExportFormat } from '../report/formats';
 import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stack';
 import type { ReportEntry } from '../shared/report';
 import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
 
 /** What the detail pane can put on the clipboard for its one exchange. */
-export type EntryCopy = 'ticket' | 'curl';
+export type EntryCopy = EntryExportFormat;
 
 export interface DetailPaneProps {
   entry: ReportEntry;
@@ -48,8 +49,8 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
         </div>
         {copyEntry && (
           <div class="detail-actions" role="group" aria-label="Copy this request">
-            {failed && <ActionButton label="Copy as ticket" title="This failure alone as Markdown for a bug ticket" run={() => copyEntry('ticket', entry)} />}
-            <ActionButton label="Copy curl" title="curl commands that reproduce it: the preflight, then the request" run={() => copyEntry('curl', entry)} />
+            {failed && <ActionButton label={ENTRY_EXPORT_FORMATS.ticket.label} title={ENTRY_EXPORT_FORMATS.ticket.title} run={() => copyEntry('ticket', entry)} />}
+            <ActionButton label={ENTRY_EXPORT_FORMATS.curl.label} title={ENTRY_EXPORT_FORMATS.curl.title} run={() => copyEntry('curl', entry)} />
           </div>
         )}
       </header>

@@ -1,13 +1,14 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from '../platform/browser';
+import { acknowledgeLastError, browser, devtoolsThemeName, inDevToolsPage, inspectedTabId, onDevtoolsThemeChange } from '../platform/index';
 import type { ExportFormat, ExportResult, PortMessage, Request } from '../shared/messages';
 import type { Report, ReportEntry } from '../shared/report';
 import { App, type HarSource, type PanelActions } from './App';
 import { harFileOf, readHarFile } from './har-file';
 import { exportReport as renderExport } from '../report/export';
-import { copyExportedText } from '../report/download';
-import { exportCurl, exportTicket } from '../report/export';
+import { copyExportedText, deliverExport } from '../report/download';
+import { exportEntry } from '../report/export';
+import { ENTRY_EXPORT_FORMATS } from '../report/formats';
 import { pickedStack } from '../shared/preferred-stack';
 import { connectToTab, type ConnectionStatus, type PortLike } from './connection';
 import { saveExport } from './exporting';
@@ -27,18 +28,17 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
-const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
-const inDevTools = params.get('devtools') === '1' || devtools !== undefined;
+const inDevTools = params.get('devtools') === '1' || inDevToolsPage();
 
 function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
   document.documentElement.style.colorScheme = theme;
 }
-applyTheme(resolveTheme(params, devtools?.panels.themeName, matchMedia('(prefers-color-scheme: dark)').matches));
-devtools?.panels.setThemeChangeHandler?.((themeName) => applyTheme(themeName === 'dark' ? 'dark' : 'light'));
+applyTheme(resolveTheme(params, devtoolsThemeName(), matchMedia('(prefers-color-scheme: dark)').matches));
+onDevtoolsThemeChange((themeName) => applyTheme(themeName === 'dark' ? 'dark' : 'light'));
 
 const root = document.getElementById('app')!;
-const requestedTabId = resolveTabId(params, devtools?.inspectedWindow.tabId);
+const requestedTabId = resolveTabId(params, inspectedTabId());
 const TOOL = { name: 'CORS Doctor', version: browser.runtime.getManifest().version };
 
 /**
@@ -139,7 +139,7 @@ if (requestedTabId === null && inDevTools) {
       if (!report || !Array.isArray(report.entries)) throw new Error('the extension sent no report');
       const current = report.entries.find((candidate) => candidate.id === entry.id) ?? entry;
       const options = { includeSecrets, ...(stack === undefined ? {} : { stack }) };
-      await copyExportedText(kind === 'ticket' ? exportTicket(report, current, options) : exportCurl(report, current, options));
+      await deliverExport(ENTRY_EXPORT_FORMATS[kind], exportEntry(kind, report, current, options));
     },
     // Inside DevTools the panel is the inspected tab's live log; the pop-out page can show a HAR.
     openHar: inDevTools ? null : openHar,
@@ -184,7 +184,7 @@ if (requestedTabId === null && inDevTools) {
           connect: (name) => {
             const port = browser.runtime.connect({ name });
             // Reading lastError marks "no worker listening yet" as handled; the reconnect deals with it.
-            port.onDisconnect.addListener(() => void chrome.runtime.lastError);
+            port.onDisconnect.addListener(acknowledgeLastError);
             return port as unknown as PortLike;
           },
           // Once a HAR is shown, a live message still in flight must not mix into its list.

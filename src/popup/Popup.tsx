@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { REPORT_EXPORT_FORMATS } from '../report/formats';
 import type { ExportFormat } from '../shared/messages';
 import { Redactor } from '../report/redact';
 import type { Report } from '../shared/report';
@@ -143,15 +144,11 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
           </span>
         </label>
         <div class="buttons">
-          <button type="button" class="primary" disabled={!canExport} onClick={() => runExport('markdown')}>
-            {busy === 'markdown' ? 'Copying…' : 'Copy Markdown'}
-          </button>
-          <button type="button" disabled={!canExport} onClick={() => runExport('json')}>
-            Download JSON
-          </button>
-          <button type="button" disabled={!canExport} onClick={() => runExport('har')}>
-            Download HAR
-          </button>
+          {REPORT_EXPORT_FORMATS.map((format, index) => (
+            <button type="button" key={format.id} class={index === 0 ? 'primary' : undefined} disabled={!canExport} onClick={() => runExport(format.id)}>
+              {busy === format.id && format.delivery === 'clipboard' ? 'Copying…' : format.label}
+            </button>
+          ))}
           <button type="button" onClick={() => actions.openPanel().catch((error) => setStatus({ kind: 'error', text: messageOf(error) }))}>
             Open panel in a tab
           </button>

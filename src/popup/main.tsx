@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { browser } from '../platform/browser';
-import { copyExportedText, saveExportedFile } from '../report/download';
+import { deliverExport } from '../report/download';
+import { reportExportFormat } from '../report/formats';
 import { pickedStack } from '../shared/preferred-stack';
 import type { ExportFormat, ExportResult, Request } from '../shared/messages';
 import type { Report } from '../shared/report';
@@ -35,12 +36,9 @@ function actionsFor(tabId: number): PopupActions {
       const request: Request = { type: 'exportReport', tabId, format, includeSecrets, ...(stack === undefined ? {} : { stack }) };
       const result = (await browser.runtime.sendMessage(request)) as ExportResult | undefined;
       if (!result || typeof result.text !== 'string') throw new Error('the extension returned no export');
-      if (format === 'markdown') {
-        await copyExportedText(result);
-        return 'Markdown copied to the clipboard.';
-      }
-      saveExportedFile(result);
-      return `Saved ${result.filename}`;
+      const info = reportExportFormat(format);
+      await deliverExport(info, result);
+      return info.delivery === 'clipboard' ? `${info.name} copied to the clipboard.` : `Saved ${result.filename}`;
     },
     async openPanel() {
       await browser.tabs.create({ url: browser.runtime.getURL(`src/panel/panel.html?tabId=${tabId}`) });

@@ -3,6 +3,7 @@
  * URL.createObjectURL, so files and clipboard writes are made in the page that asked for them.
  */
 import type { ExportResult } from '../shared/messages';
+import type { ExportFormatInfo } from './formats';
 
 /** Chromium reads a blob URL when the download starts, not at click time; give it a generous moment. */
 const REVOKE_AFTER_MS = 60_000;
@@ -22,6 +23,12 @@ export function saveExportedFile(result: ExportResult): void {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
   }
+}
+
+/** Hands the export to the user the way its format says: the clipboard or a download. */
+export async function deliverExport(format: Pick<ExportFormatInfo, 'delivery'>, result: ExportResult): Promise<void> {
+  if (format.delivery === 'clipboard') await copyExportedText(result);
+  else saveExportedFile(result);
 }
 
 /**

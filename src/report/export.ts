@@ -7,6 +7,7 @@ import type { Report, ReportEntry } from '../shared/report';
 import { curlReproductions } from './curl';
 import { buildHar } from './har';
 import { orderedEntries, renderMarkdown, renderTicket } from './markdown';
+import { ENTRY_EXPORT_FORMATS, REPORT_EXPORT_FORMATS, reportExportFormat, type EntryExportFormat } from './formats';
 import { redactReport, REDACTED } from './redact';
 
 export interface ExportOptions {
@@ -20,21 +21,16 @@ export interface ExportOptions {
   stack?: string;
 }
 
-export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
-  markdown: 'text/markdown;charset=utf-8',
-  json: 'application/json;charset=utf-8',
-  har: 'application/json;charset=utf-8',
-};
-
-const EXTENSIONS: Record<ExportFormat, string> = { markdown: 'md', json: 'json', har: 'har' };
+/** Each report format's MIME type, from the format registry (formats.ts). */
+export const EXPORT_MIME_TYPES = Object.fromEntries(REPORT_EXPORT_FORMATS.map((format) => [format.id, format.mimeType])) as Record<ExportFormat, string>;
 
 function isoTime(value: string | number): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
-/** A filename safe on every OS: `cors-doctor-<host>-<time>.<ext>`. */
-export function exportFilename(report: Report, format: ExportFormat, time: string): string {
+/** A filename safe on every OS: `cors-doctor-<host>-<time>.<ext>`; `format` is a report format or an extension. */
+export function exportFilename(report: Report, format: ExportFormat | { extension: string }, time: string): string {
   let host = 'tab';
   if (report.tab.url) {
     try {
@@ -45,7 +41,8 @@ export function exportFilename(report: Report, format: ExportFormat, time: strin
   }
   const safeHost = host.replace(/[^a-z0-9.-]+/gi, '-').replace(/^-+|-+$/g, '') || 'tab';
   const safeTime = time.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  return `cors-doctor-${safeHost}-${safeTime}.${EXTENSIONS[format]}`;
+  const extension = typeof format === 'string' ? reportExportFormat(format).extension : format.extension;
+  return `cors-doctor-${safeHost}-${safeTime}.${extension}`;
 }
 
 export function exportReport(report: Report, format: ExportFormat, options: ExportOptions = {}): ExportResult {
@@ -91,7 +88,8 @@ export function exportTicket(report: Report, entry: ReportEntry, options: Export
   const time = isoTime(options.now ?? report.generatedAt);
   const { visible, enabled } = redactedEntry(report, entry, options);
   const text = renderTicket(visible, visible.entries[0]!, { browser: visible.browser, time, redacted: enabled, stack: options.stack });
-  return { filename: exportFilename(report, 'markdown', time), mimeType: EXPORT_MIME_TYPES.markdown, text };
+  const { ticket } = ENTRY_EXPORT_FORMATS;
+  return { filename: exportFilename(report, ticket, time), mimeType: ticket.mimeType, text };
 }
 
 /**
@@ -106,5 +104,20 @@ export function exportCurl(report: Report, entry: ReportEntry, options: ExportOp
   if (enabled && reproductions.some((r) => r.command.includes(REDACTED))) {
     parts.push(`# Values shown as ${REDACTED} were removed; put real ones back to reproduce an authenticated request.`);
   }
-  return { filename: exportFilename(report, 'markdown', time).replace(/\.md$/, '.sh'), mimeType: 'text/x-shellscript;charset=utf-8', text: `${parts.join('\n\n')}\n` };
+  const { curl } = ENTRY_EXPORT_FORMATS;
+  return { filename: exportFilename(report, curl, time), mimeType: curl.mimeType, text: `${parts.join('\n\n')}\n` };
+}
+
+/** One entry in an entry format of the registry (formats.ts): what the panel's detail pane copies. */
+export function exportEntry(format: EntryExportFormat, report: Report, entry: ReportEntry, options: ExportOptions = {}): ExportResult {
+  switch (format) {
+    case 'ticket':
+      return exportTicket(report, entry, options);
+    case 'curl':
+      return exportCurl(report, entry, options);
+    default: {
+      const unknown: never = format;
+      throw new Error(`Unknown entry export format: ${String(unknown)}`);
+    }
+  }
 }
