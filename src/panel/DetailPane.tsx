@@ -46,6 +46,13 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
         <div class="detail-sub">
           {formatClockTime(entry.time)} · {formatDuration(entry.endTime - entry.time)}
           {entry.initiator && <> · from {entry.initiator}</>}
+          {entry.fromWorker && <> · made by a service worker or shared worker</>}
+          {entry.frameId > 0 && (
+            <>
+              {' '}
+              · in the frame <span class="selectable detail-frame">{entry.frameUrl ?? '(URL unknown)'}</span>
+            </>
+          )}
           {entry.error && <> · {entry.error}</>}
           {entry.fromCache && <> · from cache</>}
         </div>
