@@ -22,6 +22,8 @@ describe('frames and workers', () => {
   let browser: ExtensionBrowser;
   let targets: TargetVerdicts;
 
+  /** An HTML page on another lab origin than the workers' (their entries show in every tab of their origin). */
+  const pageOn = (origin: 'api2', path: string, html: string) => lab.route(origin, path, { response: { body: html, contentType: 'text/html; charset=utf-8' } });
   const report = (tabId: number) => browser.sendMessage<Report>({ type: 'getReport', tabId });
   const entryFor = (r: Report, url: string) => r.entries.filter((entry) => entry.request.url === url);
   async function waitForEntries(tabId: number, urls: string[]): Promise<Report> {
@@ -204,8 +206,8 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
   });
 
   it('a prerender navigation does not start a new page in the tab that asked for it', async () => {
-    const prerendered = lab.page('/prerender/next.html', '<!doctype html><title>next</title>');
-    const top = lab.page('/prerender/top.html', '<!doctype html><title>prerender</title>');
+    const prerendered = pageOn('api2', '/prerender/next.html', '<!doctype html><title>next</title>');
+    const top = pageOn('api2', '/prerender/top.html', '<!doctype html><title>prerender</title>');
     const failing = lab.route('api', '/prerender/before', { response: { body: 'json' } });
     const failingAfter = lab.route('api', '/prerender/after', { response: { body: 'json' } });
     const page = await browser.context.newPage();
@@ -227,8 +229,8 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     // Chromium sends the prerender's navigation request (Sec-Purpose: prefetch;prerender) in this tab.
     // With a DevTools session attached (Playwright's) it then refuses to prerender
     // (PrerenderingDisabledByDevTools), which is also what a developer with DevTools open gets.
-    await waitFor(() => lab.requests({ path: '/prerender/next.html' }), (requests) => requests.length > 0, { what: 'the prerender request' });
-    const [request] = lab.requests({ path: '/prerender/next.html' });
+    await waitFor(() => lab.requests({ origin: 'api2', path: '/prerender/next.html' }), (requests) => requests.length > 0, { what: 'the prerender request' });
+    const [request] = lab.requests({ origin: 'api2', path: '/prerender/next.html' });
     expect(request!.headers.find(([name]) => name.toLowerCase() === 'sec-purpose')?.[1]).toContain('prerender');
     await waitFor(() => statuses, (list) => list.some((status) => /Failure|Ready|Success/.test(status)), { what: 'the prerender to settle' });
     expect(await page.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failingAfter)).toBe('failed');
@@ -252,10 +254,10 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
   it("a discarded tab does not touch another tab's log", async () => {
     const failing = (name: string) => lab.route('api', `/discard/${name}`, { response: { body: 'json' } });
     const keep = await browser.context.newPage();
-    await keep.goto(lab.page('/discard/keep.html', '<!doctype html><title>keep</title>'));
+    await keep.goto(pageOn('api2', '/discard/keep.html', '<!doctype html><title>keep</title>'));
     const keepTab = await browser.tabIdOf(keep);
     const gone = await browser.context.newPage();
-    await gone.goto(lab.page('/discard/gone.html', '<!doctype html><title>gone</title>'));
+    await gone.goto(pageOn('api2', '/discard/gone.html', '<!doctype html><title>gone</title>'));
     const goneTab = await browser.tabIdOf(gone);
     for (const name of ['keep-1', 'keep-2']) expect(await keep.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing(name))).toBe('failed');
     expect(await gone.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing('gone-1'))).toBe('failed');
