@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import type { ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
-import { launchWithExtension, readBadge, recordChromiumVerdicts, waitFor, type ExtensionBrowser, type Page } from './harness';
+import { launchWithExtension, readBadge, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
 import { recordTargetVerdicts, type TargetVerdicts } from './target-verdicts';
 
 describe('frames and workers', () => {
@@ -144,6 +144,10 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
       await navigator.serviceWorker.register('/workers/service.js');
       await navigator.serviceWorker.ready;
     });
+    // A panel open before the workers' requests: their entries reach it live, as the report shows them.
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
     // Dedicated workers' targets start with no URL: wait for one of this page's to run.
     await targets.attached((target) => target.type === 'worker', 'dedicated worker');
     await targets.attached((target) => target.type === 'shared_worker' && target.url.endsWith('/workers/shared.js'), 'shared worker');
@@ -194,8 +198,6 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     // Exports say it; the panel lists them under "Workers".
     const markdown = await browser.sendMessage<ExportResult>({ type: 'exportReport', tabId, format: 'markdown' });
     expect(markdown.text).toContain('**Made by:** a service worker or shared worker of that origin');
-    const panel = await browser.context.newPage();
-    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
     const workers = panel.getByRole('radio', { name: 'Workers (2)' });
     await workers.click();
     await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 2, { what: 'the two worker rows' });
