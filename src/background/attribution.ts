@@ -72,6 +72,13 @@ export function originsOfTab(meta: { pageUrl: string | null; frames?: FrameUrls 
   return origins;
 }
 
+/** A tab's worker origins from its meta and its current URL (a tab loaded before the extension started has no page in its meta). */
+export function tabOrigins(meta: { pageUrl: string | null; frames?: FrameUrls } | null, tabUrl: string | null): Set<string> {
+  const origins = originsOfTab(meta);
+  for (const origin of originsOfTab({ pageUrl: tabUrl })) origins.add(origin);
+  return origins;
+}
+
 /** A request of a page's worker: an http(s) initiator (not another extension's or the browser's own). */
 export function isWebWorkerRequest(details: { tabId: number; initiator?: string | undefined }): boolean {
   return details.tabId === WORKER_LOG && details.initiator !== undefined && /^https?:\/\//.test(details.initiator);

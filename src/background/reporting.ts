@@ -5,7 +5,7 @@
  */
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
 import { expandEntry, type Judge } from './entry';
-import { originsOfTab, seqOfEntryId, WORKER_LOG } from './attribution';
+import { seqOfEntryId, tabOrigins, WORKER_LOG } from './attribution';
 import type { TabMeta, TabStore } from './store';
 
 export interface ReportParts {
@@ -61,9 +61,7 @@ async function workerEntriesOf(
   tabUrl: string | null,
   currentPageId: number,
 ): Promise<ReportEntry[]> {
-  // The tab's URL too: a tab loaded before the extension started has no page in its meta.
-  const origins = originsOfTab(meta);
-  for (const origin of originsOfTab({ pageUrl: tabUrl })) origins.add(origin);
+  const origins = tabOrigins(meta, tabUrl);
   if (origins.size === 0) return [];
   const from = meta?.workerLogFrom ?? 0;
   const stored = await parts.store.entries(WORKER_LOG);

@@ -20,7 +20,7 @@ import {
   type HeadersReceivedDetails,
   type SendHeadersDetails,
 } from './assembler';
-import { documentResponseKind, isSpeculativePurpose, originsOfTab, WORKER_LOG, type DocumentResponse } from './attribution';
+import { documentResponseKind, isSpeculativePurpose, tabOrigins, WORKER_LOG, type DocumentResponse } from './attribution';
 import { BadgeController, type BadgeSurface } from './badge';
 import type { Judge } from './entry';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
@@ -306,9 +306,7 @@ export class Background {
       if (tabId === WORKER_LOG) continue;
       const meta = await this.store.meta(tabId);
       const tab = await this.deps.getTab(tabId).catch(() => null);
-      const origins = originsOfTab(meta);
-      for (const origin of originsOfTab({ pageUrl: tab?.url ?? null })) origins.add(origin);
-      if (entry.initiator === null || !origins.has(entry.initiator)) continue;
+      if (entry.initiator === null || !tabOrigins(meta, tab?.url ?? null).has(entry.initiator)) continue;
       this.subscriptions.publish(tabId, { type: 'entry', entry: workerEntryFor(entry, meta?.pageId ?? 1) });
     }
   }
