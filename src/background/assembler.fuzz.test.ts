@@ -57,7 +57,8 @@ describe('ExchangeAssembler fuzz', () => {
         const ends = events.filter((e) => e.kind === 'completed' || e.kind === 'error').length;
         expect(closed.length).toBeLessThanOrEqual(ends);
         for (const c of closed) {
-          expect(c.tabId).toBeGreaterThanOrEqual(0);
+          // A tab's, or the worker log's (a web page's service or shared worker: tabId -1).
+          expect(c.tabId).toBeGreaterThanOrEqual(-1);
           const verdict = judgeExchange(c.exchange);
           expect(typeof verdict.kind).toBe('string');
           expect(typeof verdict.blocked).toBe('boolean');

@@ -56,10 +56,11 @@ describe('ExchangeAssembler', () => {
     expect(assembler.openCount).toEqual({ flights: 0, preflights: 0, ignored: 0 });
   });
 
-  it('drops same-origin, tabless and no-cors requests and forgets them', () => {
+  it("drops same-origin, tabless (the browser's own, other extensions') and no-cors requests and forgets them", () => {
     const { assembler, closed, base } = fixture();
     assembler.onSendHeaders({ ...base('s', { url: `${PAGE}/same` }), requestHeaders: corsHeaders() });
-    assembler.onSendHeaders({ ...base('w', { tabId: -1 }), requestHeaders: corsHeaders() });
+    assembler.onSendHeaders({ ...base('b', { tabId: -1, frameId: -1, initiator: undefined }), requestHeaders: corsHeaders() });
+    assembler.onSendHeaders({ ...base('x', { tabId: -1, frameId: -1, initiator: 'chrome-extension://abcdefghijklmnop' }), requestHeaders: corsHeaders() });
     const noCors = [{ name: 'Sec-Fetch-Mode', value: 'no-cors' }];
     assembler.onSendHeaders({ ...base('n', { type: 'image' }), requestHeaders: noCors });
     assembler.onHeadersReceived({ ...base('n', { type: 'image' }), statusCode: 200, responseHeaders: [] });
@@ -68,6 +69,13 @@ describe('ExchangeAssembler', () => {
     assembler.onCompleted({ ...base('s', { url: `${PAGE}/same` }), statusCode: 200 });
     expect(closed).toEqual([]);
     expect(assembler.openCount).toEqual({ flights: 0, preflights: 0, ignored: 0 });
+  });
+
+  it("keeps a web page's service or shared worker request (tabId -1, the page's origin as initiator) for the worker log", () => {
+    const { assembler, closed, base } = fixture();
+    assembler.onSendHeaders({ ...base('w', { tabId: -1, frameId: -1 }), requestHeaders: corsHeaders() });
+    assembler.onErrorOccurred({ ...base('w', { tabId: -1, frameId: -1 }), error: 'net::ERR_FAILED' });
+    expect(closed.map((c) => [c.requestId, c.tabId, c.frameId])).toEqual([['w', -1, -1]]);
   });
 
   it('treats a cross-origin request with Origin but no Sec-Fetch-Mode as CORS, without Origin as no-cors', () => {

@@ -23,6 +23,7 @@ import type {
 } from '../engine/types';
 import { isRedirectStatus } from '../engine/fetch-spec';
 import { firstHeaderValue, firstRawHeaderValue, toHeaderLines, type RawHeader } from './headers';
+import { isWebWorkerRequest } from './attribution';
 import { isCrossOrigin } from './origin';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
@@ -195,7 +196,8 @@ export class ExchangeAssembler {
 
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
   static isCandidate(details: RequestDetails): boolean {
-    return details.tabId >= 0 && isCrossOrigin(details.initiator, details.url);
+    // tabId -1: a service or shared worker of a web page (attribution.ts); the worker log keeps them.
+    return (details.tabId >= 0 || isWebWorkerRequest(details)) && isCrossOrigin(details.initiator, details.url);
   }
 
   onSendHeaders(details: SendHeadersDetails): void {

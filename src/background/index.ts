@@ -9,6 +9,7 @@ import { PANEL_PORT_NAME } from '../shared/messages';
 import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea, supportsExtraHeaders } from '../platform/index';
 import { BADGE_COLOR } from './badge';
 import { registerCapture, type WebRequestApi } from './capture';
+import { registerDocumentTracking, type DocumentWebRequestApi } from './documents';
 import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
 
@@ -28,7 +29,13 @@ const background = new Background({
 
 registerCapture(browser.webRequest as unknown as WebRequestApi, background.capture, {
   extraHeaders: supportsExtraHeaders(),
-  onTopLevelResponse: (details) => void background.navigated(details.tabId, details.url),
+  onTopLevelResponse: (details) => background.documentResponse(details),
+});
+
+// Iframe documents (their requests' frameUrl) and speculative navigations (not the tab's new page).
+registerDocumentTracking(browser.webRequest as unknown as DocumentWebRequestApi, {
+  onMainFrameRequest: (details) => background.mainFrameRequest(details),
+  onFrameResponse: (details) => background.documentResponse(details),
 });
 
 /** Read by the browser tests through the worker (Playwright `worker.evaluate`); holds no network data. */
@@ -47,3 +54,6 @@ browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
 });
 
 browser.tabs.onRemoved.addListener((tabId) => void background.tabRemoved(tabId));
+
+// A discarded tab comes back under a new id; the old one's page (and log) is gone like a closed tab's.
+browser.tabs.onReplaced.addListener((_addedTabId, removedTabId) => void background.tabRemoved(removedTabId));

@@ -6,6 +6,7 @@
 import type { Verdict } from '../engine/types';
 import type { PortMessage } from '../shared/messages';
 import type { ClosedExchange } from './assembler';
+import { frameUrlOf, WORKER_LOG } from './attribution';
 import type { BadgeController } from './badge';
 import { buildEntryDraft, DEFAULT_ENTRY_LIMITS, judgeSafely, toStoredDraft, type EntryLimits, type Judge } from './entry';
 import { measureDraft, type MeasuredDraft, type TabStore } from './store';
@@ -36,11 +37,12 @@ export async function record(parts: RecorderParts, observed: ClosedExchange): Pr
   try {
     let fullVerdict = verdict;
     const { entry, meta } = await parts.store.append(closed.tabId, (meta) => {
-      const fitted = fitEntry(closed, verdict, closed.frameId === 0 ? meta.pageUrl : null);
+      const fitted = fitEntry(closed, verdict, frameUrlOf(meta, closed.frameId));
       fullVerdict = fitted.verdict;
       return fitted.measured;
     });
-    if (entry.verdict.blocked) parts.badge.show(closed.tabId, meta.pageFailures);
+    // The worker log has no tab, so no badge: its entries are not on any tab's badge.
+    if (entry.verdict.blocked && closed.tabId !== WORKER_LOG) parts.badge.show(closed.tabId, meta.pageFailures);
     parts.publish(closed.tabId, { type: 'entry', entry: { ...entry, verdict: fullVerdict } });
   } catch (error) {
     console.warn('CORS Doctor: could not record an exchange', error);

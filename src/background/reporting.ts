@@ -5,7 +5,8 @@
  */
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
 import { expandEntry, type Judge } from './entry';
-import type { TabStore } from './store';
+import { seqOfEntryId, tabOrigins, WORKER_LOG } from './attribution';
+import type { TabMeta, TabStore } from './store';
 
 export interface ReportParts {
   store: TabStore;
@@ -20,8 +21,13 @@ export interface ReportParts {
 
 export async function buildReport(parts: ReportParts, tabId: number): Promise<Report> {
   const { store } = parts;
-  const [stored, meta, tab] = await Promise.all([store.entries(tabId), store.meta(tabId), parts.getTab(tabId).catch(() => null)]);
-  const entries = stored.map((entry) => expandEntry(entry, parts.judge));
+  const [stored, meta, tab] = await Promise.all([store.entries(tabId), store.meta(tabId), tabId === WORKER_LOG ? null : parts.getTab(tabId).catch(() => null)]);
+  const own = stored.map((entry) => expandEntry(entry, parts.judge));
+  const currentPageId = meta?.pageId ?? 1;
+  const entries =
+    tabId === WORKER_LOG
+      ? own.map((entry): ReportEntry => ({ ...entry, fromWorker: true }))
+      : mergeByTime(own, await workerEntriesOf(parts, meta, tab?.url ?? null, currentPageId));
   const notices = [...store.storeNotices];
   const mayBeMissing = parts.inheritedOpenIn(tabId) + (meta?.missingAtStop ?? 0);
   if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
@@ -33,7 +39,7 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
     generatedAt: new Date(parts.now()).toISOString(),
     browser: parts.browserInfo,
     tab: { id: tabId, url: tab?.url ?? meta?.pageUrl ?? null, title: tab?.title ?? null },
-    currentPageId: meta?.pageId ?? 1,
+    currentPageId,
     dropped: meta?.dropped ?? 0,
     summary: summarize(entries),
     entries,
@@ -42,6 +48,43 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
   // What a report shows is in storage before anyone sees it.
   await store.flush();
   return report;
+}
+
+/**
+ * The entries of service and shared workers of the tab's origins (its page's, its frames'), from
+ * the worker log, since the tab's log was last cleared. Workers outlive pages: they are shown on
+ * the current page.
+ */
+async function workerEntriesOf(
+  parts: ReportParts,
+  meta: Readonly<TabMeta> | null,
+  tabUrl: string | null,
+  currentPageId: number,
+): Promise<ReportEntry[]> {
+  const origins = tabOrigins(meta, tabUrl);
+  if (origins.size === 0) return [];
+  const from = meta?.workerLogFrom ?? 0;
+  const stored = await parts.store.entries(WORKER_LOG);
+  return stored
+    .filter((entry) => entry.initiator !== null && origins.has(entry.initiator) && seqOfEntryId(entry.id) >= from)
+    .map((entry) => workerEntryFor(expandEntry(entry, parts.judge), currentPageId));
+}
+
+/** A worker log entry as a tab's report shows it. */
+export function workerEntryFor(entry: ReportEntry, currentPageId: number): ReportEntry {
+  return { ...entry, fromWorker: true, pageId: currentPageId };
+}
+
+/** The tab's own entries in their order, each worker entry placed before the first own entry that started after it. */
+function mergeByTime(own: ReportEntry[], workers: ReportEntry[]): ReportEntry[] {
+  if (workers.length === 0) return own;
+  const merged: ReportEntry[] = [];
+  let next = 0;
+  for (const entry of own) {
+    while (next < workers.length && workers[next]!.time < entry.time) merged.push(workers[next++]!);
+    merged.push(entry);
+  }
+  return merged.concat(workers.slice(next));
 }
 
 /** The per-tab notice shown in the report, the panel and the popup. */

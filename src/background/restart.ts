@@ -58,7 +58,8 @@ export type JournalEvent =
   | { kind: 'headersReceived'; details: HeadersReceivedDetails }
   | { kind: 'completed'; details: CompletedDetails }
   | { kind: 'error'; details: ErrorDetails }
-  | { kind: 'navigated'; tabId: number; url: string };
+  | { kind: 'navigated'; tabId: number; url: string }
+  | { kind: 'frame'; tabId: number; frameId: number; url: string };
 
 /** A key no other worker instance uses: the start time, zero-padded so that keys sort by it, and a random tail. */
 function newJournalKey(now: number): string {

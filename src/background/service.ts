@@ -11,7 +11,7 @@
  * over the assembler (assembler.ts), the tab log (store.ts) and the badge (badge.ts).
  */
 import type { ExportFormat, ExportResult, PortMessage } from '../shared/messages';
-import type { Report } from '../shared/report';
+import type { Report, ReportEntry } from '../shared/report';
 import {
   ExchangeAssembler,
   type AssemblerOptions,
@@ -20,11 +20,12 @@ import {
   type HeadersReceivedDetails,
   type SendHeadersDetails,
 } from './assembler';
+import { documentResponseKind, isSpeculativePurpose, tabOrigins, WORKER_LOG, type DocumentResponse } from './attribution';
 import { BadgeController, type BadgeSurface } from './badge';
 import type { Judge } from './entry';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 import { record } from './recording';
-import { buildReport } from './reporting';
+import { buildReport, workerEntryFor } from './reporting';
 import { RestartState, type JournalEvent } from './restart';
 import { routeMessage, type Handlers } from './routing';
 import { TabStore, type SessionArea, type StoreOptions } from './store';
@@ -78,6 +79,8 @@ export class Background {
   /** Resolves once the previous worker's state is restored and the held events are handled. */
   private readonly restored: Promise<void>;
   private readonly closedTabs = new Set<number>();
+  /** Speculative main_frame requests (prefetch, prerender) awaiting their response, by request id. */
+  private readonly speculative = new Set<string>();
   /**
    * webRequest events this worker instance received (held or handled): a probe for the browser
    * tests, which stop the worker the moment it has seen what they sent (docs/reliability.md).
@@ -152,6 +155,8 @@ export class Background {
     // free tabs that closed while no worker was listening.
     void this.store.whenReady().then(() => {
       for (const tabId of this.store.tabIds()) {
+        // The worker log is no tab: never freed as a closed one.
+        if (tabId === WORKER_LOG) continue;
         void this.deps.getTab(tabId).then(
           (tab) => (tab ? this.repaint(tabId) : this.tabRemoved(tabId)),
           () => this.tabRemoved(tabId),
@@ -180,6 +185,33 @@ export class Background {
     const meta = await this.store.navigate(tabId, url);
     this.badge.reapply(tabId, 0);
     this.publish(tabId, { type: 'navigated', currentPageId: meta.pageId, url });
+  }
+
+  /**
+   * A main_frame request's headers: a speculative one (Sec-Purpose: prefetch or prerender) is
+   * remembered until its response, which is then not taken for a navigation of the tab.
+   */
+  mainFrameRequest(details: { requestId: string; requestHeaders?: Array<{ name: string; value?: string }> }): void {
+    if (!isSpeculativePurpose(details.requestHeaders)) return;
+    this.speculative.add(details.requestId);
+    if (this.speculative.size > 100) this.speculative.delete(this.speculative.values().next().value!);
+  }
+
+  /** A main_frame or sub_frame response: the tab's new page, an iframe's document, or neither (attribution.ts). */
+  documentResponse(details: DocumentResponse): void {
+    const kind = documentResponseKind(details, this.speculative.delete(details.requestId));
+    if (kind === 'page') void this.navigated(details.tabId, details.url);
+    else if (kind === 'frame') void this.frameLoaded(details.tabId, details.frameId, details.url);
+  }
+
+  /** An iframe of the tab's page loaded a document: the frame's later requests name its URL. */
+  async frameLoaded(tabId: number, frameId: number, url: string): Promise<void> {
+    if (tabId < 0 || this.closedTabs.has(tabId)) return;
+    if (this.restart.holding) {
+      this.restart.hold({ kind: 'frame', tabId, frameId, url });
+      return;
+    }
+    await this.store.frameLoaded(tabId, frameId, url);
   }
 
   /** The browser repainted the tab's action (navigation, bfcache restore): paint the badge again. */
@@ -234,7 +266,7 @@ export class Background {
   }
 
   /** A webRequest event: counted, its tab's activity noted, then held or handed to the assembler. */
-  private receive(details: { tabId: number; timeStamp: number }, event: Exclude<JournalEvent, { kind: 'navigated' }>): void {
+  private receive(details: { tabId: number; timeStamp: number }, event: Exclude<JournalEvent, { kind: 'navigated' | 'frame' }>): void {
     this.eventsReceived++;
     this.restart.noteActivity(details.tabId, details.timeStamp);
     if (this.restart.holding) this.restart.hold(event);
@@ -253,6 +285,8 @@ export class Background {
         return this.assembler.onErrorOccurred(event.details);
       case 'navigated':
         return void this.navigated(event.tabId, event.url);
+      case 'frame':
+        return void this.frameLoaded(event.tabId, event.frameId, event.url);
     }
   }
 
@@ -263,5 +297,17 @@ export class Background {
 
   private publish(tabId: number, message: PortMessage): void {
     this.subscriptions.publish(tabId, message);
+    if (tabId === WORKER_LOG && message.type === 'entry') void this.publishWorkerEntry(message.entry);
+  }
+
+  /** A worker's entry also goes to the open panels of the tabs of its origin, as their reports show it. */
+  private async publishWorkerEntry(entry: ReportEntry): Promise<void> {
+    for (const tabId of this.subscriptions.subscribedTabs()) {
+      if (tabId === WORKER_LOG) continue;
+      const meta = await this.store.meta(tabId);
+      const tab = await this.deps.getTab(tabId).catch(() => null);
+      if (entry.initiator === null || !tabOrigins(meta, tab?.url ?? null).has(entry.initiator)) continue;
+      this.subscriptions.publish(tabId, { type: 'entry', entry: workerEntryFor(entry, meta?.pageId ?? 1) });
+    }
   }
 }

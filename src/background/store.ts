@@ -14,6 +14,7 @@
 // The storage quota counts UTF-8 bytes: the engine's count (the one the safelist limits use).
 import { byteLength } from '../engine/http';
 import { BatchedStore, type SessionArea } from './batched-store';
+import { WORKER_LOG, withFrame } from './attribution';
 import type { StoredDraft, StoredEntry } from './entry';
 
 export type { SessionArea };
@@ -42,6 +43,10 @@ export interface TabMeta {
   stopWindows?: Array<{ from: number; to: number }>;
   /** The extension's first start in the browser session, when the tab was already loading then. */
   startedAfterLoad?: number;
+  /** The iframe documents of the current page, by frame id, newest last (attribution.ts): their requests' frameUrl. */
+  frames?: Array<[number, string]>;
+  /** The worker log's next seq when this tab's log was last cleared: worker entries before it are no longer shown here. */
+  workerLogFrom?: number;
 }
 
 const MAX_STOP_WINDOWS = 10;
@@ -149,8 +154,17 @@ export class TabStore {
     meta.pageId += 1;
     meta.pageUrl = url;
     meta.pageFailures = 0;
+    delete meta.frames;
     this.stage(metaKey(tabId), meta);
     return meta;
+  }
+
+  /** An iframe of the tab's page loaded a document: its requests name that URL. */
+  async frameLoaded(tabId: number, frameId: number, url: string): Promise<void> {
+    if (!this.loaded) await this.ready;
+    const meta = this.metaFor(tabId);
+    meta.frames = withFrame(meta.frames, frameId, url);
+    this.stage(metaKey(tabId), meta);
   }
 
   /** Counts requests of the tab that went missing because the browser stopped the worker while they ran. */
@@ -192,6 +206,8 @@ export class TabStore {
     meta.missingAtStop = 0;
     meta.stopWindows = [];
     delete meta.startedAfterLoad;
+    // The workers' entries shown so far go with the rest of the tab's log (the worker log keeps them).
+    meta.workerLogFrom = this.metas.get(WORKER_LOG)?.nextSeq ?? 0;
     this.cached.delete(tabId);
     this.fullyLoaded.add(tabId);
     this.stage(metaKey(tabId), meta);

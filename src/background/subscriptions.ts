@@ -66,6 +66,11 @@ export class Subscriptions {
     }
   }
 
+  /** Tabs with at least one panel open. */
+  subscribedTabs(): number[] {
+    return [...this.subscribers.keys()];
+  }
+
   /** The tab closed: its panels get nothing more. */
   forgetTab(tabId: number): void {
     this.subscribers.delete(tabId);

@@ -121,7 +121,8 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
           onInput={(e) => store.update((s) => setFilterText(s, e.currentTarget.value))}
         />
         <div class="segmented" role="radiogroup" aria-label="Show">
-          {(['failures', 'warnings', 'all'] as const).map((mode) => (
+          {/* "Workers" appears once the tab's service or shared workers made a request (or while it is picked). */}
+          {(['failures', 'warnings', 'all', 'workers'] as const).filter((mode) => mode !== 'workers' || view.workers > 0 || state.mode === 'workers').map((mode) => (
             <button
               key={mode}
               type="button"
@@ -130,7 +131,13 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
               class={state.mode === mode ? 'segment is-active' : 'segment'}
               onClick={() => store.update((s) => setMode(s, mode))}
             >
-              {mode === 'failures' ? `Failures (${view.failures})` : mode === 'warnings' ? `Warnings (${view.warned})` : `All (${view.total})`}
+              {mode === 'failures'
+                ? `Failures (${view.failures})`
+                : mode === 'warnings'
+                  ? `Warnings (${view.warned})`
+                  : mode === 'workers'
+                    ? `Workers (${view.workers})`
+                    : `All (${view.total})`}
             </button>
           ))}
         </div>

@@ -9,6 +9,7 @@ import type { Cause, Fix, HeaderList, ObservedResponse, Warning } from '../engin
 import { ENTRY_EXPORT_FORMATS, type EntryExportFormat } from '../report/formats';
 import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stack';
 import type { ReportEntry } from '../shared/report';
+import { LongValue, storedLengthOf } from './LongValue';
 import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
 
 /** What the detail pane can put on the clipboard for its one exchange. */
@@ -39,11 +40,20 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
           {verdict.credentials === 'include' && <span class="pill">credentials: include</span>}
         </div>
         <div class="detail-url">
-          <span class="detail-method">{entry.request.method}</span> <span class="selectable">{entry.request.url}</span>
+          <span class="detail-method">{entry.request.method}</span> <span class="selectable">
+            <LongValue value={entry.request.url} originalLength={storedLengthOf(entry, 'request.url')} label="the URL" />
+          </span>
         </div>
         <div class="detail-sub">
           {formatClockTime(entry.time)} · {formatDuration(entry.endTime - entry.time)}
           {entry.initiator && <> · from {entry.initiator}</>}
+          {entry.fromWorker && <> · made by a service worker or shared worker</>}
+          {entry.frameId > 0 && (
+            <>
+              {' '}
+              · in the frame <span class="selectable detail-frame">{entry.frameUrl ?? '(URL unknown)'}</span>
+            </>
+          )}
           {entry.error && <> · {entry.error}</>}
           {entry.fromCache && <> · from cache</>}
         </div>
@@ -135,12 +145,17 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
           {entry.preflight && (
             <div class="header-column" aria-label="Preflight">
               <h4>
-                Preflight <span class="muted">OPTIONS {entry.preflight.url}</span>
+                Preflight{' '}
+                <span class="muted">
+                  OPTIONS <LongValue value={entry.preflight.url} originalLength={storedLengthOf(entry, 'preflight.url')} label="the preflight URL" />
+                </span>
               </h4>
-              <HeaderTable caption="Request headers" headers={entry.preflight.request.headers} offending={offending} />
+              <HeaderTable caption="Request headers" headers={entry.preflight.request.headers} offending={offending} entry={entry} path="preflight.request.headers" />
               <ResponseTable
                 response={entry.preflight.response}
                 offending={offending}
+                entry={entry}
+                path="preflight.response.headers"
                 missing={verdict.stage === 'preflight' ? missing : []}
                 noResponse={entry.preflight.error ?? 'no response'}
               />
@@ -151,13 +166,15 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
               Actual request <span class="muted">{entry.request.method}</span>
             </h4>
             {entry.request.headers ? (
-              <HeaderTable caption="Request headers" headers={entry.request.headers} offending={offending} />
+              <HeaderTable caption="Request headers" headers={entry.request.headers} offending={offending} entry={entry} path="request.headers" />
             ) : (
               <p class="muted">Not sent: the browser stopped at the preflight.</p>
             )}
             <ResponseTable
               response={entry.response}
               offending={offending}
+              entry={entry}
+              path="response.headers"
               missing={verdict.stage === 'preflight' ? [] : missing}
               noResponse={entry.error ?? 'no response'}
             />
@@ -170,7 +187,14 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
           <ol class="redirects">
             {entry.redirects.map((hop, index) => (
               <li key={index} class={verdict.hopIndex === index ? 'is-failed-hop' : undefined}>
-                <span class="status">{hop.status}</span> <span class="selectable">{hop.url}</span> → <span class="selectable">{hop.location}</span>
+                <span class="status">{hop.status}</span>{' '}
+                <span class="selectable">
+                  <LongValue value={hop.url} originalLength={storedLengthOf(entry, `redirects[${index}].url`)} label="the hop's URL" />
+                </span>{' '}
+                →{' '}
+                <span class="selectable">
+                  <LongValue value={hop.location} originalLength={storedLengthOf(entry, `redirects[${index}].location`)} label="the Location" />
+                </span>
               </li>
             ))}
           </ol>
@@ -422,11 +446,16 @@ function HeaderTable({
   headers,
   offending,
   missing = [],
+  entry,
+  path,
 }: {
   caption: string;
   headers: HeaderList;
   offending: Set<string>;
   missing?: string[];
+  /** The entry and where this list is in it (`response.headers`): for the values cut when stored. */
+  entry: ReportEntry;
+  path: string;
 }) {
   return (
     <table class="headers" aria-label={caption}>
@@ -437,7 +466,16 @@ function HeaderTable({
           return (
             <tr key={index} class={isOffending ? 'is-offending' : undefined}>
               <th scope="row">{header.name}</th>
-              <td>{isOffending ? <mark>{header.value}</mark> : header.value}</td>
+              {/* A long value shows its start and a marker; its "Show full value" reveals the rest. */}
+              <td>
+                {isOffending ? (
+                  <mark>
+                    <LongValue value={header.value} originalLength={storedLengthOf(entry, `${path}[${index}].value`)} label={header.name} />
+                  </mark>
+                ) : (
+                  <LongValue value={header.value} originalLength={storedLengthOf(entry, `${path}[${index}].value`)} label={header.name} />
+                )}
+              </td>
             </tr>
           );
         })}
@@ -459,12 +497,25 @@ function ResponseTable({
   offending,
   missing,
   noResponse,
+  entry,
+  path,
 }: {
   response: ObservedResponse | null;
   offending: Set<string>;
   missing: string[];
   noResponse: string;
+  entry: ReportEntry;
+  path: string;
 }) {
   if (!response) return <p class="muted">No response ({noResponse}).</p>;
-  return <HeaderTable caption={`Response headers · ${response.status}`} headers={response.headers} offending={offending} missing={missing} />;
+  return (
+    <HeaderTable
+      caption={`Response headers · ${response.status}`}
+      headers={response.headers}
+      offending={offending}
+      missing={missing}
+      entry={entry}
+      path={path}
+    />
+  );
 }

@@ -149,6 +149,7 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
       <span role="gridcell" class="cell-url" title={entry.request.url}>
         <span class="url-name">{requestName(entry.request.url)}</span>
         <span class="url-host">{requestHost(entry.request.url)}</span>
+        <MadeByChip entry={entry} />
       </span>
       <span role="gridcell" class="cell-status">{formatStatus(entry)}</span>
       <span role="gridcell" class="cell-verdict" title={entry.verdict.rule ? `${entry.verdict.rule}: ${verdict}` : verdict}>
@@ -160,6 +161,23 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
         {formatClockTime(entry.time)}
       </span>
     </div>
+  );
+}
+
+/** Who made the request when it was not the page itself: an iframe (its URL on hover) or a worker. */
+function MadeByChip({ entry }: { entry: ReportEntry }) {
+  if (entry.fromWorker) {
+    return (
+      <span class="made-by is-worker" title={`Made by a service worker or shared worker of ${entry.initiator ?? 'this origin'}`}>
+        worker
+      </span>
+    );
+  }
+  if (entry.frameId <= 0) return null;
+  return (
+    <span class="made-by is-frame" title={`Made by the iframe ${entry.frameUrl ?? '(URL unknown)'}`}>
+      frame
+    </span>
   );
 }
 

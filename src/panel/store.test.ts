@@ -42,6 +42,17 @@ describe('panel store', () => {
     expect(deriveView(setMode(state, 'failures')).warned).toBe(2);
   });
 
+  it('"workers" shows only the requests of service and shared workers, which stay across page loads', () => {
+    const page = missingAllowOriginEntry();
+    const worker = missingAllowOriginEntry({ frameId: -1, frameUrl: null, fromWorker: true });
+    const state = setMode(applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([page, worker]) }), 'workers');
+    expect(ids(deriveView(state).rows)).toEqual([worker.id]);
+    expect(deriveView(state).workers).toBe(1);
+    expect(deriveView(setMode(state, 'all')).workers).toBe(1);
+    const navigated = applyPortMessage(setMode(state, 'failures'), { type: 'navigated', currentPageId: 2, url: 'http://127.0.0.1/next' });
+    expect(ids(deriveView(navigated).rows)).toEqual([worker.id]);
+  });
+
   it('takes a snapshot as the whole truth and shows failures only by default', () => {
     const pass = makeEntry();
     const missing = missingAllowOriginEntry();

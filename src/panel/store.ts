@@ -8,7 +8,8 @@ import type { ReportEntry } from '../shared/report';
 import { hasWarnings, isFailure, plainText, ruleKeyOf } from './format';
 
 /** `warnings`: only entries with a warning (hazards on what passed, and warnings on failures). */
-export type ViewMode = 'failures' | 'all' | 'warnings';
+/** `workers`: only the requests of the tab's service and shared workers (entries with fromWorker). */
+export type ViewMode = 'failures' | 'all' | 'warnings' | 'workers';
 
 export interface PanelState {
   /** Entries by id, in arrival order; an update replaces the value and keeps the position. */
@@ -111,9 +112,12 @@ export function moveFocus(state: PanelState, rows: readonly ReportEntry[], delta
   return { ...state, focusedId: rows[index]!.id };
 }
 
-/** Entries of earlier pages stay in the log only while "Preserve log" is on. */
+/**
+ * Entries of earlier pages stay in the log only while "Preserve log" is on. A worker's stay: a
+ * service or shared worker outlives the page that started it.
+ */
 export function isOnShownPage(state: PanelState, entry: ReportEntry): boolean {
-  return state.preserveLog || entry.pageId === state.currentPageId;
+  return state.preserveLog || entry.fromWorker === true || entry.pageId === state.currentPageId;
 }
 
 function keepSelectionValid(state: PanelState): PanelState {
@@ -175,6 +179,8 @@ export interface PanelView {
   failures: number;
   /** Entries on the shown page(s) with at least one warning (never part of `failures` or the badge). */
   warned: number;
+  /** Entries made by the tab's service or shared workers (the "Workers" view). */
+  workers: number;
   selected: ReportEntry | null;
 }
 
@@ -188,12 +194,14 @@ export function deriveView(state: PanelState): PanelView {
   const counts = new Map<string, RuleCount>();
   let total = 0;
   let warned = 0;
+  let workers = 0;
   const terms = state.filterText.toLowerCase().split(/\s+/).filter(Boolean);
   for (const entry of state.entries.values()) {
     if (!isOnShownPage(state, entry)) continue;
     total++;
     const withWarnings = hasWarnings(entry);
     if (withWarnings) warned++;
+    if (entry.fromWorker) workers++;
     const failed = isFailure(entry);
     const ruleKey = failed ? ruleKeyOf(entry) : null;
     if (ruleKey !== null) {
@@ -203,6 +211,7 @@ export function deriveView(state: PanelState): PanelView {
     }
     if (!failed && state.mode === 'failures') continue;
     if (!withWarnings && state.mode === 'warnings') continue;
+    if (!entry.fromWorker && state.mode === 'workers') continue;
     if (state.ruleFilter !== null && ruleKey !== state.ruleFilter) continue;
     if (terms.length > 0) {
       const haystack = searchTextOf(entry);
@@ -219,6 +228,7 @@ export function deriveView(state: PanelState): PanelView {
     total,
     failures: failureCount,
     warned,
+    workers,
     selected: selectedEntry && isOnShownPage(state, selectedEntry) ? selectedEntry : null,
   };
 }

@@ -61,6 +61,10 @@ export interface HarCors {
   hopIndex?: number;
   blocked: boolean;
   rule: string | null;
+  /** The iframe document that made the request (absent for the top-level page's own requests). */
+  frameUrl?: string;
+  /** Made by a service or shared worker of the page's origin (absent otherwise). */
+  fromWorker?: true;
   /** The full verdict, on the last HAR entry of the exchange only (the others point to it by exchangeId). */
   verdict?: Verdict;
 }
@@ -308,6 +312,8 @@ function exchangeEntries(entry: ReportEntry, original: ReportEntry, redactor: Re
     ...(hopIndex === undefined ? {} : { hopIndex }),
     blocked: verdict.blocked,
     rule: verdict.rule,
+    ...(entry.frameId > 0 && entry.frameUrl !== null ? { frameUrl: entry.frameUrl } : {}),
+    ...(entry.fromWorker ? { fromWorker: true as const } : {}),
   });
   const result: HarEntry[] = [];
 

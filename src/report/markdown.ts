@@ -297,6 +297,13 @@ function timeRange(group: FailureGroup): string {
   return `${first} to ${last}`;
 }
 
+/** Who made the request, when it was not the top-level page itself: an iframe's document, or a worker. */
+function madeBy(entry: ReportEntry): string[] {
+  if (entry.fromWorker) return ['- **Made by:** a service worker or shared worker of that origin'];
+  if (entry.frameId > 0) return [`- **From frame:** ${entry.frameUrl === null ? 'an iframe (URL unknown)' : code(entry.frameUrl)}`];
+  return [];
+}
+
 /** The name a failure goes by: Chromium's rule, or the net error of a failure that is not a CORS block. */
 function ruleNameOf(entry: ReportEntry): string {
   return entry.verdict.rule ?? entry.verdict.networkError ?? entry.error ?? 'Unknown';
@@ -315,6 +322,7 @@ export function failureSection(group: FailureGroup, heading: string, detail: Det
   out.push(
     `- **Request:** ${code(`${method} ${entry.request.url}`)}${count > 1 ? ` and ${count - 1} more like it` : ''}`,
     `- **From origin:** ${entry.initiator === null ? 'unknown' : code(entry.initiator)}`,
+    ...madeBy(entry),
     `- **Time:** ${timeRange(group)}`,
     `- **What failed:** ${firstSentence(verdict.explanation)}`,
     `- **Rule:** ${code(rule)}, checked on ${where}${parameter}`,

@@ -21,8 +21,16 @@ export interface ReportEntry {
   endTime: number;
   /** Sequence number of the page (top-level navigation) the request belongs to. */
   pageId: number;
+  /** 0 for the tab's top-level document, a positive id for an iframe's, -1 for a worker's request (see fromWorker). */
   frameId: number;
+  /** The URL of the document that made the request: the page for frame 0, the iframe's document for a subframe; null when unknown. */
   frameUrl: string | null;
+  /**
+   * Made by a service worker or a shared worker (Chromium gives their requests no tab: tabId -1), of
+   * this tab's origin or of one of its frames'. Such entries are in the tab's report and its "Workers"
+   * view, and do not count on the badge. A dedicated worker's requests belong to its document's frame.
+   */
+  fromWorker?: true;
   initiator: string | null;
   request: { url: string; method: string; type: ResourceType; headers: HeaderList | null };
   preflight: ObservedPreflight | null;
