@@ -7,15 +7,17 @@ import { judgeExchange } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
 import { browser } from '../platform/browser';
-import { registerCapture, type WebRequestApi } from './capture';
-import { badgeSurface, browserInfo, sessionArea, supportsExtraHeaders } from './platform';
+import { badgeSurface, browserInfo, sessionArea } from './platform';
 import { Background, type PortLike } from './service';
+import { createWatching } from './watching';
 
 const manifest = browser.runtime.getManifest();
+const area = sessionArea();
+const watching = createWatching(badgeSurface());
 
 const background = new Background({
-  area: sessionArea(),
-  badge: badgeSurface(),
+  area,
+  badge: watching.badge,
   judge: judgeExchange,
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
@@ -24,14 +26,19 @@ const background = new Background({
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 
-registerCapture(browser.webRequest as unknown as WebRequestApi, background.capture, {
-  extraHeaders: supportsExtraHeaders(),
-  onTopLevelResponse: (details) => void background.navigated(details.tabId, details.url),
+const { watch, fullCapture } = watching.start({
+  capture: background.capture,
+  session: area,
+  navigated: (tabId, url) => void background.navigated(tabId, url),
 });
 
 /** Read by the browser tests through the worker (Playwright `worker.evaluate`); holds no network data. */
 (globalThis as { corsDoctorProbe?: unknown }).corsDoctorProbe = {
   eventsReceived: () => background.eventsReceived,
+  /** Which full-capture listener sets are registered, and the watch state, once it is read. */
+  capture: async () => ({ ...fullCapture.listenerSets(), state: await watch.view(-1) }),
+  /** The launcher's switch: full capture on every tab, applied before it resolves. */
+  setWatchMode: (mode: 'everything' | 'watched-tabs') => watch.setMode(mode),
 };
 
 browser.runtime.onMessage.addListener((message: unknown) => background.handleMessage(message));
