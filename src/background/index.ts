@@ -39,6 +39,8 @@ const { watch, fullCapture } = watching.start({
   capture: async () => ({ ...fullCapture.listenerSets(), state: await watch.view(-1) }),
   /** The launcher's switch: full capture on every tab, applied before it resolves. */
   setWatchMode: (mode: 'everything' | 'watched-tabs') => watch.setMode(mode),
+  /** Switches one tab's watching, as the popup does (for the benchmark, which has no popup). */
+  setWatch: (tabId: number, watched: boolean) => watch.setWatch(tabId, watched),
 };
 
 browser.runtime.onMessage.addListener((message: unknown) => background.handleMessage(message));
