@@ -36,6 +36,8 @@ export interface BenchResult {
   note?: string;
 }
 
+export const title = 'The cost of watching (capture)';
+
 const REQUESTS = 600;
 const CONCURRENCY = 6;
 const ROUNDS = Number(process.env.CAPTURE_BENCH_ROUNDS ?? 3);
@@ -302,7 +304,7 @@ async function timeFetches(page: Page, origin: string): Promise<number> {
 
 async function timeDevPage(page: Page, origin: string, serial: number): Promise<number> {
   const load = async (tag: string) => {
-    await page.goto(`${origin}/dev?load=${tag}`, { waitUntil: 'load' });
+    await page.goto(`${origin}/dev?load=${tag}`, { waitUntil: 'load', timeout: 180_000 });
     const [sum, loadAt] = await page.evaluate(() => [
       (window as unknown as { moduleSum?: number }).moduleSum,
       (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart,
@@ -311,9 +313,7 @@ async function timeDevPage(page: Page, origin: string, serial: number): Promise<
     return loadAt;
   };
   await load(`warm-${serial}`);
-  const first = await load(`a-${serial}`);
-  const second = await load(`b-${serial}`);
-  return (first + second) / 2;
+  return load(`timed-${serial}`);
 }
 
 async function timedRun(servers: Servers, variant: Variant, serial: number): Promise<RunTimes> {
@@ -347,7 +347,11 @@ export async function measure(list: Variant[], rounds = ROUNDS): Promise<Variant
   try {
     let serial = 0;
     for (let round = 0; round < rounds; round++) {
-      for (const variant of list) runs.get(variant.id)!.push(await timedRun(servers, variant, serial++));
+      for (const variant of list) {
+        const times = await timedRun(servers, variant, serial++);
+        runs.get(variant.id)!.push(times);
+        console.error(`capture bench round ${round + 1}/${rounds} ${variant.id}: fetches ${Math.round(times.fetches)} ms, dev page ${Math.round(times.devPage)} ms`);
+      }
     }
   } finally {
     await servers.close();
