@@ -6,14 +6,15 @@
 import { judgeExchange } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
-import { browser } from '../platform/browser';
-import { badgeSurface, browserInfo, sessionArea } from './platform';
+import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea } from '../platform/index';
+import { BADGE_COLOR } from './badge';
+import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
 import { createWatching } from './watching';
 
 const manifest = browser.runtime.getManifest();
 const area = sessionArea();
-const watching = createWatching(badgeSurface());
+const watching = createWatching(badgeSurface(BADGE_COLOR));
 
 const background = new Background({
   area,
@@ -23,6 +24,7 @@ const background = new Background({
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
+  captureProfile: captureProfileFor(detectBrowser()),
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 

@@ -3,13 +3,11 @@
  * the webRequest listeners, the watch messages and the DevTools page's port. index.ts calls
  * `start` synchronously at the top level, so every listener is registered in the worker's first task.
  */
-import { browser } from '../platform/browser';
+import { browser, supportsExtraHeaders, type SessionArea } from '../platform/index';
 import { DEVTOOLS_PORT_NAME } from '../shared/watch';
 import { BADGE_COLOR, type BadgeSurface } from './badge';
 import { registerCapture, type FullCapture, type WebRequestApi } from './capture';
 import type { CaptureSink } from './service';
-import { supportsExtraHeaders } from './platform';
-import type { SessionArea } from './store';
 import { handleWatchMessage, WatchController, WatchedBadge } from './watch';
 
 interface ActionColorApi {
