@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 import { chromiumProcessGroup, removeProfile, waitForProcessGroupExit } from './profile';
 
-export const DIST_DIR = resolve(import.meta.dirname, '..', 'dist');
+/** The built extension: dist/, or CORS_DOCTOR_DIST (to test another build while dist/ is in use). */
+export const DIST_DIR = process.env.CORS_DOCTOR_DIST ?? resolve(import.meta.dirname, '..', 'dist');
 
 const DEBIAN_CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
