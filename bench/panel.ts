@@ -17,6 +17,8 @@ export interface BenchResult {
   note?: string;
 }
 
+export const title = 'The panel';
+
 const ENTRY_COUNT = 10_000;
 const FIRST_RENDER_RUNS = 7;
 const FILTER_QUERY = 'resource-12';

@@ -8,11 +8,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { chromiumProcessGroup, removeProfile } from './profile';
+import { chromiumProcessGroup, removeProfile, waitForProcessGroupExit } from './profile';
 
 export { chromiumProcessGroup, removeProfile, waitForProcessGroupExit } from './profile';
 
-export const DIST_DIR = resolve(import.meta.dirname, '..', 'dist');
+/** The built extension: dist/, or CORS_DOCTOR_DIST (to test another build while dist/ is in use). */
+export const DIST_DIR = process.env.CORS_DOCTOR_DIST ?? resolve(import.meta.dirname, '..', 'dist');
 
 const DEBIAN_CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
@@ -77,6 +78,11 @@ export async function launchWithExtension(
     distDir?: string;
     /** Opened in the browser's first tab at once, before the extension's worker is waited for (a user's first tab). */
     firstPageUrl?: string;
+    /**
+     * What the extension watches (full capture): `everything` (the default here, so that a test sees
+     * every tab's traffic) or `watched-tabs` (the product's default: tabs switched on, or with DevTools open).
+     */
+    watch?: 'everything' | 'watched-tabs';
   } = {},
 ): Promise<ExtensionBrowser> {
   const distDir = options.distDir ?? DIST_DIR;
@@ -84,16 +90,25 @@ export async function launchWithExtension(
     throw new Error(`No built extension in ${distDir}: run \`npm run build\` first.`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'cors-doctor-profile-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: findChromium(),
-    headless: options.headless ?? true,
-    args: [
-      ...QUIET_FLAGS,
-      `--disable-extensions-except=${distDir}`,
-      `--load-extension=${distDir}`,
-      ...(options.args ?? []),
-    ],
-  });
+  const watch = options.watch ?? 'everything';
+  const launch = () =>
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath: findChromium(),
+      headless: options.headless ?? true,
+      args: [...QUIET_FLAGS, `--disable-extensions-except=${distDir}`, `--load-extension=${distDir}`, ...(options.args ?? [])],
+    });
+  if (options.firstPageUrl && watch !== 'watched-tabs') {
+    // The first tab races the worker's start, before anything could switch the mode: set it in a
+    // first run of the profile (chrome.storage.local stays, chrome.storage.session does not).
+    const first = await launch();
+    const seedingGroup = chromiumProcessGroup(userDataDir);
+    const seeding = first.serviceWorkers().find(isExtensionWorker) ?? (await first.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 }));
+    await setWatchMode(seeding, watch);
+    await first.close();
+    // The profile is used again: wait for the first browser to be gone, remove nothing.
+    if (seedingGroup !== null) await waitForProcessGroupExit(seedingGroup);
+  }
+  const context = await launch();
   // Found now, while the main process runs: close() waits for the whole group before removing the profile.
   const processGroup = chromiumProcessGroup(userDataDir);
   if (options.firstPageUrl) {
@@ -103,6 +118,7 @@ export async function launchWithExtension(
   let firstWorker = context.serviceWorkers().find(isExtensionWorker);
   firstWorker ??= await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 });
   const extensionId = new URL(firstWorker.url()).host;
+  if (!options.firstPageUrl && watch !== 'watched-tabs') await setWatchMode(firstWorker, watch);
 
   async function worker(): Promise<Worker> {
     const live = context.serviceWorkers().find(isExtensionWorker);
@@ -168,6 +184,14 @@ export async function launchWithExtension(
   }
 
   return { context, extensionId, worker, workerRunning, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };
+}
+
+/** Switches the extension's watch mode through its worker probe; resolves once the listeners follow it. */
+async function setWatchMode(worker: Worker, mode: 'everything' | 'watched-tabs'): Promise<void> {
+  await worker.evaluate(
+    (m) => (globalThis as unknown as { corsDoctorProbe: { setWatchMode(mode: string): Promise<unknown> } }).corsDoctorProbe.setWatchMode(m),
+    mode,
+  );
 }
 
 function isExtensionWorker(worker: Worker): boolean {

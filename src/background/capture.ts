@@ -1,22 +1,39 @@
 /**
  * Which webRequest events CORS Doctor listens to, and how. Every extraHeaders listener makes
  * Chromium route requests through the browser process and every event is an IPC to the worker,
- * so this listens to as little as the assembler needs (see bench/capture.ts for the measured cost):
+ * whatever the listener does (docs/performance.md has the measured floor of each listener set).
+ * So full capture runs only where it is wanted (see watch.ts), and every other tab has one cheap
+ * listener.
+ *
+ * Full capture, one set of four listeners, on every tab or one set per watched tab (a `tabId` filter):
  *   onSendHeaders      extraHeaders: Origin, Sec-Fetch-Mode, Cookie, the preflight's request headers
  *   onHeadersReceived  extraHeaders: status and headers, also of preflights, redirects and CORS-failed responses
  *   onCompleted        the exchange passed (responseHeaders too: rebuilds an exchange whose start a worker restart lost)
  *   onErrorOccurred    the exchange failed; for a failed preflight, the actual request's only event
- * and, for page tracking only, onResponseStarted of main_frame requests without extra info.
+ * The detector, always on every tab: onErrorOccurred without extraHeaders. A CORS block ends a
+ * cross-origin request with net::ERR_FAILED, which a tab without full capture counts as a
+ * suspected failure (it carries no reason: the diagnosis needs full capture and a reload).
+ * Page tracking: onResponseStarted of main_frame requests without extra info.
  * No onBeforeRequest or onBeforeRedirect: the assembler pairs and follows redirects without them.
+ *
+ * MV3 delivers the events that wake a stopped worker only to listeners registered synchronously in
+ * its first task, and which tabs are watched is known only after an asynchronous storage read. So
+ * every worker starts with the detector and one full-capture set on every tab, registered
+ * synchronously; the events that woke it reach that set whatever tab they belong to (Chromium
+ * woke the worker for a tab-filtered set the previous worker left). Until the watch state is
+ * known the events wait here; then the events of tabs that are not watched are dropped, the
+ * all-tab set is removed unless everything is watched, and one set per watched tab is added.
  */
 import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RequestDetails, SendHeadersDetails } from './assembler';
+import { isCrossOrigin } from './origin';
 import type { CaptureSink } from './service';
 
 /** Resource types that can be CORS-mode requests made by a page. Navigations never are. */
 export const CAPTURED_TYPES = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media'] as const;
 
 interface WebRequestEvent<D> {
-  addListener(listener: (details: D) => void, filter: { urls: string[]; types?: string[] }, extraInfoSpec?: string[]): void;
+  addListener(listener: (details: D) => void, filter: { urls: string[]; types?: string[]; tabId?: number }, extraInfoSpec?: string[]): void;
+  removeListener(listener: (details: D) => void): void;
 }
 
 export interface WebRequestApi {
@@ -27,16 +44,168 @@ export interface WebRequestApi {
   onResponseStarted: WebRequestEvent<RequestDetails>;
 }
 
-export function registerCapture(
-  webRequest: WebRequestApi,
-  sink: CaptureSink,
-  options: { extraHeaders: boolean; onTopLevelResponse(details: RequestDetails): void },
-): void {
-  const filter = { urls: ['<all_urls>'], types: [...CAPTURED_TYPES] };
+/** Where full capture runs: on every tab, or on the listed tabs only. */
+export type CaptureScope = { everything: true } | { everything: false; tabs: readonly number[] };
+
+export interface CaptureOptions {
+  extraHeaders: boolean;
+  onTopLevelResponse(details: RequestDetails): void;
+  /** A page's cross-origin request failed the way a CORS block does, on a tab without full capture. */
+  onSuspectedFailure(details: ErrorDetails): void;
+}
+
+export interface FullCapture {
+  /** Applies the watch state: the first call also releases (or drops) the events that waited for it. */
+  setScope(scope: CaptureScope): void;
+  /** Whether a tab's requests reach the assembler now (null: not known yet, before the first setScope). */
+  covers(tabId: number): boolean | null;
+  /** How many full-capture listener sets are registered (each is four listeners), for the browser tests. */
+  listenerSets(): { allTabs: boolean; tabs: number[] };
+}
+
+/** The error a CORS block ends a request with; it names no reason, and other failures use it too. */
+const CORS_BLOCK_ERROR = 'net::ERR_FAILED';
+
+/**
+ * A listener set that is no longer wanted stays registered this long: Chromium applies an
+ * addListener and a removeListener some time after the calls, so a set removed at once could leave
+ * its tab without a listener for a moment. Meanwhile an event may arrive twice (once per set), and
+ * the copy is dropped.
+ */
+const HANDOVER_MS = 1_000;
+
+interface ListenerSet {
+  remove(): void;
+}
+
+type Waiting =
+  | { kind: 'sendHeaders'; details: SendHeadersDetails }
+  | { kind: 'headersReceived'; details: HeadersReceivedDetails }
+  | { kind: 'completed'; details: CompletedDetails }
+  | { kind: 'error'; details: ErrorDetails }
+  | { kind: 'detector'; details: ErrorDetails };
+
+export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, options: CaptureOptions): FullCapture {
+  const types = [...CAPTURED_TYPES];
   const extra = options.extraHeaders ? ['extraHeaders'] : [];
-  webRequest.onSendHeaders.addListener((d) => sink.onSendHeaders(d), filter, ['requestHeaders', ...extra]);
-  webRequest.onHeadersReceived.addListener((d) => sink.onHeadersReceived(d), filter, ['responseHeaders', ...extra]);
-  webRequest.onCompleted.addListener((d) => sink.onCompleted(d), filter, ['responseHeaders', ...extra]);
-  webRequest.onErrorOccurred.addListener((d) => sink.onErrorOccurred(d), filter, extra);
+  /** Events that arrived before the watch state was known, in order; null once it is. */
+  let waiting: Waiting[] | null = [];
+  let everything = false;
+  const watched = new Set<number>();
+
+  const covers = (tabId: number): boolean | null => (waiting ? null : everything || watched.has(tabId));
+
+  function deliver(event: Waiting): void {
+    switch (event.kind) {
+      case 'sendHeaders':
+        return sink.onSendHeaders(event.details);
+      case 'headersReceived':
+        return sink.onHeadersReceived(event.details);
+      case 'completed':
+        return sink.onCompleted(event.details);
+      case 'error':
+        return sink.onErrorOccurred(event.details);
+      case 'detector':
+        if (isSuspectedFailure(event.details)) options.onSuspectedFailure(event.details);
+    }
+  }
+
+  /** While sets are handed over, the events already delivered (kind, request, time: the same event seen by two sets). */
+  const handedOver = new Set<string>();
+  let retiring: ListenerSet[] = [];
+
+  /** Full capture's events: on a tab that is watched (or everything), to the assembler. */
+  function fromFullCapture(event: Waiting): void {
+    if (waiting) {
+      waiting.push(event);
+      return;
+    }
+    if (!everything && !watched.has(event.details.tabId)) return;
+    if (retiring.length > 0) {
+      const key = `${event.kind} ${event.details.requestId} ${event.details.timeStamp} ${event.details.url}`;
+      if (handedOver.has(key)) return;
+      handedOver.add(key);
+    }
+    deliver(event);
+  }
+
+  function retire(set: ListenerSet): void {
+    retiring.push(set);
+    setTimeout(() => {
+      set.remove();
+      retiring = retiring.filter((other) => other !== set);
+      if (retiring.length === 0) handedOver.clear();
+    }, HANDOVER_MS);
+  }
+
+  function addListenerSet(tabId?: number): ListenerSet {
+    const filter = tabId === undefined ? { urls: ['<all_urls>'], types } : { urls: ['<all_urls>'], types, tabId };
+    const onSend = (details: SendHeadersDetails) => fromFullCapture({ kind: 'sendHeaders', details });
+    const onHeaders = (details: HeadersReceivedDetails) => fromFullCapture({ kind: 'headersReceived', details });
+    const onDone = (details: CompletedDetails) => fromFullCapture({ kind: 'completed', details });
+    const onError = (details: ErrorDetails) => fromFullCapture({ kind: 'error', details });
+    webRequest.onSendHeaders.addListener(onSend, filter, ['requestHeaders', ...extra]);
+    webRequest.onHeadersReceived.addListener(onHeaders, filter, ['responseHeaders', ...extra]);
+    webRequest.onCompleted.addListener(onDone, filter, ['responseHeaders', ...extra]);
+    webRequest.onErrorOccurred.addListener(onError, filter, extra);
+    return {
+      remove() {
+        webRequest.onSendHeaders.removeListener(onSend);
+        webRequest.onHeadersReceived.removeListener(onHeaders);
+        webRequest.onCompleted.removeListener(onDone);
+        webRequest.onErrorOccurred.removeListener(onError);
+      },
+    };
+  }
+
+  // Synchronously, in this order, in every worker (see the header comment).
+  webRequest.onErrorOccurred.addListener(
+    (details) => {
+      if (waiting) waiting.push({ kind: 'detector', details });
+      else if (!everything && !watched.has(details.tabId)) deliver({ kind: 'detector', details });
+    },
+    { urls: ['<all_urls>'], types },
+  );
+  let allTabs: ListenerSet | null = addListenerSet();
   webRequest.onResponseStarted.addListener(options.onTopLevelResponse, { urls: ['<all_urls>'], types: ['main_frame'] });
+  const perTab = new Map<number, ListenerSet>();
+
+  return {
+    setScope(scope) {
+      everything = scope.everything;
+      const wanted = new Set(scope.everything ? [] : scope.tabs);
+      // Added before anything is retired, so that a tab that stays watched never misses an event.
+      for (const tabId of wanted) if (!perTab.has(tabId)) perTab.set(tabId, addListenerSet(tabId));
+      if (scope.everything) allTabs ??= addListenerSet();
+      watched.clear();
+      for (const tabId of wanted) watched.add(tabId);
+      if (!scope.everything && allTabs) {
+        retire(allTabs);
+        allTabs = null;
+      }
+      for (const [tabId, set] of perTab) {
+        if (!wanted.has(tabId)) {
+          retire(set);
+          perTab.delete(tabId);
+        }
+      }
+      const released = waiting;
+      waiting = null;
+      for (const event of released ?? []) {
+        const tabWatched = everything || watched.has(event.details.tabId);
+        if (event.kind === 'detector' ? !tabWatched : tabWatched) deliver(event);
+      }
+    },
+    covers,
+    listenerSets: () => ({ allTabs: allTabs !== null, tabs: [...perTab.keys()] }),
+  };
+}
+
+/**
+ * A failure the way a CORS block ends: a page's (tabId ≥ 0) cross-origin request with
+ * net::ERR_FAILED. Without extraHeaders nothing tells a CORS block from other ERR_FAILED causes
+ * (an extension blocking it, a cancelled request): hence "suspected".
+ */
+export function isSuspectedFailure(details: ErrorDetails): boolean {
+  return details.tabId >= 0 && details.error === CORS_BLOCK_ERROR && isCrossOrigin(details.initiator, details.url);
 }

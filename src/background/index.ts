@@ -6,18 +6,20 @@
 import { judgeExchange } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
-import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea, supportsExtraHeaders } from '../platform/index';
+import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea } from '../platform/index';
 import { BADGE_COLOR } from './badge';
-import { registerCapture, type WebRequestApi } from './capture';
 import { registerDocumentTracking, type DocumentWebRequestApi } from './documents';
 import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
+import { createWatching } from './watching';
 
 const manifest = browser.runtime.getManifest();
+const area = sessionArea();
+const watching = createWatching(badgeSurface(BADGE_COLOR));
 
 const background = new Background({
-  area: sessionArea(),
-  badge: badgeSurface(BADGE_COLOR),
+  area,
+  badge: watching.badge,
   judge: judgeExchange,
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
@@ -27,9 +29,10 @@ const background = new Background({
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 
-registerCapture(browser.webRequest as unknown as WebRequestApi, background.capture, {
-  extraHeaders: supportsExtraHeaders(),
-  onTopLevelResponse: (details) => background.documentResponse(details),
+const { watch, fullCapture } = watching.start({
+  capture: background.capture,
+  session: area,
+  documentResponse: (details) => background.documentResponse(details),
 });
 
 // Iframe documents (their requests' frameUrl) and speculative navigations (not the tab's new page).
@@ -41,6 +44,12 @@ registerDocumentTracking(browser.webRequest as unknown as DocumentWebRequestApi,
 /** Read by the browser tests through the worker (Playwright `worker.evaluate`); holds no network data. */
 (globalThis as { corsDoctorProbe?: unknown }).corsDoctorProbe = {
   eventsReceived: () => background.eventsReceived,
+  /** Which full-capture listener sets are registered, and the watch state, once it is read. */
+  capture: async () => ({ ...fullCapture.listenerSets(), state: await watch.view(-1) }),
+  /** The launcher's switch: full capture on every tab, applied before it resolves. */
+  setWatchMode: (mode: 'everything' | 'watched-tabs') => watch.setMode(mode),
+  /** Switches one tab's watching, as the popup does (for the benchmark, which has no popup). */
+  setWatch: (tabId: number, watched: boolean) => watch.setWatch(tabId, watched),
 };
 
 browser.runtime.onMessage.addListener((message: unknown) => background.handleMessage(message));

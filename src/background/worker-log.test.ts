@@ -5,9 +5,9 @@
  * iframe's request names the frame's document; a speculative main frame is not a navigation.
  */
 import { describe, expect, it } from 'vitest';
+import { couldNotJudgeVerdict } from '../engine/could-not-judge';
 import type { ObservedExchange, Verdict } from '../engine/types';
 import type { Report } from '../shared/report';
-import { unjudgedVerdict } from './entry';
 import { memoryArea } from './memory-area';
 import { Background } from './service';
 
@@ -15,8 +15,8 @@ const PAGE = 'http://127.0.0.1:4000';
 const OTHER = 'http://127.0.0.1:4001';
 
 function blockAll(exchange: ObservedExchange): Verdict {
-  const verdict = unjudgedVerdict({ ...exchange, outcome: { kind: 'error', error: 'net::ERR_FAILED' } }, 'fake');
-  return { ...verdict, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
+  const verdict = couldNotJudgeVerdict({ ...exchange, outcome: { kind: 'error', error: 'net::ERR_FAILED' } }, 'fake');
+  return { ...verdict, kind: 'cors-blocked', blocked: true, networkError: null, rule: 'MissingAllowOriginHeader', confidence: 'certain' };
 }
 
 function setup(area = memoryArea()) {

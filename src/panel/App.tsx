@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { REPORT_EXPORT_FORMATS, reportExportFormat } from '../report/formats';
 import type { ExportFormat } from '../shared/messages';
 import type { ConnectionStatus } from './connection';
+import { watchSummary, type TabWatch } from '../shared/watch';
 import type { ReportEntry } from '../shared/report';
 import { DetailPane, type EntryCopy } from './DetailPane';
 import { RequestList } from './RequestList';
@@ -30,6 +31,8 @@ export interface PanelActions {
   copyEntry(kind: EntryCopy, entry: ReportEntry, includeSecrets: boolean): Promise<void>;
   /** Shows a HAR file's diagnosis instead of the live tab; null where the panel does not offer it (inside DevTools). */
   openHar?: ((file: File) => Promise<void>) | null;
+  /** What the worker watches for this tab (full capture or only counted), shown in the status bar. */
+  loadWatch?: () => Promise<TabWatch>;
 }
 
 /** What the panel shows when it is not the live log of a tab. */
@@ -62,7 +65,27 @@ function useStoreState(store: PanelStore): PanelState {
 
 const SPLIT_STORAGE_KEY = 'cors-doctor.listWidthPercent';
 
+/** Polls what is watched for the tab, while the panel shows the live tab. */
+function useWatch(loadWatch: (() => Promise<TabWatch>) | undefined, live: boolean): TabWatch | null {
+  const [watch, setWatch] = useState<TabWatch | null>(null);
+  useEffect(() => {
+    if (!loadWatch || !live) return;
+    let stopped = false;
+    const refresh = () => loadWatch().then((value) => !stopped && setWatch(value), () => {});
+    void refresh();
+    const timer = setInterval(refresh, WATCH_REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [loadWatch, live]);
+  return watch;
+}
+
+const WATCH_REFRESH_MS = 2_000;
+
 export function App({ tabId, store, actions, connectionStatus, source = null, statusMessage = '' }: AppProps) {
+  const watch = useWatch(actions.loadWatch, source === null);
   const state = useStoreState(store);
   const view = useMemo(() => deriveView(state), [state]);
   const [exportStatus, setExportStatus] = useState('');
@@ -250,6 +273,12 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
           {state.dropped > 0 && ` · ${state.dropped} dropped (log full)`}
         </span>
         <span>{exportStatus || statusMessage}</span>
+        {!source && watch && (
+          <span class={`watch-line ${watch.watched ? '' : 'is-waiting'}`} data-testid="panel-watch" data-watched={watch.watched}>
+            {watchSummary(watch)}
+            {!watch.watched && watch.suspected > 0 && ` ${watch.suspected} suspected: switch watching on in the toolbar popup and reload.`}
+          </span>
+        )}
         {source ? (
           <span class="connection">HAR file · {source.name} · offline</span>
         ) : (

@@ -1,3 +1,4 @@
+import type { TabWatch, WatchRequest } from '../shared/watch';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { acknowledgeLastError, browser, devtoolsThemeName, inDevToolsPage, inspectedTabId, onDevtoolsThemeChange } from '../platform/index';
@@ -130,6 +131,7 @@ if (requestedTabId === null && inDevTools) {
       await saveExport(format, result);
     },
     copy: (text) => copyExportedText({ filename: 'snippet.txt', mimeType: 'text/plain', text }),
+    loadWatch: () => browser.runtime.sendMessage({ type: 'getWatchState', tabId } satisfies WatchRequest) as Promise<TabWatch>,
     async copyEntry(kind, entry, includeSecrets) {
       // The report gives the page, browser and tool lines of the ticket, and the entry as the worker has it now.
       const [report, stack] = await Promise.all([

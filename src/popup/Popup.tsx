@@ -4,11 +4,13 @@ import type { ExportFormat } from '../shared/messages';
 import { Redactor } from '../report/redact';
 import type { Report } from '../shared/report';
 import { failureHeadline, shortUrl, summarize } from './summary';
+import { WatchBar, type WatchActions } from './WatchBar';
 
 export interface PopupActions {
   loadReport(): Promise<Report>;
   exportAs(format: ExportFormat, includeSecrets: boolean): Promise<string>;
   openPanel(): Promise<void>;
+  watch?: WatchActions;
 }
 
 type Load = { state: 'loading' } | { state: 'ready'; report: Report } | { state: 'error'; message: string };
@@ -75,6 +77,8 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
   return (
     <main class="popup">
       <Header host={load.state === 'ready' ? hostOf(load.report.tab.url) : null} />
+
+      {actions.watch && <WatchBar actions={actions.watch} refreshMs={REFRESH_MS} />}
 
       {load.state === 'loading' && <p class="empty">Loading…</p>}
       {load.state === 'error' && (

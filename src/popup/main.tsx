@@ -5,6 +5,7 @@ import { reportExportFormat } from '../report/formats';
 import { pickedStack } from '../shared/preferred-stack';
 import type { ExportFormat, ExportResult, Request } from '../shared/messages';
 import type { Report } from '../shared/report';
+import type { TabWatch, WatchRequest } from '../shared/watch';
 import { Popup, type PopupActions } from './Popup';
 
 const params = new URLSearchParams(location.search);
@@ -24,7 +25,14 @@ async function resolveTabId(): Promise<number | null> {
 }
 
 function actionsFor(tabId: number): PopupActions {
+  const ask = <T,>(request: WatchRequest) => browser.runtime.sendMessage(request) as Promise<T>;
   return {
+    watch: {
+      loadWatch: () => ask<TabWatch>({ type: 'getWatchState', tabId }),
+      setWatched: (watched) => ask<TabWatch>({ type: 'setWatch', tabId, watched }),
+      setMode: (mode) => ask({ type: 'setWatchMode', mode }),
+      reloadTab: () => browser.tabs.reload(tabId),
+    },
     async loadReport() {
       const request: Request = { type: 'getReport', tabId };
       const report = (await browser.runtime.sendMessage(request)) as Report | undefined;

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { WATCH_STATE_KEY } from '../shared/watch';
+import type { CaptureScope } from './capture';
+import { memoryArea } from './memory-area';
+import { handleWatchMessage, normalizeWatchState, WatchController, WatchedBadge } from './watch';
+
+function controller(options: { stored?: unknown; openTabs?: number[] } = {}) {
+  const local = memoryArea();
+  const session = memoryArea();
+  if (options.stored !== undefined) void local.set({ [WATCH_STATE_KEY]: options.stored });
+  const scopes: CaptureScope[] = [];
+  const painted: Array<[number, number]> = [];
+  const watch = new WatchController({
+    local,
+    session,
+    applyScope: (scope) => scopes.push(scope),
+    openTabIds: async () => options.openTabs ?? [1, 2, 3],
+    paintSuspected: (tabId, count) => painted.push([tabId, count]),
+  });
+  return { watch, local, session, scopes, painted };
+}
+
+describe('WatchController', () => {
+  it('watches no tab by default, and applies that as soon as it has read the stored state', async () => {
+    const { watch, scopes } = controller();
+    await watch.ready;
+    expect(scopes[0]).toEqual({ everything: false, tabs: [] });
+    expect((await watch.view(1)).watched).toBe(false);
+  });
+
+  it('persists a switched-on tab and the mode in chrome.storage.local under corsDoctor.watch', async () => {
+    const { watch, local, scopes } = controller();
+    await watch.setWatch(2, true);
+    expect(scopes.at(-1)).toEqual({ everything: false, tabs: [2] });
+    expect((await local.get(WATCH_STATE_KEY))[WATCH_STATE_KEY]).toEqual({ mode: 'watched-tabs', tabs: [2] });
+    await watch.setMode('everything');
+    expect(scopes.at(-1)).toEqual({ everything: true });
+    expect((await watch.view(3)).reasons).toEqual(['everything']);
+  });
+
+  it('drops stored tabs that are no longer open (tab ids are reused after a browser restart)', async () => {
+    const { watch, local } = controller({ stored: { mode: 'watched-tabs', tabs: [2, 40] }, openTabs: [2] });
+    await watch.ready;
+    expect((await local.get(WATCH_STATE_KEY))[WATCH_STATE_KEY]).toEqual({ mode: 'watched-tabs', tabs: [2] });
+  });
+
+  it('watches a tab while DevTools is open on it, and stops when the last DevTools page closes', async () => {
+    const { watch, scopes } = controller();
+    await watch.devtoolsOpened(3);
+    await watch.devtoolsOpened(3);
+    expect((await watch.view(3)).reasons).toEqual(['devtools']);
+    await watch.devtoolsClosed(3);
+    expect((await watch.view(3)).watched).toBe(true);
+    await watch.devtoolsClosed(3);
+    expect((await watch.view(3)).watched).toBe(false);
+    expect(scopes.at(-1)).toEqual({ everything: false, tabs: [] });
+  });
+
+  it('counts suspected failures on unwatched tabs only, per page', async () => {
+    const { watch, painted } = controller();
+    await watch.setWatch(1, true);
+    await watch.suspectedFailure(1);
+    await watch.suspectedFailure(2);
+    await watch.suspectedFailure(2);
+    expect((await watch.view(1)).suspected).toBe(0);
+    expect((await watch.view(2)).suspected).toBe(2);
+    await watch.navigated(2);
+    expect((await watch.view(2)).suspected).toBe(0);
+    expect(painted).toEqual([
+      [2, 1],
+      [2, 2],
+      [2, 0],
+    ]);
+  });
+
+  it('a new worker finds the suspected counts and the DevTools tabs of the previous one', async () => {
+    const first = controller();
+    await first.watch.devtoolsOpened(1);
+    await first.watch.suspectedFailure(2);
+    const second = new WatchController({
+      local: first.local,
+      session: first.session,
+      applyScope: () => {},
+      openTabIds: async () => [1, 2],
+      paintSuspected: () => {},
+    });
+    expect((await second.view(1)).reasons).toEqual(['devtools']);
+    expect((await second.view(2)).suspected).toBe(1);
+  });
+});
+
+describe('normalizeWatchState', () => {
+  it('reads anything stored as a valid state', () => {
+    expect(normalizeWatchState(undefined)).toEqual({ mode: 'watched-tabs', tabs: [] });
+    expect(normalizeWatchState({ mode: 'everything', tabs: [1, 1, 'x', -2] })).toEqual({ mode: 'everything', tabs: [1] });
+  });
+});
+
+describe('handleWatchMessage', () => {
+  it('answers the three watch requests and ignores the others', async () => {
+    const { watch } = controller();
+    expect(handleWatchMessage(watch, { type: 'getReport', tabId: 1 })).toBeUndefined();
+    await expect(handleWatchMessage(watch, { type: 'setWatch', tabId: 1, watched: true })).resolves.toMatchObject({ watched: true, reasons: ['tab'] });
+    await expect(handleWatchMessage(watch, { type: 'getWatchState', tabId: 1 })).resolves.toMatchObject({ tabs: [1] });
+    await expect(handleWatchMessage(watch, { type: 'setWatchMode', mode: 'nope' })).rejects.toThrow(/setWatchMode/);
+  });
+});
+
+describe('WatchedBadge', () => {
+  it('shows the exact count when there is one, else the suspected count as N? in grey', async () => {
+    const calls: string[] = [];
+    let suspected = 0;
+    const badge = new WatchedBadge(
+      {
+        setText: async (tabId, text) => void calls.push(`text ${tabId} ${text}`),
+        setTitle: async () => {},
+        setColor: async (tabId, color) => void calls.push(`color ${tabId} ${color}`),
+      },
+      '#D93025',
+      () => suspected,
+    );
+    suspected = 3;
+    await badge.setText(5, '');
+    expect(calls.slice(-2)).toEqual(['color 5 #5F6368', 'text 5 3?']);
+    await badge.setText(5, '2');
+    expect(calls.slice(-2)).toEqual(['color 5 #D93025', 'text 5 2']);
+  });
+});
