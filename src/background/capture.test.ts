@@ -82,10 +82,26 @@ describe('registerCapture', () => {
     fire('onSendHeaders', send(8, 'r2'));
     expect(seen).toEqual(['send 7 r1']);
     vi.advanceTimersByTime(1_000);
-    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7]);
-    expect(capture.listenerSets()).toEqual({ allTabs: false, tabs: [7] });
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7, -1]);
+    expect(capture.listenerSets()).toEqual({ allTabs: false, tabs: [7, -1] });
     fire('onSendHeaders', send(7, 'r3', 5));
     expect(seen).toEqual(['send 7 r1', 'send 7 r3']);
+  });
+
+  it("captures the requests of the pages' service and shared workers (tabId -1) while any tab is watched, and not when none is", () => {
+    vi.useFakeTimers();
+    const { api, events, fire } = fakeWebRequest();
+    const { sink, seen } = recordingSink();
+    const capture = registerCapture(api, sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: () => {} });
+    capture.setScope({ everything: false, tabs: [7] });
+    vi.advanceTimersByTime(1_000);
+    fire('onSendHeaders', send(-1, 'sw'));
+    expect(seen).toEqual(['send -1 sw']);
+    capture.setScope({ everything: false, tabs: [] });
+    vi.advanceTimersByTime(1_000);
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([]);
+    fire('onSendHeaders', send(-1, 'sw2', 5));
+    expect(seen).toEqual(['send -1 sw']);
   });
 
   it('watching everything brings back the all-tab set and retires the per-tab ones', () => {

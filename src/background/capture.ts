@@ -63,6 +63,9 @@ export interface FullCapture {
   listenerSets(): { allTabs: boolean; tabs: number[] };
 }
 
+/** The tab id webRequest gives the requests of service and shared workers. */
+const WORKER_TAB_ID = -1;
+
 /** The error a CORS block ends a request with; it names no reason, and other failures use it too. */
 const CORS_BLOCK_ERROR = 'net::ERR_FAILED';
 
@@ -174,6 +177,9 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
     setScope(scope) {
       everything = scope.everything;
       const wanted = new Set(scope.everything ? [] : scope.tabs);
+      // A page's service and shared workers make their requests with no tab (tabId -1); the worker
+      // log attributes them to the tabs of their origin, so they are captured while any tab is.
+      if (wanted.size > 0) wanted.add(WORKER_TAB_ID);
       // Added before anything is retired, so that a tab that stays watched never misses an event.
       for (const tabId of wanted) if (!perTab.has(tabId)) perTab.set(tabId, addListenerSet(tabId));
       if (scope.everything) allTabs ??= addListenerSet();
