@@ -4,7 +4,7 @@
  * id, keeps an extension page open for the runtime API, can stop the worker as DevTools' "Stop"
  * does, and on close waits for every Chromium process to exit before removing the profile.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -98,15 +98,9 @@ export async function launchWithExtension(
       args: [...QUIET_FLAGS, `--disable-extensions-except=${distDir}`, `--load-extension=${distDir}`, ...(options.args ?? [])],
     });
   if (options.firstPageUrl && watch !== 'watched-tabs') {
-    // The first tab races the worker's start, before anything could switch the mode: set it in a
-    // first run of the profile (chrome.storage.local stays, chrome.storage.session does not).
-    const first = await launch();
-    const seedingGroup = chromiumProcessGroup(userDataDir);
-    const seeding = first.serviceWorkers().find(isExtensionWorker) ?? (await first.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 }));
-    await setWatchMode(seeding, watch);
-    await first.close();
-    // The profile is used again: wait for the first browser to be gone, remove nothing.
-    if (seedingGroup !== null) await waitForProcessGroupExit(seedingGroup);
+    // The first tab races the worker's start, before anything could switch the mode: the profile
+    // must have it already (chrome.storage.local stays, chrome.storage.session does not).
+    cpSync(await seededProfile(distDir, watch, options.headless ?? true), userDataDir, { recursive: true });
   }
   const context = await launch();
   // Found now, while the main process runs: close() waits for the whole group before removing the profile.
@@ -184,6 +178,39 @@ export async function launchWithExtension(
   }
 
   return { context, extensionId, worker, workerRunning, extensionPage, sendMessage, tabIdOf, stopServiceWorker, close };
+}
+
+/**
+ * A profile that has run the extension once and switched its watch mode, made once per process
+ * for each build and mode and then copied: seeding every launch would double the cost of the
+ * tests that launch many browsers (first-start launches 15).
+ */
+const seededProfiles = new Map<string, Promise<string>>();
+
+function seededProfile(distDir: string, watch: 'everything' | 'watched-tabs', headless: boolean): Promise<string> {
+  const key = `${distDir}\0${watch}`;
+  let seeded = seededProfiles.get(key);
+  if (!seeded) {
+    seeded = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cors-doctor-seed-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const context = await chromium.launchPersistentContext(dir, {
+        executablePath: findChromium(),
+        headless,
+        args: [...QUIET_FLAGS, `--disable-extensions-except=${distDir}`, `--load-extension=${distDir}`],
+      });
+      const group = chromiumProcessGroup(dir);
+      const worker = context.serviceWorkers().find(isExtensionWorker) ?? (await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 }));
+      await setWatchMode(worker, watch);
+      await context.close();
+      // Copied only once every process that could still write to it has exited.
+      if (group !== null) await waitForProcessGroupExit(group);
+      for (const lock of ['SingletonLock', 'SingletonSocket', 'SingletonCookie']) rmSync(join(dir, lock), { force: true });
+      return dir;
+    })();
+    seededProfiles.set(key, seeded);
+  }
+  return seeded;
 }
 
 /** Switches the extension's watch mode through its worker probe; resolves once the listeners follow it. */
