@@ -55,6 +55,7 @@ function profilePrefs(addonId: string): Record<string, unknown> {
     'intl.accept_languages': 'en-US, en',
     'extensions.webextensions.uuids': JSON.stringify({ [addonId]: FIREFOX_EXTENSION_UUID }),
     'network.captive-portal-service.enabled': false,
+    'messaging-system.rsexperimentloader.enabled': false,
     'network.connectivity-service.enabled': false,
     'browser.safebrowsing.update.enabled': false,
     'extensions.update.enabled': false,
@@ -75,7 +76,7 @@ export interface FirefoxCorsMessage {
   pageUrl: string;
 }
 
-const CORS_MESSAGE = /^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+)\. \(Reason: (.*)\)\.(?: Status code: (\d+|\(null\))\.)?$/s;
+const CORS_MESSAGE = /^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+)\. \(Reason: (.*?)\)\.(?: Status code: (\d+|\(null\))\.)?$/s;
 
 /** Splits Firefox's console text into URL, reason and status; null for any other message. */
 export function parseFirefoxCorsMessage(text: string, pageUrl = ''): FirefoxCorsMessage | null {
