@@ -16,14 +16,18 @@ try {
   })()`);
   const page = await ff.newPage();
   await page.goto(`${lab.origins.page}/blank`);
-  const a = lab.route('api', '/missing', { response: { body: 'json' } });
-  const b = lab.route('api', '/prefail', { preflight: { status: 200, headers: [['Access-Control-Allow-Origin', '{origin}']] }, response: { body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] } });
-  const c = lab.route('api', '/pass', { response: { body: 'json', headers: [['Access-Control-Allow-Origin', '*']] } });
-  console.log(await fetchFrom(page, a));
-  console.log(await fetchFrom(page, b, { method: 'PUT', headers: { 'X-Foo': '1' } }));
-  console.log(await fetchFrom(page, c));
-  await ff.waitForCorsMessages(b, { count: 2 });
-  await new Promise(r => setTimeout(r, 1000));
-  for (const e of await helper.evaluate('globalThis.log') as any[]) console.log(JSON.stringify(e));
+  const cases: Array<[string, any, RequestInit]> = [
+    ['prepass', { preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Methods', 'PUT']] }, response: { body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] } }, { method: 'PUT' }],
+    ['pre500', { preflight: { status: 500 }, response: { body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] } }, { method: 'PUT' }],
+    ['redir', { response: { redirect: { to: '/redir-target' }, headers: [['Access-Control-Allow-Origin', '*']] } }, {}],
+    ['noacao-after-pass-pre', { preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Methods', 'PUT']] }, response: { body: 'json' } }, { method: 'PUT' }],
+    ['nocors', { response: { body: 'json' } }, { mode: 'no-cors' }],
+  ];
+  lab.route('api', '/redir-target', { response: { body: 'json' } });
+  let last = '';
+  for (const [name, spec, init] of cases) { last = lab.route('api', '/' + name, spec); console.log(name, await fetchFrom(page, last, init)); }
+  console.log('refused', await fetchFrom(page, 'http://localhost:1/refused'));
+  await new Promise(r => setTimeout(r, 1500));
+    for (const e of await helper.evaluate('globalThis.log') as any[]) console.log(JSON.stringify(e));
   console.log(JSON.stringify(ff.corsMessages.map(m => [m.url, m.reason, m.status])));
 } finally { await ff.close(); await lab.close(); }
