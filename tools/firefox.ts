@@ -23,7 +23,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { waitForProcessGroupExit } from '../e2e/profile';
+import { waitForProcessGroupExit } from './profile';
 
 export type { Browser, Page };
 
