@@ -13,16 +13,18 @@ import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
 
 const manifest = browser.runtime.getManifest();
+/** Whose rules decide blocked or not, and whose event order the capture follows. */
+const browserName = detectBrowser();
 
 const background = new Background({
   area: sessionArea(),
   badge: badgeSurface(BADGE_COLOR),
-  judge: judgeExchange,
+  judge: (exchange) => judgeExchange(exchange, { browser: browserName }),
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
-  captureProfile: captureProfileFor(detectBrowser()),
+  captureProfile: captureProfileFor(browserName),
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 
