@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { DIST_DIR, findChromium, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../tools/chromium';
+import { FIREFOX_DIST_DIR, findFirefox, launchFirefoxWithExtension, type FirefoxExtensionBrowser } from '../tools/firefox';
 import type { ExportFormat, ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
 import { checkReport, findVariant, type ResolvedCase, type VariantCheck } from './gallery';
@@ -49,6 +50,7 @@ export interface PageResult {
 
 interface DemoOptions {
   headless: boolean;
+  browser: 'chromium' | 'firefox';
   outDir: string;
   port: number;
 }
@@ -73,6 +75,7 @@ function parseOptions(argv: string[]): DemoOptions | null {
       headed: { type: 'boolean' },
       out: { type: 'string' },
       port: { type: 'string' },
+      browser: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -80,7 +83,7 @@ function parseOptions(argv: string[]): DemoOptions | null {
   if (values.help) {
     console.log(
       [
-        'Usage: npm start -- [--headless | --headed] [--out DIR] [--port N]',
+        'Usage: npm start -- [--headless | --headed] [--browser chromium|firefox] [--out DIR] [--port N]',
         '',
         'Builds CORS Doctor if needed, starts the CORS lab and opens it in Chromium with the extension.',
         '  --headed     open a browser window with DevTools (the default when a display is present)',
@@ -88,6 +91,7 @@ function parseOptions(argv: string[]): DemoOptions | null {
         '               (the default without a display)',
         '  --out DIR    where --headless writes its files (default cors-lab-output/)',
         '  --port N     port of the gallery page (default: any free port)',
+        '  --browser firefox  the same in Firefox ESR with the Firefox add-on (dist-firefox/)',
       ].join('\n'),
     );
     return null;
@@ -97,7 +101,9 @@ function parseOptions(argv: string[]): DemoOptions | null {
   if (!headless && !hasDisplay()) {
     throw new UsageError('--headed needs a display, and neither $DISPLAY nor $WAYLAND_DISPLAY is set. Run it under xvfb-run, or use --headless.');
   }
-  return { headless, outDir: resolve(values.out ?? 'cors-lab-output'), port: parsePort(values.port, 0) };
+  const browser = values.browser ?? 'chromium';
+  if (browser !== 'chromium' && browser !== 'firefox') throw new UsageError(`--browser takes chromium or firefox, not ${browser}.`);
+  return { headless, browser, outDir: resolve(values.out ?? 'cors-lab-output'), port: parsePort(values.port, 0) };
 }
 
 function newestChange(path: string): number {
@@ -458,9 +464,106 @@ async function runHeadless(options: DemoOptions): Promise<boolean> {
   }
 }
 
+/** Builds dist-firefox/ when it is missing or older than the sources. */
+function ensureFirefoxAddonBuilt(): string {
+  const manifest = join(FIREFOX_DIST_DIR, 'manifest.json');
+  const built = existsSync(manifest) ? statSync(manifest).mtimeMs : 0;
+  if (built === 0 || BUILD_INPUTS.some((input) => newestChange(join(ROOT, input)) > built)) {
+    console.log(dim('  building dist-firefox/ (npm run build:firefox) …'));
+    const build = spawnSync('npm', ['run', 'build:firefox'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error('npm run build:firefox failed (see above).');
+  }
+  return relative(process.cwd(), FIREFOX_DIST_DIR) || FIREFOX_DIST_DIR;
+}
+
+/**
+ * The lab in Firefox ESR with the Firefox add-on: headless, every gallery case, the same summary,
+ * exports and screenshots as in Chromium; headed, Firefox opens on the gallery until it is closed.
+ * The gallery's expectations are Chromium's verdicts, so cases where Firefox judges otherwise are
+ * listed, not failed: the run fails only when a request was not captured.
+ */
+async function runFirefox(options: DemoOptions): Promise<boolean> {
+  const startedAt = Date.now();
+  console.log(bold(`\nCORS Doctor · the CORS lab in Firefox${options.headless ? ', headless' : ''}\n`));
+  findFirefox();
+  printField('add-on', ensureFirefoxAddonBuilt());
+  const { lab, url, cases } = await startGalleryLab(options.port);
+  printField('lab', `${url}  (${cases.length} cases, each with a fixed twin)`);
+  let firefox: FirefoxExtensionBrowser | null = null;
+  try {
+    firefox = await launchFirefoxWithExtension({ headless: options.headless });
+    const page = await firefox.newPage();
+    await page.setViewport(PANEL_SIZE);
+    await page.goto(url);
+    printField('browser', `${await firefox.browser.version()}${options.headless ? ', headless' : ''}; CORS Doctor ${firefox.addonId}`);
+    if (!options.headless) {
+      console.log('\nFirefox is open on the gallery with CORS Doctor. Close the window to stop.');
+      await new Promise<void>((resolveClosed) => firefox!.browser.once('disconnected', () => resolveClosed()));
+      return true;
+    }
+    const tabId = await firefox.tabIdOf(page);
+    console.log('');
+    await page.click('#run-all');
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while ((await page.evaluate(() => document.body.dataset.state)) !== 'done') {
+      if (Date.now() > deadline) throw new Error(`The gallery did not finish within ${RUN_TIMEOUT_MS / 1000} s.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`  Ran the gallery      ${cases.length * 2} requests`);
+    const captureDeadline = Date.now() + CAPTURE_TIMEOUT_MS;
+    let report = await firefox.sendMessage<Report>({ type: 'getReport', tabId });
+    while (checkReport(report, cases).some((check) => check.entry === null) && Date.now() < captureDeadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      report = await firefox.sendMessage<Report>({ type: 'getReport', tabId });
+    }
+    const checks = checkReport(report, cases);
+
+    mkdirSync(options.outDir, { recursive: true });
+    const out = (name: string) => join(options.outDir, name);
+    for (const format of ['markdown', 'json', 'har'] as const) {
+      const result = await firefox.sendMessage<ExportResult>({ type: 'exportReport', tabId, format });
+      writeFileSync(out(OUTPUT_FILES[format]), result.text);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: out(OUTPUT_FILES.gallery) });
+    for (const [path, size, file] of [
+      [`src/panel/panel.html?tabId=${tabId}`, PANEL_SIZE, OUTPUT_FILES.panel],
+      [`src/popup/popup.html?tabId=${tabId}`, POPUP_SIZE, OUTPUT_FILES.popup],
+    ] as const) {
+      const extensionPage = await firefox.openExtensionPage(path);
+      await extensionPage.setViewport(size);
+      await extensionPage.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+      await extensionPage.screenshot({ path: out(file) });
+      await extensionPage.close();
+    }
+
+    printFailures(report, cases);
+    const uncaptured = checks.filter((check) => check.entry === null);
+    const different = checks.filter((check) => check.entry !== null && !check.ok);
+    console.log(bold(`\n${checks.length - uncaptured.length} of ${checks.length} requests captured; Firefox judged ${different.length} of them otherwise than the gallery's Chromium expectation:`));
+    for (const check of different) console.log(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`);
+    for (const check of uncaptured) console.log(red(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`));
+    const shownDir = relative(process.cwd(), options.outDir) || '.';
+    console.log(bold(`\nWrote ${shownDir.startsWith('..') ? options.outDir : shownDir}/`));
+    console.log(`  ${[OUTPUT_FILES.markdown, OUTPUT_FILES.json, OUTPUT_FILES.har, OUTPUT_FILES.panel, OUTPUT_FILES.popup, OUTPUT_FILES.gallery].join('  ')}`);
+    console.log(dim(`\nDone in ${seconds(Date.now() - startedAt)}.`));
+    return uncaptured.length === 0;
+  } finally {
+    await firefox?.close();
+    await lab.close();
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) return;
+  if (options.browser === 'firefox') {
+    if (!(await runFirefox(options))) {
+      console.error(red('\nnpm start: CORS Doctor did not capture every gallery request in Firefox (see above).'));
+      process.exitCode = 1;
+    }
+    return;
+  }
   if (!options.headless) {
     await runHeaded(options);
     return;

@@ -1,13 +1,15 @@
 /**
- * Packs dist/ into release/cors-doctor-<version>.zip for the Chrome Web Store: manifest.json at
- * the root, files in a stable order with fixed timestamps so the same build gives the same zip.
+ * Packs dist/ into release/cors-doctor-<version>.zip for the Chrome Web Store, or with `--firefox`
+ * dist-firefox/ into release/cors-doctor-<version>-firefox.zip for addons.mozilla.org: manifest.json
+ * at the root, files in a stable order with fixed timestamps so the same build gives the same zip.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 
 const root = resolve(import.meta.dirname, '..');
-const distDir = join(root, 'dist');
+const firefox = process.argv.includes('--firefox');
+const distDir = join(root, firefox ? 'dist-firefox' : 'dist');
 const releaseDir = join(root, 'release');
 
 function listFiles(dir: string): string[] {
@@ -27,6 +29,6 @@ for (const path of listFiles(distDir)) {
   files[relative(distDir, path).split('\\').join('/')] = [readFileSync(path), { mtime: fixedTime }];
 }
 mkdirSync(releaseDir, { recursive: true });
-const target = join(releaseDir, `cors-doctor-${manifest.version}.zip`);
+const target = join(releaseDir, `cors-doctor-${manifest.version}${firefox ? '-firefox' : ''}.zip`);
 writeFileSync(target, zipSync(files, { level: 9 }));
 console.log(`Wrote ${relative(root, target)} (${Object.keys(files).length} files, ${statSync(target).size} bytes)`);

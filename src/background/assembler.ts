@@ -10,6 +10,8 @@
  * - an actual request whose preflight failed shows only onErrorOccurred;
  * - every response, redirects and CORS-failed ones included, shows onHeadersReceived;
  * - a redirect keeps the requestId and sends headers again for the new URL.
+ * Firefox's order and error strings differ (profiles/firefox.ts): its profile says so, and the
+ * pairing follows it.
  * It needs no onBeforeRequest and no onBeforeRedirect: the preflight is matched when the actual
  * request next shows up, and a hop is recognised by a 3xx with Location followed by anything else.
  */
@@ -24,7 +26,7 @@ import type {
 import { isRedirectStatus } from '../engine/fetch-spec';
 import { firstHeaderValue, firstRawHeaderValue, toHeaderLines, type RawHeader } from './headers';
 import { isWebWorkerRequest } from './attribution';
-import { isCrossOrigin } from './origin';
+import { isCrossOrigin, originOfRequester } from './origin';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
 export interface RequestDetails {
@@ -34,7 +36,10 @@ export interface RequestDetails {
   type: string;
   tabId: number;
   frameId: number;
+  /** Chromium: the requesting document's origin. */
   initiator?: string;
+  /** Firefox, which has no `initiator`: the URL of the document (or worker) that made the request. */
+  originUrl?: string;
   timeStamp: number;
 }
 export interface SendHeadersDetails extends RequestDetails {
@@ -197,7 +202,7 @@ export class ExchangeAssembler {
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
   static isCandidate(details: RequestDetails): boolean {
     // tabId -1: a service or shared worker of a web page (attribution.ts); the worker log keeps them.
-    return (details.tabId >= 0 || isWebWorkerRequest(details)) && isCrossOrigin(details.initiator, details.url);
+    return (details.tabId >= 0 || isWebWorkerRequest(details)) && isCrossOrigin(initiatorOf(details), details.url);
   }
 
   onSendHeaders(details: SendHeadersDetails): void {
@@ -219,7 +224,8 @@ export class ExchangeAssembler {
     const flight = this.flights.get(details.requestId) ?? this.startFlight(details, false);
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
-    this.claimPreflight(flight);
+    // Where the preflight comes after this event (Firefox), a preflight waiting now is another request's.
+    if (!this.profile.sendHeadersBeforePreflight) this.claimPreflight(flight);
     flight.requestHeaders = toHeaderLines(raw);
     flight.sentForCurrentUrl = true;
     this.onFlightChanged(flight.requestId, flight);
@@ -244,6 +250,7 @@ export class ExchangeAssembler {
     if (!flight) return;
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
+    this.claimPreflightAfterSend(flight);
     const headers = toHeaderLines(details.responseHeaders);
     const location = isRedirectStatus(details.statusCode) ? firstHeaderValue(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
@@ -279,6 +286,7 @@ export class ExchangeAssembler {
     const flight = this.flightFor(details, false);
     if (!flight) return;
     if (details.fromCache) flight.fromCache = true;
+    this.claimPreflightAfterSend(flight);
     if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
       // The response headers event was lost (worker restart): onCompleted carries them too.
       const headers = toHeaderLines(details.responseHeaders);
@@ -323,10 +331,14 @@ export class ExchangeAssembler {
       if (!flight.preflight && this.profile.isCorsBlockError(details.error) && flight.requestHeaders === null) flight.partial = true;
       // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
       if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
-    } else if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error)) {
+    } else {
+      this.claimPreflightAfterSend(flight);
+      // Where the request sends its headers before its preflight (Firefox), a failed preflight ends
+      // it after it sent them, and no response is coming.
+      const stoppedByPreflight = this.profile.sendHeadersBeforePreflight && flight.preflight?.url === flight.currentUrl;
       // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
       // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
-      flight.partial = true;
+      if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error) && !stoppedByPreflight) flight.partial = true;
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }
@@ -374,7 +386,7 @@ export class ExchangeAssembler {
       requestId: details.requestId,
       tabId: details.tabId,
       frameId: details.frameId,
-      initiator: details.initiator ?? null,
+      initiator: initiatorOf(details) ?? null,
       type: details.type,
       method: details.method,
       firstUrl: details.url,
@@ -411,7 +423,7 @@ export class ExchangeAssembler {
   private startPreflight(details: SendHeadersDetails, method: string, requestHeaders: HeaderLine[]): void {
     const existing = this.preflights.get(details.requestId);
     if (existing) this.dropPreflight(details.requestId, existing);
-    const key = pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null);
+    const key = pairingKey(details.tabId, details.frameId, details.url, initiatorOf(details) ?? null);
     const preflight: PendingPreflight = {
       requestId: details.requestId,
       key,
@@ -437,14 +449,28 @@ export class ExchangeAssembler {
     preflight.lastEventTime = time;
   }
 
-  /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  /** Whether a preflight asking for `method` waits for this request's URL. */
   private hasPreflightAsking(details: RequestDetails, method: string): boolean {
-    const queue = this.preflightsByKey.get(pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null));
+    const queue = this.preflightsByKey.get(pairingKey(details.tabId, details.frameId, details.url, initiatorOf(details) ?? null));
     return queue !== undefined && queue.some((preflight) => preflight.method === method);
   }
 
   private claimPreflight(flight: FlightRecord): void {
     if (flight.sentForCurrentUrl) return;
+    this.takePreflight(flight);
+  }
+
+  /**
+   * Where a request sends its headers before its preflight (Firefox), its preflight has ended by
+   * the request's next event: the request takes it then, unless it has the one for this URL already.
+   */
+  private claimPreflightAfterSend(flight: FlightRecord): void {
+    if (!this.profile.sendHeadersBeforePreflight || flight.preflight?.url === flight.currentUrl) return;
+    this.takePreflight(flight);
+  }
+
+  /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  private takePreflight(flight: FlightRecord): void {
     const key = pairingKey(flight.tabId, flight.frameId, flight.currentUrl, flight.initiator);
     const queue = this.preflightsByKey.get(key);
     if (!queue) return;
@@ -519,6 +545,11 @@ function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {
     redirectedTo: preflight.redirectedTo,
     error: preflight.error,
   };
+}
+
+/** The origin that made the request: Chromium's `initiator`, or the origin of Firefox's `originUrl`. */
+export function initiatorOf(details: RequestDetails): string | undefined {
+  return details.initiator ?? (details.originUrl === undefined ? undefined : originOfRequester(details.originUrl));
 }
 
 function pairingKey(tabId: number, frameId: number, url: string, initiator: string | null): string {

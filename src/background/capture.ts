@@ -150,7 +150,9 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
     webRequest.onSendHeaders.addListener(onSend, filter, ['requestHeaders', ...extra]);
     webRequest.onHeadersReceived.addListener(onHeaders, filter, ['responseHeaders', ...extra]);
     webRequest.onCompleted.addListener(onDone, filter, ['responseHeaders', ...extra]);
-    webRequest.onErrorOccurred.addListener(onError, filter, extra);
+    // onErrorOccurred takes no extraInfoSpec but extraHeaders; Firefox's schema refuses even an empty list.
+    if (options.extraHeaders) webRequest.onErrorOccurred.addListener(onError, filter, extra);
+    else webRequest.onErrorOccurred.addListener(onError, filter);
     return {
       remove() {
         webRequest.onSendHeaders.removeListener(onSend);

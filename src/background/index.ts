@@ -14,18 +14,20 @@ import { Background, type PortLike } from './service';
 import { createWatching } from './watching';
 
 const manifest = browser.runtime.getManifest();
+/** Whose rules decide blocked or not, and whose event order the capture follows. */
+const browserName = detectBrowser();
 const area = sessionArea();
 const watching = createWatching(badgeSurface(BADGE_COLOR));
 
 const background = new Background({
   area,
   badge: watching.badge,
-  judge: judgeExchange,
+  judge: (exchange) => judgeExchange(exchange, { browser: browserName }),
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
-  captureProfile: captureProfileFor(detectBrowser()),
+  captureProfile: captureProfileFor(browserName),
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 

@@ -35,6 +35,13 @@ export function suspectedBadgeTitle(count: number): string {
 }
 
 export interface WatchDeps {
+  /**
+   * The mode until the user picks one. Firefox's default is `everything`: its listeners see every
+   * header without extraHeaders (there is no extra routing cost to save), and a request Firefox
+   * blocks for a missing or wrong Access-Control-Allow-Origin ends in onCompleted, which the
+   * error-only detector cannot see, so an unwatched tab would hide its failures.
+   */
+  defaultMode?: WatchState['mode'];
   local: Pick<SessionArea, 'get' | 'set'>;
   session: Pick<SessionArea, 'get' | 'set'>;
   /** Applies the watched tabs to the webRequest listeners. */
@@ -45,10 +52,10 @@ export interface WatchDeps {
   paintSuspected(tabId: number, count: number): void;
 }
 
-export function normalizeWatchState(value: unknown): WatchState {
-  if (!value || typeof value !== 'object') return { ...DEFAULT_WATCH_STATE, tabs: [] };
+export function normalizeWatchState(value: unknown, defaultMode: WatchState['mode'] = DEFAULT_WATCH_STATE.mode): WatchState {
+  if (!value || typeof value !== 'object') return { mode: defaultMode, tabs: [] };
   const raw = value as { mode?: unknown; tabs?: unknown };
-  const mode = raw.mode === 'everything' ? 'everything' : 'watched-tabs';
+  const mode = raw.mode === 'everything' || raw.mode === 'watched-tabs' ? raw.mode : defaultMode;
   const tabs = Array.isArray(raw.tabs) ? raw.tabs.filter((t): t is number => Number.isInteger(t) && t >= 0) : [];
   return { mode, tabs: [...new Set(tabs)] };
 }
@@ -75,7 +82,7 @@ export class WatchController {
       this.deps.local.get(WATCH_STATE_KEY).catch(() => ({}) as Record<string, unknown>),
       this.deps.session.get([DEVTOOLS_TABS_KEY, SUSPECTED_KEY]).catch(() => ({}) as Record<string, unknown>),
     ]);
-    this.state = normalizeWatchState(local[WATCH_STATE_KEY]);
+    this.state = normalizeWatchState(local[WATCH_STATE_KEY], this.deps.defaultMode ?? DEFAULT_WATCH_STATE.mode);
     this.inheritedDevtools = new Set(numbersOf(session[DEVTOOLS_TABS_KEY]));
     this.suspected = new Map(pairsOf(session[SUSPECTED_KEY]));
     this.apply();

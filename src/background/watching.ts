@@ -3,7 +3,7 @@
  * the webRequest listeners, the watch messages and the DevTools page's port. index.ts calls
  * `start` synchronously at the top level, so every listener is registered in the worker's first task.
  */
-import { browser, supportsExtraHeaders, type SessionArea } from '../platform/index';
+import { browser, detectBrowser, supportsExtraHeaders, type SessionArea } from '../platform/index';
 import { DEVTOOLS_PORT_NAME } from '../shared/watch';
 import { BADGE_COLOR, type BadgeSurface } from './badge';
 import { registerCapture, type FullCapture, type WebRequestApi } from './capture';
@@ -42,6 +42,7 @@ export function createWatching(innerBadge: BadgeSurface): Watching {
         onSuspectedFailure: (details) => void watch?.suspectedFailure(details.tabId),
       });
       const controller = new WatchController({
+        defaultMode: detectBrowser() === 'firefox' ? 'everything' : 'watched-tabs',
         local: browser.storage.local as unknown as SessionArea,
         session: parts.session,
         applyScope: (scope) => fullCapture.setScope(scope),

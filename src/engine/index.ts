@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './chromium';
 import { couldNotJudgeVerdict } from './could-not-judge';
+import { firefoxVerdict } from './firefox/verdict';
 import { judgeExchangeUnsafe } from './judge';
 import type { Verdict } from './types';
 import type { ObservedExchange } from './types';
@@ -52,20 +53,27 @@ export { fetchModeOf, requestMode } from './request-evidence';
 export { couldNotJudgeVerdict } from './could-not-judge';
 export { RULES, type RuleEntry, type Observability } from './rules';
 export { CAUSES, HAZARDS, type CauseEntry, type HazardEntry, type Severity } from './hazards';
+export { FIREFOX_REASON_KEYS, firefoxBlockMessage, parseFirefoxBlockMessage, type FirefoxReasonKey } from './firefox/reasons';
 export { requestModeFromHeaders, preflightReasonsFor, type RequestModeEvidence } from './judge';
+
+export interface JudgeOptions {
+  /** Whose rules decide blocked or not: Chromium's (the default) or Firefox's (src/engine/firefox/). */
+  browser?: 'chromium' | 'firefox';
+}
 
 /**
  * Judges one exchange. Never throws: whatever the input (malformed, missing fields, wrong
  * types), it returns a well-formed Verdict; an internal failure becomes an honest
  * "could not judge" verdict with a warning (couldNotJudgeVerdict).
  */
-export function judgeExchange(exchange: ObservedExchange, options?: Partial<EngineOptions>): Verdict {
+export function judgeExchange(exchange: ObservedExchange, options?: Partial<EngineOptions> & JudgeOptions): Verdict {
   const resolved =
     options === undefined
       ? DEFAULT_ENGINE_OPTIONS
       : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
   try {
-    return judgeExchangeUnsafe(exchange, resolved);
+    const verdict = judgeExchangeUnsafe(exchange, resolved);
+    return options?.browser === 'firefox' ? firefoxVerdict(exchange, verdict) : verdict;
   } catch (error) {
     return couldNotJudgeVerdict(exchange, error);
   }

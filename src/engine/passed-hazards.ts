@@ -19,7 +19,7 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     warnings.push(
       hazard(
         'authorization-wildcard',
-        'The request sends `Authorization`, and the preflight allowed it only through `Access-Control-Allow-Headers: *`. Chromium lets this pass; the Fetch standard does not (`*` never covers `Authorization`), so a conformant browser or a future Chromium rejects it. List `Authorization` explicitly.',
+        'The request sends `Authorization`, and the preflight allowed it only through `Access-Control-Allow-Headers: *`. Chromium and Firefox let this pass today; the Fetch standard does not (`*` never covers `Authorization`), so a browser that follows it rejects it. List `Authorization` explicitly.',
       ),
     );
   }
@@ -36,12 +36,11 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
           ),
         );
       } else if (seconds > CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS) {
-        warnings.push(
-          hazard(
-            'max-age-above-cap',
-            `\`Access-Control-Max-Age: ${maxAge}\` exceeds the browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`,
-          ),
-        );
+        const caps =
+          seconds > FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS
+            ? `exceeds both browsers' caps: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h), Firefox ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (24 h).`
+            : `exceeds Chromium's cap: Chromium keeps a preflight at most ${CHROMIUM_PREFLIGHT_MAX_AGE_CAP_SECONDS} s (2 h); Firefox keeps it for the full time (its cap is ${FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS} s, 24 h).`;
+        warnings.push(hazard('max-age-above-cap', `\`Access-Control-Max-Age: ${maxAge}\` ${caps}`));
       }
     }
     if (combinedHeaderValue(preflightResponse.headers, 'access-control-allow-private-network') === 'true') {
@@ -54,8 +53,8 @@ export function passedRequestHazards(warnings: Warning[], ctx: JudgeContext, sca
     }
     const requested = ex.preflight ? combinedHeaderValue(ex.preflight.requestHeaders, 'access-control-request-headers') : null;
     const allowed = combinedHeaderValue(preflightResponse.headers, 'access-control-allow-headers');
-    // Chromium writes Access-Control-Request-Headers lower-case, sorted, comma-separated without
-    // spaces; a hand-written allow-list almost never looks like that, an echo always does.
+    // Chromium and Firefox write Access-Control-Request-Headers lower-case, sorted, comma-separated
+    // without spaces; a hand-written allow-list almost never looks like that, an echo always does.
     if (requested !== null && requested !== '' && allowed === requested && /^[a-z0-9!#$%&'*+.^_`|~-]+(,[a-z0-9!#$%&'*+.^_`|~-]+)*$/.test(requested)) {
       const method = combinedHeaderValue(ex.preflight!.requestHeaders, 'access-control-request-method');
       const methodsEcho = method !== null && combinedHeaderValue(preflightResponse.headers, 'access-control-allow-methods') === method;

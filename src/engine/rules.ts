@@ -94,7 +94,7 @@ export const TRAPS = {
   wildcardCredentials:
     'Never answer `Access-Control-Allow-Origin: *` to a credentialed request: echo the exact origin and add `Access-Control-Allow-Credentials: true`.',
   authorization:
-    'List `Authorization` explicitly in `Access-Control-Allow-Headers`: Chromium lets `*` cover it, but the Fetch standard says `*` never does.',
+    'List `Authorization` explicitly in `Access-Control-Allow-Headers`: Chromium and Firefox let `*` cover it, but the Fetch standard says `*` never does.',
   preflightAuth:
     'Preflights never carry cookies or `Authorization`: let `OPTIONS` through authentication and answer it with 204 and the CORS headers.',
   trailingSlash: 'An origin has no path: write `https://app.example.com`, never `https://app.example.com/`.',
@@ -227,7 +227,7 @@ function originRule(base: OriginRuleName, preflight: boolean): RuleEntry {
         title: `${pre}No Access-Control-Allow-Origin header`,
         trigger: `${preflight ? 'The preflight response' : 'The response (or a redirect response)'} has no \`Access-Control-Allow-Origin\` header.${preflight ? ' Reported even for a 404/405/500 OPTIONS: the CORS check runs before the status check.' : ''}`,
         chromeDetail: () => "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-        firefox: (f) => ({ key: 'CORSMissingAllowOrigin2', reason: `CORS header ${FIREFOX_ACAO} missing). Status code: ${f.status ?? '(null)'}.` }),
+        firefox: (f) => ({ key: 'CORSMissingAllowOrigin', reason: `CORS header ${FIREFOX_ACAO} missing). Status code: ${f.status ?? '(null)'}.` }),
         titleFor: (f) =>
           f.status !== null && f.status >= 400
             ? `${pre}No Access-Control-Allow-Origin on a ${f.status} response`
@@ -401,7 +401,7 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: true,
     specUrl: `${SPEC}#ok-status`,
     chromeDetail: () => 'It does not have HTTP ok status.',
-    firefox: (f) => ({ key: 'CORSPreflightDidNotSucceed3', reason: `CORS preflight response did not succeed). Status code: ${f.status ?? '(null)'}.` }),
+    firefox: (f) => ({ key: 'CORSPreflightDidNotSucceed', reason: `CORS preflight response did not succeed). Status code: ${f.status ?? '(null)'}.` }),
     titleFor: (f) => `Preflight answered ${f.status ?? 'without a status'}`,
     explain: (f) => {
       const hint =
@@ -551,7 +551,7 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: false,
     specUrl: PREFLIGHT,
     chromeDetail: (hint) => `Request header field ${hint} is not allowed by Access-Control-Allow-Headers in preflight response.`,
-    firefox: (f) => ({ key: 'CORSMissingAllowHeaderFromPreflight2', reason: `header ‘${f.failedParameter}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response` }),
+    firefox: (f) => ({ key: 'CORSMissingAllowHeaderFromPreflight', reason: `header ‘${f.failedParameter}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response` }),
     titleFor: (f) => `Header \`${f.failedParameter}\` not allowed`,
     explain: (f) => {
       const wildcard = f.allowHeaders !== null && /(^|,)\s*\*\s*(,|$)/.test(f.allowHeaders);
@@ -582,7 +582,7 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: false,
     specUrl: `${SPEC}#http-redirect-fetch`,
     chromeDetail: (hint) => `Redirect location '${hint}' contains a username and password, which is disallowed for cross-origin requests.`,
-    firefox: () => ({ key: 'NS_ERROR_DOM_BAD_URI', reason: 'no console reason is logged; the request fails with NS_ERROR_DOM_BAD_URI' }),
+    firefox: () => ({ key: 'CORSDidNotSucceed', reason: 'CORS request did not succeed). Status code: (null).' }),
     titleFor: () => 'Redirect to a URL with credentials',
     explain: (f) => `\`${f.url}\` redirected to \`${f.location ?? ''}\`, which contains a username or password; a CORS request may not follow such a redirect.`,
     observed: (f) => [{ field: 'Location', expected: 'a URL without user:password@', actual: f.location }],

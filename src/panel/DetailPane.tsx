@@ -9,8 +9,9 @@ import type { Cause, Fix, HeaderList, ObservedResponse, Warning } from '../engin
 import { ENTRY_EXPORT_FORMATS, type EntryExportFormat } from '../report/formats';
 import { loadPreferredStack, savePreferredStack } from '../shared/preferred-stack';
 import type { ReportEntry } from '../shared/report';
+import { browserStatements, failureName } from '../shared/browser-names';
 import { LongValue, storedLengthOf } from './LongValue';
-import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, splitInlineCode } from './format';
+import { formatClockTime, formatDuration, isFailure, offendingHeaderNames, PANEL_BROWSER, splitInlineCode } from './format';
 
 /** What the detail pane can put on the clipboard for its one exchange. */
 export type EntryCopy = EntryExportFormat;
@@ -27,6 +28,8 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
   const offending = offendingHeaderNames(entry);
   const missing = verdict.observed.filter((o) => o.actual === null && offending.has(o.field.toLowerCase())).map((o) => o.field);
   const failed = isFailure(entry);
+  const name = failureName(verdict, PANEL_BROWSER);
+  const statements = browserStatements(verdict, PANEL_BROWSER);
   return (
     <div class="detail" role="region" aria-label="Request details">
       <header class="detail-head">
@@ -34,7 +37,7 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
           <Prose text={verdict.title || 'Passed'} />
         </h2>
         <div class="detail-meta">
-          {verdict.rule && <code class="rule-name">{verdict.rule}</code>}
+          {name && <code class="rule-name">{name}</code>}
           {verdict.stage && <span class="pill">{verdict.stage} stage</span>}
           <span class={verdict.confidence === 'inferred' ? 'pill pill-warn' : 'pill'}>{verdict.confidence}</span>
           {verdict.credentials === 'include' && <span class="pill">credentials: include</span>}
@@ -201,27 +204,29 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
         </Section>
       )}
 
-      {(verdict.chromeMessage || verdict.firefox) && (
+      {statements.length > 0 && (
+        // This browser's console text first, then what the other browser would say.
         <Section title="What the browsers say">
-          {verdict.chromeMessage && (
-            <div class="browser-message">
+          {statements.map((statement) => (
+            <div class="browser-message" key={statement.browser}>
               <div class="browser-message-head">
-                <span>Chromium console</span>
-                <CopyButton label="Copy Chromium message" text={verdict.chromeMessage} copy={copy} />
+                {statement.browser === 'Chromium' ? (
+                  <>
+                    <span>Chromium console</span>
+                    <CopyButton label="Copy Chromium message" text={statement.message} copy={copy} />
+                  </>
+                ) : (
+                  <>
+                    <span>
+                      Firefox <code>{statement.name}</code>
+                    </span>
+                    {PANEL_BROWSER === 'firefox' && <CopyButton label="Copy Firefox message" text={statement.message} copy={copy} />}
+                  </>
+                )}
               </div>
-              <pre class="console-text">{verdict.chromeMessage}</pre>
+              <pre class="console-text">{statement.message}</pre>
             </div>
-          )}
-          {verdict.firefox && (
-            <div class="browser-message">
-              <div class="browser-message-head">
-                <span>
-                  Firefox <code>{verdict.firefox.key}</code>
-                </span>
-              </div>
-              <pre class="console-text">{verdict.firefox.message}</pre>
-            </div>
-          )}
+          ))}
         </Section>
       )}
 

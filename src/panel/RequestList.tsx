@@ -5,7 +5,8 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ReportEntry } from '../shared/report';
-import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, requestHost, requestName, topWarningSeverity, verdictLabel } from './format';
+import { failureName } from '../shared/browser-names';
+import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, PANEL_BROWSER, requestHost, requestName, topWarningSeverity, verdictLabel } from './format';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN_ROWS = 8;
@@ -135,6 +136,7 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
   const warning = topWarningSeverity(entry);
   if (warning) classes.push('has-warnings');
   const verdict = verdictLabel(entry);
+  const name = failureName(entry.verdict, PANEL_BROWSER);
   return (
     <div
       id={rowDomId(entry.id)}
@@ -152,7 +154,7 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
         <MadeByChip entry={entry} />
       </span>
       <span role="gridcell" class="cell-status">{formatStatus(entry)}</span>
-      <span role="gridcell" class="cell-verdict" title={entry.verdict.rule ? `${entry.verdict.rule}: ${verdict}` : verdict}>
+      <span role="gridcell" class="cell-verdict" title={name ? `${name}: ${verdict}` : verdict}>
         {warning && <WarningMarker severity={warning} count={entry.verdict.warnings.length} />}
         {verdict}
       </span>

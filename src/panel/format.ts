@@ -1,6 +1,11 @@
 /** Pure formatting helpers for the panel: no DOM, no browser APIs, unit-tested. */
 import type { HeaderList } from '../engine/types';
+import { detectBrowser } from '../platform/browser-name';
+import { failureName, type ShownBrowser } from '../shared/browser-names';
 import type { ReportEntry } from '../shared/report';
+
+/** The panel shows what this browser recorded: its names come first (Firefox's reason keys in Firefox). */
+export const PANEL_BROWSER: ShownBrowser = detectBrowser();
 
 /**
  * The Name column, as DevTools' Network panel shows it: the last path segment with the query
@@ -100,10 +105,11 @@ export function topWarningSeverity(entry: ReportEntry): 'high' | 'medium' | 'low
   return top;
 }
 
-/** The key a failure is counted and filtered under: the Chromium rule name, or the net error. */
-export function ruleKeyOf(entry: ReportEntry): string | null {
+/** The key a failure is counted and filtered under: this browser's name for it (see failureName), or the net error. */
+export function ruleKeyOf(entry: ReportEntry, browser: ShownBrowser = PANEL_BROWSER): string | null {
   const { verdict } = entry;
-  if (verdict.rule) return verdict.rule;
+  const name = failureName(verdict, browser);
+  if (name) return name;
   if (verdict.kind === 'network-error') return verdict.networkError ?? entry.error ?? 'network error';
   return null;
 }

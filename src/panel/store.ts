@@ -138,6 +138,7 @@ export function searchTextOf(entry: ReportEntry): string {
   if (text !== undefined) return text;
   const parts: string[] = [entry.request.url, entry.request.method, entry.request.type, entry.verdict.title];
   if (entry.verdict.rule) parts.push(entry.verdict.rule);
+  if (entry.verdict.firefox) parts.push(entry.verdict.firefox.key);
   if (entry.verdict.networkError) parts.push(entry.verdict.networkError);
   if (entry.error) parts.push(entry.error);
   for (const redirect of entry.redirects) parts.push(redirect.url, redirect.location);

@@ -2,6 +2,7 @@
  * What the popup shows of a report: the current page's failures, counted like the toolbar badge
  * counts them, so that the number in the popup is the number on the icon.
  */
+import { browserOfReport, failureName } from '../shared/browser-names';
 import type { Report, ReportEntry } from '../shared/report';
 
 export interface PopupSummary {
@@ -19,8 +20,10 @@ export function summarize(report: Report, latestCount = LATEST_FAILURES_SHOWN): 
   const onPage = report.entries.filter((entry) => entry.pageId === report.currentPageId);
   const failures = onPage.filter((entry) => entry.verdict.blocked);
   const counts = new Map<string, number>();
+  // Named as the browser that recorded them names them (Firefox's reason keys in Firefox).
+  const browser = browserOfReport(report);
   for (const entry of failures) {
-    const rule = entry.verdict.rule ?? 'Unknown';
+    const rule = failureName(entry.verdict, browser) ?? 'Unknown';
     counts.set(rule, (counts.get(rule) ?? 0) + 1);
   }
   const byRule = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

@@ -14,6 +14,7 @@
  * so the tool's own sentences are never rewritten by redaction.
  */
 import type { Fix, FixSnippet, HeaderList } from '../engine/types';
+import { browserOfReport, browserStatements, failureName, type ShownBrowser } from '../shared/browser-names';
 import type { Report, ReportEntry } from '../shared/report';
 import { curlReproductions, type CurlReproduction } from './curl';
 import { REDACTED } from './redact';
@@ -83,11 +84,11 @@ export function orderedEntries(entries: readonly ReportEntry[]): ReportEntry[] {
   return [...entries].sort((a, b) => (a.time - b.time || 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function failuresByRule(entries: readonly ReportEntry[]): Array<[string, number]> {
+export function failuresByRule(entries: readonly ReportEntry[], browser: ShownBrowser = 'chromium'): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const entry of entries) {
     if (!entry.verdict.blocked) continue;
-    const rule = entry.verdict.rule ?? 'Unknown';
+    const rule = failureName(entry.verdict, browser) ?? 'Unknown';
     counts.set(rule, (counts.get(rule) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -288,6 +289,8 @@ function occurrencesSection(group: FailureGroup): string[] {
 export interface SectionOptions {
   stack: string | undefined;
   redacted: boolean;
+  /** The browser the report was recorded in: its names and console text come first. */
+  browser: ShownBrowser;
 }
 
 function timeRange(group: FailureGroup): string {
@@ -304,15 +307,15 @@ function madeBy(entry: ReportEntry): string[] {
   return [];
 }
 
-/** The name a failure goes by: Chromium's rule, or the net error of a failure that is not a CORS block. */
-function ruleNameOf(entry: ReportEntry): string {
-  return entry.verdict.rule ?? entry.verdict.networkError ?? entry.error ?? 'Unknown';
+/** The name a failure goes by in the browser that saw it (see browser-names.ts), or the net error of a failure that is not a CORS block. */
+function ruleNameOf(entry: ReportEntry, browser: ShownBrowser): string {
+  return failureName(entry.verdict, browser) ?? entry.verdict.networkError ?? entry.error ?? 'Unknown';
 }
 
 export function failureSection(group: FailureGroup, heading: string, detail: Detail, options: SectionOptions): string[] {
   const entry = group.first;
   const verdict = entry.verdict;
-  const rule = ruleNameOf(entry);
+  const rule = ruleNameOf(entry, options.browser);
   const method = entry.request.method.toUpperCase();
   const count = group.entries.length;
   const where = verdict.stage ? STAGE_WORDS[verdict.stage] ?? verdict.stage : 'the exchange';
@@ -340,7 +343,13 @@ export function failureSection(group: FailureGroup, heading: string, detail: Det
   if (entry.partial) {
     out.push('> The extension did not see every event of this request (for example, its service worker restarted while it was in flight): some headers may be missing below.', '');
   }
-  if (verdict.chromeMessage) out.push('Chromium console message:', '', fenced(verdict.chromeMessage.trim()), '');
+  if (options.browser === 'firefox') {
+    // Firefox's own console text first, then what Chromium would say about the same exchange.
+    for (const statement of browserStatements(verdict, 'firefox')) {
+      const label = statement.browser === 'Firefox' ? 'Firefox console message' : 'Chromium would say';
+      out.push(`${label}${statement.name ? ` (${code(statement.name)})` : ''}:`, '', fenced(statement.message.trim()), '');
+    }
+  } else if (verdict.chromeMessage) out.push('Chromium console message:', '', fenced(verdict.chromeMessage.trim()), '');
   if (verdict.confidence === 'inferred' && verdict.evidence.length > 0) {
     out.push('Inferred from:', '');
     for (const evidence of verdict.evidence) out.push(`- ${oneLine(evidence)}`);
@@ -386,7 +395,7 @@ function hostOf(url: string): string {
 /** Rows of the summary table; more kinds than this are counted in one line. */
 const MAX_SUMMARY_ROWS = 15;
 
-function summarySection(failures: readonly ReportEntry[], groups: readonly FailureGroup[], total: number): string[] {
+function summarySection(failures: readonly ReportEntry[], groups: readonly FailureGroup[], total: number, browser: ShownBrowser): string[] {
   const hosts = new Set(failures.map((entry) => hostOf(entry.request.url)));
   const endpoints = new Set(failures.map((entry) => endpointLabel(entry.request.method, entry.request.url)));
   // A reduce, not Math.min(...): a tab's log can hold more entries than a call has arguments.
@@ -403,7 +412,7 @@ function summarySection(failures: readonly ReportEntry[], groups: readonly Failu
   groups.slice(0, MAX_SUMMARY_ROWS).forEach((group, index) => {
     const entry = group.first;
     out.push(
-      `| ${index + 1} | ${cell(code(entry.verdict.rule ?? 'Unknown'))} | ${cell(entry.verdict.title)} | ${cell(code(endpointLabel(entry.request.method, entry.request.url)))} | ${group.entries.length} |`,
+      `| ${index + 1} | ${cell(code(failureName(entry.verdict, browser) ?? 'Unknown'))} | ${cell(entry.verdict.title)} | ${cell(code(endpointLabel(entry.request.method, entry.request.url)))} | ${group.entries.length} |`,
     );
   });
   const hidden = groups.slice(MAX_SUMMARY_ROWS);
@@ -469,7 +478,7 @@ function layOut(sizes: ReadonlyArray<Record<Detail, () => number>>, available: (
   return { details, shown };
 }
 
-function leftOutNote(groups: readonly FailureGroup[], layout: Layout, budget: number): string[] {
+function leftOutNote(groups: readonly FailureGroup[], layout: Layout, budget: number, browser: ShownBrowser): string[] {
   const notes: string[] = [];
   let unlisted = 0;
   const trimmed: number[] = [];
@@ -486,7 +495,7 @@ function leftOutNote(groups: readonly FailureGroup[], layout: Layout, budget: nu
   const hidden = groups.slice(layout.shown);
   if (hidden.length > 0) {
     const count = hidden.reduce((sum, group) => sum + group.entries.length, 0);
-    const byRule = failuresByRule(hidden.flatMap((group) => group.entries));
+    const byRule = failuresByRule(hidden.flatMap((group) => group.entries), browser);
     const rules = byRule.slice(0, 8).map(([rule, n]) => `${code(rule)} ×${n}`);
     if (byRule.length > 8) rules.push(`${plural(byRule.length - 8, 'more rule')}`);
     notes.push(`${plural(count, 'more failure')} in ${plural(hidden.length, 'more kind')} (${rules.join(', ')})`);
@@ -524,13 +533,13 @@ export function renderMarkdown(report: Report, context: MarkdownContext): string
   const failures = entries.filter((entry) => entry.verdict.blocked);
   const groups = groupFailures(failures);
   const head: string[] = [`# CORS Doctor report: ${plural(failures.length, 'CORS failure')}`, ''];
-  if (failures.length > 0) head.push(...summarySection(failures, groups, entries.length));
+  if (failures.length > 0) head.push(...summarySection(failures, groups, entries.length, browserOfReport(report)));
   head.push(...headerLines(report, context, entries, failures.length));
   for (const notice of report.notices ?? []) head.push(`> ${oneLine(notice)}`, '');
   head.push(...redactionLine(context));
   if (failures.length === 0) return hardLimit(`${[...head, 'No request was blocked by CORS.'].join('\n').trimEnd()}\n`, budget);
 
-  const options: SectionOptions = { stack: context.stack, redacted: context.redacted };
+  const options: SectionOptions = { stack: context.stack, redacted: context.redacted, browser: browserOfReport(report) };
   // Each section is rendered at a detail level only when the layout asks for its size.
   const rendered = new Map<string, string[]>();
   const section = (index: number, detail: Detail): string[] => {
@@ -548,7 +557,7 @@ export function renderMarkdown(report: Report, context: MarkdownContext): string
   const out = [...head, '## Failures', ''];
   layout.details.forEach((detail, index) => out.push(...section(index, detail)));
   out.push(...watchOutSection(groups.slice(0, layout.shown)));
-  out.push(...leftOutNote(groups, layout, budget));
+  out.push(...leftOutNote(groups, layout, budget, options.browser));
   return hardLimit(`${out.join('\n').trimEnd()}\n`, budget);
 }
 
@@ -560,7 +569,8 @@ export function renderTicket(report: Report, entry: ReportEntry, context: Markdo
   const budget = context.budget ?? TICKET_BUDGET;
   const browser = report.browser ?? context.browser;
   const group: FailureGroup = { first: entry, entries: [entry] };
-  const rule = ruleNameOf(entry);
+  const shown = browserOfReport(report);
+  const rule = ruleNameOf(entry, shown);
   const head = [
     `# ${entry.verdict.blocked ? 'CORS' : 'Request failed'}: ${code(rule)} on ${code(endpointLabel(entry.request.method, entry.request.url))}`,
     '',
@@ -569,7 +579,7 @@ export function renderTicket(report: Report, entry: ReportEntry, context: Markdo
     '',
     ...redactionLine(context),
   ];
-  const options: SectionOptions = { stack: context.stack, redacted: context.redacted };
+  const options: SectionOptions = { stack: context.stack, redacted: context.redacted, browser: shown };
   const traps = entry.verdict.fix?.traps.length ? ['Watch out:', '', ...entry.verdict.fix.traps.map((trap) => `- ${oneLine(trap)}`), ''] : [];
   let body: string[] = [];
   for (const detail of DETAILS) {

@@ -25,4 +25,5 @@ export const chromiumCaptureProfile: CaptureProfile = {
   isCacheProbeMiss: (error) => error === CHROMIUM_CACHE_MISS,
   blockedRequestEndsIn: 'error',
   completedRepeatsResponseHeaders: true,
+  sendHeadersBeforePreflight: false,
 };

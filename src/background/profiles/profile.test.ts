@@ -12,6 +12,7 @@ const otherBrowser: CaptureProfile = {
   isCacheProbeMiss: () => false,
   blockedRequestEndsIn: 'error',
   completedRepeatsResponseHeaders: true,
+  sendHeadersBeforePreflight: false,
 };
 
 function assemble(profile: CaptureProfile | undefined, events: (a: ExchangeAssembler, base: (id: string, extra?: Partial<RequestDetails>) => RequestDetails) => void) {

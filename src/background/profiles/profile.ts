@@ -30,4 +30,10 @@ export interface CaptureProfile {
    * again, so that state saved when the request sent its headers is enough to rebuild it.
    */
   readonly completedRepeatsResponseHeaders: boolean;
+  /**
+   * Whether a preflighted request's onSendHeaders comes before its preflight's events (Firefox),
+   * rather than after its preflight passed (Chromium). Then the request is paired with its
+   * preflight at its next event (response or error), not when it sends headers.
+   */
+  readonly sendHeadersBeforePreflight: boolean;
 }
