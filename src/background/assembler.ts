@@ -3,8 +3,8 @@
  * preflight, redirect hops, final response and outcome. Pure: no browser APIs, time comes from the
  * events, so the whole state machine is unit-testable with fakes.
  *
- * Event sequences it relies on (Chromium, listeners with extraHeaders; see
- * /work/shared/reference/chromium-webrequest.md and the browser tests):
+ * Event sequences it relies on (Chromium, listeners with extraHeaders; the browser's error strings
+ * and where its blocked requests end come from its capture profile, profiles/chromium.ts):
  * - the preflight is a separate request (OPTIONS carrying Access-Control-Request-Method) that ends
  *   before its actual request shows any event beyond onBeforeRequest;
  * - an actual request whose preflight failed shows only onErrorOccurred;
@@ -23,6 +23,7 @@ import type {
 } from '../engine/types';
 import { findHeader, findRawHeader, toHeaderLines, type RawHeader } from './headers';
 import { isCrossOrigin } from './origin';
+import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
 export interface RequestDetails {
   requestId: string;
@@ -73,6 +74,8 @@ export interface ClosedExchange {
 }
 
 export interface AssemblerOptions {
+  /** The browser's error strings and event order (Chromium's by default). */
+  profile?: CaptureProfile;
   /** How long a finished preflight waits for its actual request to show up. */
   preflightClaimMs?: number;
   /** A request with no event for this long is forgotten (its end event, if it ever comes, starts afresh). */
@@ -136,9 +139,6 @@ export interface PendingPreflight {
   error: string | null;
 }
 
-const CACHE_PROBE_MISS = 'net::ERR_CACHE_MISS';
-/** The only net error Chromium gives a CORS block. */
-const CORS_FAILURE = 'net::ERR_FAILED';
 /** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
@@ -149,6 +149,7 @@ export class ExchangeAssembler {
   private readonly preflightsByKey = new Map<string, PendingPreflight[]>();
   /** Cross-origin requests seen to be no-cors: their later events are dropped with one lookup. */
   private readonly ignored = new Map<string, number>();
+  private readonly profile: CaptureProfile;
   private readonly preflightClaimMs: number;
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
@@ -161,6 +162,7 @@ export class ExchangeAssembler {
     private readonly onClosed: (closed: ClosedExchange) => void,
     options: AssemblerOptions = {},
   ) {
+    this.profile = options.profile ?? chromiumCaptureProfile;
     this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
@@ -315,10 +317,10 @@ export class ExchangeAssembler {
       this.claimPreflight(flight);
       // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
       // its events were lost (they went to a worker that was stopping).
-      if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
+      if (!flight.preflight && this.profile.isCorsBlockError(details.error) && flight.requestHeaders === null) flight.partial = true;
       // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
       if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
-    } else if (flight.lastResponse === null && details.error === CORS_FAILURE) {
+    } else if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error)) {
       // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
       // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
       flight.partial = true;
@@ -468,14 +470,16 @@ export class ExchangeAssembler {
     this.onFlightChanged(flight.requestId, null);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
     // Chromium probes its cache before some loads (fonts) and then sends the real request: the probe is noise.
-    if (outcome.kind === 'error' && outcome.error === CACHE_PROBE_MISS && !response) return;
+    if (outcome.kind === 'error' && this.profile.isCacheProbeMiss(outcome.error) && !response) return;
     const headerless = flight.requestHeaders === null;
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
     if (headerless && !flight.preflight) {
       const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
-      // A cross-origin CORS request cannot complete without Allow-Origin: one that did was no-cors.
-      if (!corsAnswer && (outcome.kind === 'completed' || !ALWAYS_CORS_TYPES.has(flight.type))) return;
+      // Where a blocked request always ends in an error, a cross-origin CORS request cannot complete
+      // without Allow-Origin: one that did was no-cors.
+      const completedUnblocked = outcome.kind === 'completed' && this.profile.blockedRequestEndsIn === 'error';
+      if (!corsAnswer && (completedUnblocked || !ALWAYS_CORS_TYPES.has(flight.type))) return;
     }
     const exchange = exchangeOfFlight(flight, outcome);
     this.onClosed({
