@@ -5,7 +5,7 @@
  */
 import type { Report, ReportEntry, ReportSummary } from '../shared/report';
 import { expandEntry, type Judge } from './entry';
-import type { TabStore } from './store';
+import type { TabMeta, TabStore } from './store';
 
 export interface ReportParts {
   store: TabStore;
@@ -22,11 +22,7 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
   const { store } = parts;
   const [stored, meta, tab] = await Promise.all([store.entries(tabId), store.meta(tabId), parts.getTab(tabId).catch(() => null)]);
   const entries = stored.map((entry) => expandEntry(entry, parts.judge));
-  const notices = [...store.storeNotices];
-  const mayBeMissing = parts.inheritedOpenIn(tabId) + (meta?.missingAtStop ?? 0);
-  if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
-  for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
-  if (meta?.startedAfterLoad) notices.push(startedAfterLoadNotice(meta.startedAfterLoad));
+  const notices = logNotices(parts, tabId, meta);
   const report: Report = {
     schemaVersion: 1,
     tool: parts.tool,
@@ -42,6 +38,22 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
   // What a report shows is in storage before anyone sees it.
   await store.flush();
   return report;
+}
+
+/** What the tab's log may be missing, and why: the report's `notices`, shown by the panel and the popup. */
+export function logNotices(parts: Pick<ReportParts, 'store' | 'inheritedOpenIn'>, tabId: number, meta: Readonly<TabMeta> | null): string[] {
+  const notices = [...parts.store.storeNotices];
+  if (meta?.droppedForSpace) notices.push(droppedForSpaceNotice(meta.droppedForSpace));
+  const mayBeMissing = parts.inheritedOpenIn(tabId) + (meta?.missingAtStop ?? 0);
+  if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
+  for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
+  if (meta?.startedAfterLoad) notices.push(startedAfterLoadNotice(meta.startedAfterLoad));
+  return notices;
+}
+
+/** The notice for a tab whose oldest entries went to keep the log of all tabs within session storage. */
+export function droppedForSpaceNotice(count: number): string {
+  return `${count} older ${count === 1 ? 'entry was' : 'entries were'} dropped to keep the log within the browser's session storage (all tabs share it): clear the log or close unused tabs to keep more.`;
 }
 
 /** The per-tab notice shown in the report, the panel and the popup. */

@@ -127,6 +127,24 @@ describe('TabStore', () => {
     expect((await store.meta(1))?.dropped).toBeGreaterThan(0);
   });
 
+  it('counts what it drops for space apart from the per-tab limit, and tells which tabs lost entries once per task', async () => {
+    const told: number[] = [];
+    const store = new TabStore(memoryArea(), { budgetBytes: 20_000, maxEntriesPerTab: 3, onDropped: (tabId) => told.push(tabId) });
+    for (let i = 0; i < 5; i++) await store.append(2, draft(false));
+    await Promise.resolve();
+    expect({ dropped: (await store.meta(2))?.dropped, forSpace: (await store.meta(2))?.droppedForSpace, told }).toEqual({ dropped: 2, forSpace: undefined, told: [2, 2] });
+    told.length = 0;
+    const big = draft(false, { frameUrl: 'x'.repeat(6_000) });
+    for (let i = 0; i < 3; i++) await store.append(1, big);
+    // The fourth big entry cannot fit beside the three others: tab 1 (the largest) loses its oldest.
+    await store.append(1, big);
+    await Promise.resolve();
+    expect((await store.meta(1))?.droppedForSpace).toBeGreaterThan(0);
+    expect(told).toContain(1);
+    await store.clear(1);
+    expect((await store.meta(1))?.droppedForSpace).toBeUndefined();
+  });
+
   it('survives a quota error: trims, says so, and keeps working', async () => {
     const { area, inner } = recordingArea(30_000);
     const store = new TabStore(area, { budgetBytes: 10_000_000 });
@@ -140,6 +158,7 @@ describe('TabStore', () => {
     expect(stored.length).toBeGreaterThan(0);
     expect(stored).toContain('entry:1:11');
     expect((await store.meta(1))?.dropped).toBeGreaterThan(0);
+    expect((await store.meta(1))?.droppedForSpace).toBe((await store.meta(1))?.dropped);
   });
 
   it('clears a tab and frees a closed tab\'s keys', async () => {

@@ -42,6 +42,11 @@ export interface TabMeta {
   stopWindows?: Array<{ from: number; to: number }>;
   /** The extension's first start in the browser session, when the tab was already loading then. */
   startedAfterLoad?: number;
+  /**
+   * Of `dropped`, the entries dropped to keep the log of all tabs within its storage budget, or
+   * to make room after the area refused a write for its quota (not for the per-tab count).
+   */
+  droppedForSpace?: number;
 }
 
 const MAX_STOP_WINDOWS = 10;
@@ -56,6 +61,11 @@ export interface StoreOptions {
    * browser process, and widens what a forced stop can lose to that many milliseconds.
    */
   flushDelayMs?: number;
+  /**
+   * Called once per task for each tab whose log lost entries in it (its `dropped` and notices
+   * changed), so that open panels can be told.
+   */
+  onDropped?(tabId: number): void;
 }
 
 /** A draft with the UTF-8 size of its JSON, for a caller that had to measure it anyway. */
@@ -99,6 +109,9 @@ export class TabStore {
   private totalBytes = 0;
   /** The batched key-value layer the log writes through; the worker's restart state shares it. */
   readonly storage: BatchedStore;
+  private readonly onDropped: (tabId: number) => void;
+  /** Tabs that lost entries in this task, told to onDropped at its end. */
+  private readonly droppedIn = new Set<number>();
 
   constructor(
     private readonly area: SessionArea,
@@ -106,6 +119,7 @@ export class TabStore {
   ) {
     this.maxEntriesPerTab = options.maxEntriesPerTab ?? DEFAULT_MAX_ENTRIES_PER_TAB;
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
+    this.onDropped = options.onDropped ?? (() => {});
     this.storage = new BatchedStore(area, {
       ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
       onQuotaExceeded: () => this.quotaExceeded(),
@@ -192,6 +206,7 @@ export class TabStore {
     meta.missingAtStop = 0;
     meta.stopWindows = [];
     delete meta.startedAfterLoad;
+    delete meta.droppedForSpace;
     this.cached.delete(tabId);
     this.fullyLoaded.add(tabId);
     this.stage(metaKey(tabId), meta);
@@ -293,13 +308,16 @@ export class TabStore {
     return cache;
   }
 
-  private dropOldest(meta: TabMeta): void {
+  /** `forSpace`: for the storage budget or quota, not the per-tab count (the tab's notice says so). */
+  private dropOldest(meta: TabMeta, forSpace = false): void {
     if (meta.firstSeq >= meta.nextSeq) return;
     const seq = meta.firstSeq++;
     const size = this.sizesFor(meta).shift() ?? 0;
     meta.bytes -= size;
     this.totalBytes -= size;
     meta.dropped += 1;
+    if (forSpace) meta.droppedForSpace = (meta.droppedForSpace ?? 0) + 1;
+    this.noteDropped(meta.tabId);
     this.cached.get(meta.tabId)?.delete(seq);
     this.unstage(entryKey(meta.tabId, seq));
     this.stage(metaKey(meta.tabId), meta);
@@ -314,10 +332,21 @@ export class TabStore {
         if (meta.bytes > 0 && (!largest || meta.bytes > largest.bytes)) largest = meta;
       }
       if (!largest) break;
-      this.dropOldest(largest);
+      this.dropOldest(largest, true);
       dropped += 1;
     }
     return dropped;
+  }
+
+  private noteDropped(tabId: number): void {
+    if (this.droppedIn.size === 0) {
+      queueMicrotask(() => {
+        const tabs = [...this.droppedIn];
+        this.droppedIn.clear();
+        for (const tab of tabs) this.onDropped(tab);
+      });
+    }
+    this.droppedIn.add(tabId);
   }
 
   private stage(key: string, value: unknown): void {
