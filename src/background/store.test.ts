@@ -161,6 +161,33 @@ describe('TabStore', () => {
     expect((await store.meta(1))?.droppedForSpace).toBe((await store.meta(1))?.dropped);
   });
 
+  it('makes room once for refusals of batches that were in flight together, and leaves no dropped entry behind', async () => {
+    const { area, inner } = recordingArea(60_000);
+    const store = new TabStore(area, { budgetBytes: 10_000_000 });
+    await store.whenReady();
+    const big = draft(false, { frameUrl: 'z'.repeat(4_000) });
+    for (let i = 0; i < 11; i++) {
+      await store.append(1, big);
+      await store.flush();
+    }
+    expect(store.storeNotices).toEqual([]);
+    // Four batches handed to the area before any refusal comes back (as in a burst).
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      void store.append(1, big);
+      writes.push(store.flush());
+    }
+    await Promise.all(writes);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const refusals = store.storeNotices.filter((n) => /Session storage was full/.test(n));
+    expect(refusals).toHaveLength(1);
+    // One quarter made room for all four; the log keeps three quarters of what it held.
+    const meta = (await store.meta(1))!;
+    expect(meta.nextSeq - meta.firstSeq).toBeGreaterThanOrEqual(10);
+    const keys = Object.keys(await inner.get(null)).filter((k) => k.startsWith('entry:'));
+    expect(keys.sort()).toEqual(Array.from({ length: meta.nextSeq - meta.firstSeq }, (_, i) => `entry:1:${meta.firstSeq + i}`).sort());
+  });
+
   it('clears a tab and frees a closed tab\'s keys', async () => {
     const { area, inner } = recordingArea();
     const store = new TabStore(area);

@@ -123,6 +123,7 @@ export class TabStore {
     this.storage = new BatchedStore(area, {
       ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
       onQuotaExceeded: () => this.quotaExceeded(),
+      stillWanted: (key) => this.stillWanted(key),
     });
     this.ready = this.loadMetas();
   }
@@ -336,6 +337,14 @@ export class TabStore {
       dropped += 1;
     }
     return dropped;
+  }
+
+  /** An entry key is wanted while its seq is in its tab's range; the other keys are not the log's to judge. */
+  private stillWanted(key: string): boolean {
+    if (!key.startsWith('entry:')) return true;
+    const [, tab, seq] = key.split(':');
+    const meta = this.metas.get(Number(tab));
+    return !!meta && Number(seq) >= meta.firstSeq && Number(seq) < meta.nextSeq;
   }
 
   private noteDropped(tabId: number): void {
