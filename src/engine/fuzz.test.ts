@@ -105,17 +105,17 @@ const hostileExchange = fc.record({
   fromCache: fc.boolean(),
 });
 
-// Thousands of property runs: on a loaded 2-core machine, running beside the other unit test files, they outlast the 5 s default.
-describe('judgeExchange never throws and always returns a well-formed verdict', { timeout: 30_000 }, () => {
+// Tens of thousands of property runs: on a loaded 2-core machine (load 40 measured) they take minutes, not seconds; the budget is for correctness, not speed.
+describe('judgeExchange never throws and always returns a well-formed verdict', { timeout: 300_000 }, () => {
   it('for arbitrary well-typed exchanges', () => {
     fc.assert(fc.property(exchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))), { numRuns: RUNS });
-  }, 60_000);
+  }, 300_000);
   it('for hostile values in every header, URL, method and origin', () => {
     fc.assert(fc.property(hostileExchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))), { numRuns: RUNS });
-  }, 60_000);
+  }, 300_000);
   it('for arbitrary values cast in', () => {
     fc.assert(fc.property(fc.anything(), (value) => assertWellFormed(judgeExchange(value as ObservedExchange))), { numRuns: RUNS });
-  }, 60_000);
+  }, 300_000);
   it('for examples with fields replaced by wrong types', () => {
     const bases = [simpleExchange(), ...Object.values(RULE_EXAMPLES)] as ObservedExchange[];
     const keys = ['initiator', 'request', 'preflight', 'redirects', 'response', 'outcome', 'fromCache', 'context'];
@@ -127,7 +127,7 @@ describe('judgeExchange never throws and always returns a well-formed verdict', 
       // Two judgements per case: 10,000 exchanges judged.
       { numRuns: RUNS / 2 },
     );
-  }, 60_000);
+  }, 300_000);
   it('for huge, duplicated and non-ASCII header lists', () => {
     const base = simpleExchange({ error: 'net::ERR_FAILED' });
     const huge = Array.from({ length: 5000 }, (_, i) => ({ name: i % 2 ? 'Access-Control-Allow-Origin' : `X-${i}-ü`, value: 'é'.repeat(i % 300) + '\u0000\uD800' }));
