@@ -77,7 +77,9 @@ describe('the log at the session storage quota', () => {
     expect(keptUrls).not.toContain(`${bigUrl}?n=0`);
     const notice = (full.notices ?? []).find((n) => TRIMMED.test(n));
     expect(notice, JSON.stringify(full.notices)).toBe(`${full.dropped} older entries were dropped to keep the log within the browser's session storage (all tabs share it): clear the log or close unused tabs to keep more.`);
-    expect(await bytesInUse()).toBeLessThanOrEqual(QUOTA_BYTES);
+    const inUse = await bytesInUse();
+    expect(inUse).toBeLessThanOrEqual(QUOTA_BYTES);
+    console.log(`quota: ${sent} requests, kept ${full.entries.length}, dropped ${full.dropped}, ${inUse} bytes in use`);
 
     // The open panel got the notice live, and a popup opened now shows it.
     await waitFor(() => panel.locator('[data-testid="log-notices"]').textContent().catch(() => ''), (text) => TRIMMED.test(text ?? ''), {
@@ -116,6 +118,7 @@ describe('the log at the session storage quota', () => {
       intervalMs: 500,
     });
     expect((after.notices ?? []).some((n) => REFUSED.test(n)), JSON.stringify(after.notices)).toBe(true);
+    console.log(`quota: refused write, then kept ${after.entries.length}, dropped ${after.dropped - before.dropped} more; ${(after.notices ?? []).join(' | ')}`);
     expect(after.entries.map((e) => e.request.url)).toEqual(expect.arrayContaining(Array.from({ length: 8 }, (_, i) => `${biggerUrl}?n=${1000 + i}`)));
     // The refused write was written again: a new worker reads back every entry the report showed.
     await browser.stopServiceWorker();
