@@ -21,6 +21,11 @@ export interface BatchedStoreOptions {
    * of the bulk of the data frees room by removing keys (which then leave the retried write).
    */
   onQuotaExceeded?(): void;
+  /**
+   * Whether a key of a refused batch is still wanted when it is written again: making room may
+   * have dropped it, and its removal may already have been written (it would stay behind).
+   */
+  stillWanted?(key: string): boolean;
 }
 
 /** At most this many notices are kept, oldest dropped first. */
@@ -32,7 +37,17 @@ export class BatchedStore {
   private flushQueued = false;
   private readonly flushDelayMs: number;
   private readonly onQuotaExceeded: () => void;
+  private readonly stillWanted: (key: string) => boolean;
   private readonly sentences: string[] = [];
+  /** Numbers the batches handed to the area, in order. */
+  private batchSeq = 0;
+  /**
+   * The last batch issued before room was last made for a quota refusal: a refusal of that batch
+   * or an earlier one came before the room was made, so it is written again without making more.
+   * Batches are issued without waiting for each other, so in a burst several meet a full area at
+   * once; each making room would shrink the log by a quarter per batch in flight.
+   */
+  private roomMadeAfter = 0;
 
   constructor(
     readonly area: SessionArea,
@@ -40,6 +55,7 @@ export class BatchedStore {
   ) {
     this.flushDelayMs = options.flushDelayMs ?? 0;
     this.onQuotaExceeded = options.onQuotaExceeded ?? (() => {});
+    this.stillWanted = options.stillWanted ?? (() => true);
   }
 
   /** Sentences about storage itself (storage full, write failed), newest last. */
@@ -90,7 +106,10 @@ export class BatchedStore {
     // Issued without waiting for earlier flushes: the area applies calls in order, and a call made
     // before the worker stops is applied even if the worker never sees it resolve.
     if (removals.length > 0) writes.push(this.area.remove(removals).catch((error) => this.writeFailed(error, null)));
-    if (Object.keys(items).length > 0) writes.push(this.area.set(items).catch((error) => this.writeFailed(error, items)));
+    if (Object.keys(items).length > 0) {
+      const batch = ++this.batchSeq;
+      writes.push(this.area.set(items).catch((error) => this.writeFailed(error, items, batch)));
+    }
     await Promise.all(writes);
   }
 
@@ -125,15 +144,18 @@ export class BatchedStore {
    * A write failed. On a quota error the owner frees room first (onQuotaExceeded), then what is
    * still wanted is written again. Never throws: the data stays in memory and a notice says so.
    */
-  private async writeFailed(error: unknown, items: Record<string, unknown> | null): Promise<void> {
+  private async writeFailed(error: unknown, items: Record<string, unknown> | null, batch = 0): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     if (!items || !/quota/i.test(message)) {
       this.notice(`Could not save the log to session storage (${message}); entries since then may be lost if the service worker restarts.`);
       return;
     }
-    this.onQuotaExceeded();
+    if (batch > this.roomMadeAfter) {
+      this.onQuotaExceeded();
+      this.roomMadeAfter = this.batchSeq;
+    }
     const retry: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(items)) if (!this.pendingRemove.has(key)) retry[key] = value;
+    for (const [key, value] of Object.entries(items)) if (!this.pendingRemove.has(key) && this.stillWanted(key)) retry[key] = value;
     Object.assign(retry, this.takeStagedItems());
     const removals = [...this.pendingRemove];
     this.pendingRemove.clear();

@@ -28,11 +28,7 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
     tabId === WORKER_LOG
       ? own.map((entry): ReportEntry => ({ ...entry, fromWorker: true }))
       : mergeByTime(own, await workerEntriesOf(parts, meta, tab?.url ?? null, currentPageId));
-  const notices = [...store.storeNotices];
-  const mayBeMissing = parts.inheritedOpenIn(tabId) + (meta?.missingAtStop ?? 0);
-  if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
-  for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
-  if (meta?.startedAfterLoad) notices.push(startedAfterLoadNotice(meta.startedAfterLoad));
+  const notices = logNotices(parts, tabId, meta);
   const report: Report = {
     schemaVersion: 1,
     tool: parts.tool,
@@ -85,6 +81,22 @@ function mergeByTime(own: ReportEntry[], workers: ReportEntry[]): ReportEntry[] 
     merged.push(entry);
   }
   return merged.concat(workers.slice(next));
+}
+
+/** What the tab's log may be missing, and why: the report's `notices`, shown by the panel and the popup. */
+export function logNotices(parts: Pick<ReportParts, 'store' | 'inheritedOpenIn'>, tabId: number, meta: Readonly<TabMeta> | null): string[] {
+  const notices = [...parts.store.storeNotices];
+  if (meta?.droppedForSpace) notices.push(droppedForSpaceNotice(meta.droppedForSpace));
+  const mayBeMissing = parts.inheritedOpenIn(tabId) + (meta?.missingAtStop ?? 0);
+  if (mayBeMissing > 0) notices.push(mayBeMissingNotice(mayBeMissing));
+  for (const window of meta?.stopWindows ?? []) notices.push(stopWindowNotice(window));
+  if (meta?.startedAfterLoad) notices.push(startedAfterLoadNotice(meta.startedAfterLoad));
+  return notices;
+}
+
+/** The notice for a tab whose oldest entries went to keep the log of all tabs within session storage. */
+export function droppedForSpaceNotice(count: number): string {
+  return `${count} older ${count === 1 ? 'entry was' : 'entries were'} dropped to keep the log within the browser's session storage (all tabs share it): clear the log or close unused tabs to keep more.`;
 }
 
 /** The per-tab notice shown in the report, the panel and the popup. */

@@ -25,7 +25,7 @@ import { BadgeController, type BadgeSurface } from './badge';
 import type { Judge } from './entry';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 import { record } from './recording';
-import { buildReport, workerEntryFor } from './reporting';
+import { buildReport, logNotices, workerEntryFor } from './reporting';
 import { RestartState, type JournalEvent } from './restart';
 import { routeMessage, type Handlers } from './routing';
 import { TabStore, type SessionArea, type StoreOptions } from './store';
@@ -99,7 +99,7 @@ export class Background {
   constructor(private readonly deps: BackgroundDeps) {
     this.now = deps.now ?? Date.now;
     const profile = deps.captureProfile ?? chromiumCaptureProfile;
-    this.store = new TabStore(deps.area, deps.storeOptions);
+    this.store = new TabStore(deps.area, { ...deps.storeOptions, onDropped: (tabId) => void this.logChanged(tabId) });
     this.subscriptions = new Subscriptions((tabId) => this.report(tabId));
     this.assembler = new ExchangeAssembler(
       (closed) =>
@@ -288,6 +288,14 @@ export class Background {
       case 'frame':
         return void this.frameLoaded(event.tabId, event.frameId, event.url);
     }
+  }
+
+  /** The tab's log lost entries: its panels get the new dropped count and notices. */
+  private async logChanged(tabId: number): Promise<void> {
+    const meta = await this.store.meta(tabId);
+    if (!meta) return;
+    const notices = logNotices({ store: this.store, inheritedOpenIn: (id) => this.restart.inheritedOpenIn(id) }, tabId, meta);
+    this.publish(tabId, { type: 'log', dropped: meta.dropped, notices });
   }
 
   private async repaint(tabId: number): Promise<void> {

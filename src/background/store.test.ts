@@ -129,6 +129,24 @@ describe('TabStore', () => {
     expect((await store.meta(1))?.dropped).toBeGreaterThan(0);
   });
 
+  it('counts what it drops for space apart from the per-tab limit, and tells which tabs lost entries once per task', async () => {
+    const told: number[] = [];
+    const store = new TabStore(memoryArea(), { budgetBytes: 20_000, maxEntriesPerTab: 3, onDropped: (tabId) => told.push(tabId) });
+    for (let i = 0; i < 5; i++) await store.append(2, draft(false));
+    await Promise.resolve();
+    expect({ dropped: (await store.meta(2))?.dropped, forSpace: (await store.meta(2))?.droppedForSpace, told }).toEqual({ dropped: 2, forSpace: undefined, told: [2, 2] });
+    told.length = 0;
+    const big = draft(false, { frameUrl: 'x'.repeat(6_000) });
+    for (let i = 0; i < 3; i++) await store.append(1, big);
+    // The fourth big entry cannot fit beside the three others: tab 1 (the largest) loses its oldest.
+    await store.append(1, big);
+    await Promise.resolve();
+    expect((await store.meta(1))?.droppedForSpace).toBeGreaterThan(0);
+    expect(told).toContain(1);
+    await store.clear(1);
+    expect((await store.meta(1))?.droppedForSpace).toBeUndefined();
+  });
+
   it('survives a quota error: trims, says so, and keeps working', async () => {
     const { area, inner } = recordingArea(30_000);
     const store = new TabStore(area, { budgetBytes: 10_000_000 });
@@ -142,6 +160,34 @@ describe('TabStore', () => {
     expect(stored.length).toBeGreaterThan(0);
     expect(stored).toContain('entry:1:11');
     expect((await store.meta(1))?.dropped).toBeGreaterThan(0);
+    expect((await store.meta(1))?.droppedForSpace).toBe((await store.meta(1))?.dropped);
+  });
+
+  it('makes room once for refusals of batches that were in flight together, and leaves no dropped entry behind', async () => {
+    const { area, inner } = recordingArea(60_000);
+    const store = new TabStore(area, { budgetBytes: 10_000_000 });
+    await store.whenReady();
+    const big = draft(false, { frameUrl: 'z'.repeat(4_000) });
+    for (let i = 0; i < 11; i++) {
+      await store.append(1, big);
+      await store.flush();
+    }
+    expect(store.storeNotices).toEqual([]);
+    // Four batches handed to the area before any refusal comes back (as in a burst).
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      void store.append(1, big);
+      writes.push(store.flush());
+    }
+    await Promise.all(writes);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const refusals = store.storeNotices.filter((n) => /Session storage was full/.test(n));
+    expect(refusals).toHaveLength(1);
+    // One quarter made room for all four; the log keeps three quarters of what it held.
+    const meta = (await store.meta(1))!;
+    expect(meta.nextSeq - meta.firstSeq).toBeGreaterThanOrEqual(10);
+    const keys = Object.keys(await inner.get(null)).filter((k) => k.startsWith('entry:'));
+    expect(keys.sort()).toEqual(Array.from({ length: meta.nextSeq - meta.firstSeq }, (_, i) => `entry:1:${meta.firstSeq + i}`).sort());
   });
 
   it('clears a tab and frees a closed tab\'s keys', async () => {

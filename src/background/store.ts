@@ -47,6 +47,11 @@ export interface TabMeta {
   frames?: Array<[number, string]>;
   /** The worker log's next seq when this tab's log was last cleared: worker entries before it are no longer shown here. */
   workerLogFrom?: number;
+  /**
+   * Of `dropped`, the entries dropped to keep the log of all tabs within its storage budget, or
+   * to make room after the area refused a write for its quota (not for the per-tab count).
+   */
+  droppedForSpace?: number;
 }
 
 const MAX_STOP_WINDOWS = 10;
@@ -61,6 +66,11 @@ export interface StoreOptions {
    * browser process, and widens what a forced stop can lose to that many milliseconds.
    */
   flushDelayMs?: number;
+  /**
+   * Called once per task for each tab whose log lost entries in it (its `dropped` and notices
+   * changed), so that open panels can be told.
+   */
+  onDropped?(tabId: number): void;
 }
 
 /** A draft with the UTF-8 size of its JSON, for a caller that had to measure it anyway. */
@@ -104,6 +114,9 @@ export class TabStore {
   private totalBytes = 0;
   /** The batched key-value layer the log writes through; the worker's restart state shares it. */
   readonly storage: BatchedStore;
+  private readonly onDropped: (tabId: number) => void;
+  /** Tabs that lost entries in this task, told to onDropped at its end. */
+  private readonly droppedIn = new Set<number>();
 
   constructor(
     private readonly area: SessionArea,
@@ -111,9 +124,11 @@ export class TabStore {
   ) {
     this.maxEntriesPerTab = options.maxEntriesPerTab ?? DEFAULT_MAX_ENTRIES_PER_TAB;
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
+    this.onDropped = options.onDropped ?? (() => {});
     this.storage = new BatchedStore(area, {
       ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
       onQuotaExceeded: () => this.quotaExceeded(),
+      stillWanted: (key) => this.stillWanted(key),
     });
     this.ready = this.loadMetas();
   }
@@ -208,6 +223,7 @@ export class TabStore {
     delete meta.startedAfterLoad;
     // The workers' entries shown so far go with the rest of the tab's log (the worker log keeps them).
     meta.workerLogFrom = this.metas.get(WORKER_LOG)?.nextSeq ?? 0;
+    delete meta.droppedForSpace;
     this.cached.delete(tabId);
     this.fullyLoaded.add(tabId);
     this.stage(metaKey(tabId), meta);
@@ -309,13 +325,16 @@ export class TabStore {
     return cache;
   }
 
-  private dropOldest(meta: TabMeta): void {
+  /** `forSpace`: for the storage budget or quota, not the per-tab count (the tab's notice says so). */
+  private dropOldest(meta: TabMeta, forSpace = false): void {
     if (meta.firstSeq >= meta.nextSeq) return;
     const seq = meta.firstSeq++;
     const size = this.sizesFor(meta).shift() ?? 0;
     meta.bytes -= size;
     this.totalBytes -= size;
     meta.dropped += 1;
+    if (forSpace) meta.droppedForSpace = (meta.droppedForSpace ?? 0) + 1;
+    this.noteDropped(meta.tabId);
     this.cached.get(meta.tabId)?.delete(seq);
     this.unstage(entryKey(meta.tabId, seq));
     this.stage(metaKey(meta.tabId), meta);
@@ -330,10 +349,29 @@ export class TabStore {
         if (meta.bytes > 0 && (!largest || meta.bytes > largest.bytes)) largest = meta;
       }
       if (!largest) break;
-      this.dropOldest(largest);
+      this.dropOldest(largest, true);
       dropped += 1;
     }
     return dropped;
+  }
+
+  /** An entry key is wanted while its seq is in its tab's range; the other keys are not the log's to judge. */
+  private stillWanted(key: string): boolean {
+    if (!key.startsWith('entry:')) return true;
+    const [, tab, seq] = key.split(':');
+    const meta = this.metas.get(Number(tab));
+    return !!meta && Number(seq) >= meta.firstSeq && Number(seq) < meta.nextSeq;
+  }
+
+  private noteDropped(tabId: number): void {
+    if (this.droppedIn.size === 0) {
+      queueMicrotask(() => {
+        const tabs = [...this.droppedIn];
+        this.droppedIn.clear();
+        for (const tab of tabs) this.onDropped(tab);
+      });
+    }
+    this.droppedIn.add(tabId);
   }
 
   private stage(key: string, value: unknown): void {

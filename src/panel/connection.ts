@@ -26,7 +26,7 @@ export interface ConnectionOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
-const PORT_MESSAGE_TYPES = new Set(['snapshot', 'entry', 'navigated', 'cleared']);
+const PORT_MESSAGE_TYPES = new Set(['snapshot', 'entry', 'log', 'navigated', 'cleared']);
 
 export function isPortMessage(message: unknown): message is PortMessage {
   return typeof message === 'object' && message !== null && PORT_MESSAGE_TYPES.has((message as { type?: unknown }).type as string);

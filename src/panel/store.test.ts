@@ -99,6 +99,13 @@ describe('panel store', () => {
     expect(deriveView(state).selected?.id).toBe(old.id);
   });
 
+  it('takes the dropped count and notices of a "log" update, keeping its entries', () => {
+    const entry = missingAllowOriginEntry();
+    let state = applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([entry]) });
+    state = applyPortMessage(state, { type: 'log', dropped: 7, notices: ['7 older entries were dropped'] });
+    expect({ dropped: state.dropped, notices: state.notices, size: state.entries.size }).toEqual({ dropped: 7, notices: ['7 older entries were dropped'], size: 1 });
+  });
+
   it('forgets everything on "cleared"', () => {
     const entry = missingAllowOriginEntry();
     let state = select(applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([entry]) }), entry.id);

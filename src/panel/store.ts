@@ -26,7 +26,7 @@ export interface PanelState {
   readonly selectedId: string | null;
   /** Entries dropped by the worker because the tab's log was full. */
   readonly dropped: number;
-  /** Sentences about the log itself (entries that may be missing, storage full), from the worker's snapshot. */
+  /** Sentences about the log itself (entries that may be missing, storage full), from the worker's snapshot and updates. */
   readonly notices: readonly string[];
 }
 
@@ -63,6 +63,8 @@ export function applyPortMessage(state: PanelState, message: PortMessage): Panel
       entries.set(message.entry.id, message.entry);
       return { ...state, entries };
     }
+    case 'log':
+      return { ...state, dropped: message.dropped, notices: message.notices };
     case 'navigated':
       return keepSelectionValid({ ...state, currentPageId: message.currentPageId });
     case 'cleared':

@@ -31,5 +31,7 @@ export interface SubscribeMessage {
 export type PortMessage =
   | { type: 'snapshot'; report: Report }
   | { type: 'entry'; entry: ReportEntry }
+  /** The tab's log lost entries (full, or trimmed for storage): its dropped count and notices now. */
+  | { type: 'log'; dropped: number; notices: string[] }
   | { type: 'navigated'; currentPageId: number; url: string | null }
   | { type: 'cleared' };
