@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { DIST_DIR, QUIET_FLAGS, findChromium } from '../e2e/harness';
+import { DIST_DIR, QUIET_FLAGS, findChromium } from '../tools/chromium';
 
 export interface BenchResult {
   name: string;

@@ -5,7 +5,8 @@
  * the first render of a 10,000-entry snapshot on a freshly loaded page, and each keystroke typed
  * into the filter box with all 10,000 entries listed. Medians.
  */
-import { launchWithExtension, waitFor } from '../e2e/harness';
+import { waitFor } from '../e2e/harness';
+import { launchWithExtension } from '../tools/chromium';
 import type { Report } from '../src/shared/report';
 import { mixedEntries, reportOf } from '../test-support/panel-fixtures';
 

@@ -12,7 +12,8 @@
  */
 import { startLab } from '../lab/server';
 import type { Report } from '../src/shared/report';
-import { launchWithExtension, recordChromiumVerdicts, waitFor } from '../e2e/harness';
+import { recordChromiumVerdicts, waitFor } from '../e2e/harness';
+import { launchWithExtension } from '../tools/chromium';
 
 const BURST = 90;
 

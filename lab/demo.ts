@@ -10,14 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DIST_DIR,
-  findChromium,
-  launchWithExtension,
-  QUIET_FLAGS,
-  type ExtensionBrowser,
-  type Page,
-} from '../e2e/harness';
+import type { Page } from 'playwright-core';
+import { DIST_DIR, findChromium, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../tools/chromium';
 import type { ExportFormat, ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
 import { checkReport, findVariant, type ResolvedCase, type VariantCheck } from './gallery';

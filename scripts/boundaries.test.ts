@@ -53,6 +53,8 @@ describe('biome.json: import boundaries', () => {
     ['src/report/probe.ts', '../panel/store', 'report/ imports panel/'],
     ['src/shared/probe.ts', '../background/service', 'shared/ imports background/'],
     ['src/cli/probe.ts', '../popup/summary', 'cli/ imports popup/'],
+    ['lab/probe.ts', '../e2e/harness', 'npm start imports the test harness'],
+    ['tools/probe.ts', '../test-support/fixtures', 'a tool imports a test helper'],
   ])('%s importing %s fails (%s)', (path, specifier) => {
     expect(lint(path, importing(specifier))).toContain(RESTRICTED);
   });
@@ -68,6 +70,8 @@ describe('biome.json: import boundaries', () => {
     ['src/panel/probe.ts', '../report/export'],
     ['src/engine/probe.test.ts', 'node:fs'],
     ['e2e/probe.ts', '../src/panel/store'],
+    ['lab/probe.ts', '../tools/chromium'],
+    ['e2e/probe.ts', '../tools/chromium'],
   ])('%s importing %s passes', (path, specifier) => {
     expect(lint(path, importing(specifier))).toEqual([]);
   });

@@ -17,10 +17,15 @@ interface ChromiumManifest {
   [key: string]: unknown;
 }
 
-export function firefoxManifest(chromium: ChromiumManifest): Record<string, unknown> {
+export type FirefoxManifest<M extends ChromiumManifest> = Omit<M, 'background' | 'minimum_chrome_version'> & {
+  background: { scripts: string[]; type?: string };
+  browser_specific_settings: { gecko: { id: string; strict_min_version: string; data_collection_permissions: { required: string[] } } };
+};
+
+export function firefoxManifest<M extends ChromiumManifest>(chromium: M): FirefoxManifest<M> {
   const { minimum_chrome_version: _chromeOnly, background, ...rest } = chromium;
   return {
-    ...rest,
+    ...(rest as Omit<M, 'background' | 'minimum_chrome_version'>),
     background: { scripts: [background.service_worker], ...(background.type ? { type: background.type } : {}) },
     browser_specific_settings: {
       gecko: {

@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { DIST_DIR, findChromium, QUIET_FLAGS } from '../e2e/harness';
-import { removeProfile } from '../e2e/profile';
+import { DIST_DIR, findChromium, QUIET_FLAGS, removeProfile } from '../tools/chromium';
 
 export interface VirtualDisplay {
   display: string;

@@ -3,13 +3,15 @@
  * preflight, redirect hops, final response and outcome. Pure: no browser APIs, time comes from the
  * events, so the whole state machine is unit-testable with fakes.
  *
- * Event sequences it relies on (Chromium, listeners with extraHeaders; see
- * /work/shared/reference/chromium-webrequest.md and the browser tests):
+ * Event sequences it relies on (Chromium, listeners with extraHeaders; the browser's error strings
+ * and where its blocked requests end come from its capture profile, profiles/chromium.ts):
  * - the preflight is a separate request (OPTIONS carrying Access-Control-Request-Method) that ends
  *   before its actual request shows any event beyond onBeforeRequest;
  * - an actual request whose preflight failed shows only onErrorOccurred;
  * - every response, redirects and CORS-failed ones included, shows onHeadersReceived;
  * - a redirect keeps the requestId and sends headers again for the new URL.
+ * Firefox's order and error strings differ (profiles/firefox.ts): its profile says so, and the
+ * pairing follows it.
  * It needs no onBeforeRequest and no onBeforeRedirect: the preflight is matched when the actual
  * request next shows up, and a hop is recognised by a 3xx with Location followed by anything else.
  */
@@ -22,7 +24,8 @@ import type {
   Outcome,
 } from '../engine/types';
 import { findHeader, findRawHeader, toHeaderLines, type RawHeader } from './headers';
-import { isCrossOrigin } from './origin';
+import { isCrossOrigin, originOfRequester } from './origin';
+import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
 export interface RequestDetails {
   requestId: string;
@@ -31,7 +34,10 @@ export interface RequestDetails {
   type: string;
   tabId: number;
   frameId: number;
+  /** Chromium: the requesting document's origin. */
   initiator?: string;
+  /** Firefox, which has no `initiator`: the URL of the document (or worker) that made the request. */
+  originUrl?: string;
   timeStamp: number;
 }
 export interface SendHeadersDetails extends RequestDetails {
@@ -73,6 +79,8 @@ export interface ClosedExchange {
 }
 
 export interface AssemblerOptions {
+  /** The browser's error strings and event order (Chromium's by default). */
+  profile?: CaptureProfile;
   /** How long a finished preflight waits for its actual request to show up. */
   preflightClaimMs?: number;
   /** A request with no event for this long is forgotten (its end event, if it ever comes, starts afresh). */
@@ -136,9 +144,6 @@ export interface PendingPreflight {
   error: string | null;
 }
 
-const CACHE_PROBE_MISS = 'net::ERR_CACHE_MISS';
-/** The only net error Chromium gives a CORS block. */
-const CORS_FAILURE = 'net::ERR_FAILED';
 /** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
 const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
@@ -149,6 +154,7 @@ export class ExchangeAssembler {
   private readonly preflightsByKey = new Map<string, PendingPreflight[]>();
   /** Cross-origin requests seen to be no-cors: their later events are dropped with one lookup. */
   private readonly ignored = new Map<string, number>();
+  private readonly profile: CaptureProfile;
   private readonly preflightClaimMs: number;
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
@@ -161,6 +167,7 @@ export class ExchangeAssembler {
     private readonly onClosed: (closed: ClosedExchange) => void,
     options: AssemblerOptions = {},
   ) {
+    this.profile = options.profile ?? chromiumCaptureProfile;
     this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
@@ -192,7 +199,7 @@ export class ExchangeAssembler {
 
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
   static isCandidate(details: RequestDetails): boolean {
-    return details.tabId >= 0 && isCrossOrigin(details.initiator, details.url);
+    return details.tabId >= 0 && isCrossOrigin(initiatorOf(details), details.url);
   }
 
   onSendHeaders(details: SendHeadersDetails): void {
@@ -214,7 +221,8 @@ export class ExchangeAssembler {
     const flight = this.flights.get(details.requestId) ?? this.startFlight(details, false);
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
-    this.claimPreflight(flight);
+    // Where the preflight comes after this event (Firefox), a preflight waiting now is another request's.
+    if (!this.profile.sendHeadersBeforePreflight) this.claimPreflight(flight);
     flight.requestHeaders = toHeaderLines(raw);
     flight.sentForCurrentUrl = true;
     this.onFlightChanged(flight.requestId, flight);
@@ -239,6 +247,7 @@ export class ExchangeAssembler {
     if (!flight) return;
     flight.lastEventTime = details.timeStamp;
     this.moveTo(flight, details.url);
+    this.claimPreflightAfterSend(flight);
     const headers = toHeaderLines(details.responseHeaders);
     const location = isRedirectStatus(details.statusCode) ? findHeader(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
@@ -274,6 +283,7 @@ export class ExchangeAssembler {
     const flight = this.flightFor(details, false);
     if (!flight) return;
     if (details.fromCache) flight.fromCache = true;
+    this.claimPreflightAfterSend(flight);
     if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
       // The response headers event was lost (worker restart): onCompleted carries them too.
       const headers = toHeaderLines(details.responseHeaders);
@@ -315,13 +325,17 @@ export class ExchangeAssembler {
       this.claimPreflight(flight);
       // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
       // its events were lost (they went to a worker that was stopping).
-      if (!flight.preflight && details.error === CORS_FAILURE && flight.requestHeaders === null) flight.partial = true;
+      if (!flight.preflight && this.profile.isCorsBlockError(details.error) && flight.requestHeaders === null) flight.partial = true;
       // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
       if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
-    } else if (flight.lastResponse === null && details.error === CORS_FAILURE) {
+    } else {
+      this.claimPreflightAfterSend(flight);
+      // Where the request sends its headers before its preflight (Firefox), a failed preflight ends
+      // it after it sent them, and no response is coming.
+      const stoppedByPreflight = this.profile.sendHeadersBeforePreflight && flight.preflight?.url === flight.currentUrl;
       // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
       // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
-      flight.partial = true;
+      if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error) && !stoppedByPreflight) flight.partial = true;
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }
@@ -369,7 +383,7 @@ export class ExchangeAssembler {
       requestId: details.requestId,
       tabId: details.tabId,
       frameId: details.frameId,
-      initiator: details.initiator ?? null,
+      initiator: initiatorOf(details) ?? null,
       type: details.type,
       method: details.method,
       firstUrl: details.url,
@@ -406,7 +420,7 @@ export class ExchangeAssembler {
   private startPreflight(details: SendHeadersDetails, method: string, requestHeaders: HeaderLine[]): void {
     const existing = this.preflights.get(details.requestId);
     if (existing) this.dropPreflight(details.requestId, existing);
-    const key = pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null);
+    const key = pairingKey(details.tabId, details.frameId, details.url, initiatorOf(details) ?? null);
     const preflight: PendingPreflight = {
       requestId: details.requestId,
       key,
@@ -432,14 +446,28 @@ export class ExchangeAssembler {
     preflight.lastEventTime = time;
   }
 
-  /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  /** Whether a preflight asking for `method` waits for this request's URL. */
   private hasPreflightAsking(details: RequestDetails, method: string): boolean {
-    const queue = this.preflightsByKey.get(pairingKey(details.tabId, details.frameId, details.url, details.initiator ?? null));
+    const queue = this.preflightsByKey.get(pairingKey(details.tabId, details.frameId, details.url, initiatorOf(details) ?? null));
     return queue !== undefined && queue.some((preflight) => preflight.method === method);
   }
 
   private claimPreflight(flight: FlightRecord): void {
     if (flight.sentForCurrentUrl) return;
+    this.takePreflight(flight);
+  }
+
+  /**
+   * Where a request sends its headers before its preflight (Firefox), its preflight has ended by
+   * the request's next event: the request takes it then, unless it has the one for this URL already.
+   */
+  private claimPreflightAfterSend(flight: FlightRecord): void {
+    if (!this.profile.sendHeadersBeforePreflight || flight.preflight?.url === flight.currentUrl) return;
+    this.takePreflight(flight);
+  }
+
+  /** Gives the flight the oldest unclaimed preflight for its current URL and method, if any. */
+  private takePreflight(flight: FlightRecord): void {
     const key = pairingKey(flight.tabId, flight.frameId, flight.currentUrl, flight.initiator);
     const queue = this.preflightsByKey.get(key);
     if (!queue) return;
@@ -468,14 +496,16 @@ export class ExchangeAssembler {
     this.onFlightChanged(flight.requestId, null);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
     // Chromium probes its cache before some loads (fonts) and then sends the real request: the probe is noise.
-    if (outcome.kind === 'error' && outcome.error === CACHE_PROBE_MISS && !response) return;
+    if (outcome.kind === 'error' && this.profile.isCacheProbeMiss(outcome.error) && !response) return;
     const headerless = flight.requestHeaders === null;
     // Without request headers and without a preflight, the request's mode is unknown: keep it only when
     // its type is always CORS-mode or the server answered as to a CORS request.
     if (headerless && !flight.preflight) {
       const corsAnswer = findHeader(response?.headers, 'access-control-allow-origin') !== null;
-      // A cross-origin CORS request cannot complete without Allow-Origin: one that did was no-cors.
-      if (!corsAnswer && (outcome.kind === 'completed' || !ALWAYS_CORS_TYPES.has(flight.type))) return;
+      // Where a blocked request always ends in an error, a cross-origin CORS request cannot complete
+      // without Allow-Origin: one that did was no-cors.
+      const completedUnblocked = outcome.kind === 'completed' && this.profile.blockedRequestEndsIn === 'error';
+      if (!corsAnswer && (completedUnblocked || !ALWAYS_CORS_TYPES.has(flight.type))) return;
     }
     const exchange = exchangeOfFlight(flight, outcome);
     this.onClosed({
@@ -512,6 +542,11 @@ function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {
     redirectedTo: preflight.redirectedTo,
     error: preflight.error,
   };
+}
+
+/** The origin that made the request: Chromium's `initiator`, or the origin of Firefox's `originUrl`. */
+export function initiatorOf(details: RequestDetails): string | undefined {
+  return details.initiator ?? (details.originUrl === undefined ? undefined : originOfRequester(details.originUrl));
 }
 
 function pairingKey(tabId: number, frameId: number, url: string, initiator: string | null): string {

@@ -3,10 +3,9 @@
  * per tab (a burst of failures repaints at most every `throttleMs`, and the last count always lands),
  * and re-applied after a navigation because Chromium clears per-tab badge values on navigation.
  */
-export interface BadgeSurface {
-  setText(tabId: number, text: string): Promise<void>;
-  setTitle(tabId: number, title: string): Promise<void>;
-}
+import type { BadgeSurface } from '../platform/index';
+
+export type { BadgeSurface };
 
 export const BADGE_COLOR = '#D93025';
 export const DEFAULT_TITLE = 'CORS Doctor';

@@ -37,6 +37,8 @@ export function registerCapture(
   webRequest.onSendHeaders.addListener((d) => sink.onSendHeaders(d), filter, ['requestHeaders', ...extra]);
   webRequest.onHeadersReceived.addListener((d) => sink.onHeadersReceived(d), filter, ['responseHeaders', ...extra]);
   webRequest.onCompleted.addListener((d) => sink.onCompleted(d), filter, ['responseHeaders', ...extra]);
-  webRequest.onErrorOccurred.addListener((d) => sink.onErrorOccurred(d), filter, extra);
+  // onErrorOccurred takes no extraInfoSpec but extraHeaders; Firefox's schema refuses even an empty list.
+  if (options.extraHeaders) webRequest.onErrorOccurred.addListener((d) => sink.onErrorOccurred(d), filter, extra);
+  else webRequest.onErrorOccurred.addListener((d) => sink.onErrorOccurred(d), filter);
   webRequest.onResponseStarted.addListener(options.onTopLevelResponse, { urls: ['<all_urls>'], types: ['main_frame'] });
 }

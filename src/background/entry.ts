@@ -5,6 +5,7 @@
 import type { HeaderLine, ObservedExchange, Verdict } from '../engine/types';
 import type { ReportEntry, Truncation } from '../shared/report';
 import type { ClosedExchange } from './assembler';
+import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
 
 export type Judge = (exchange: ObservedExchange) => Verdict;
 
@@ -95,9 +96,9 @@ export function judgeSafely(judge: Judge, exchange: ObservedExchange): Verdict {
 }
 
 /** What the entry says when the engine could not judge: the browser's outcome, plainly, and why. */
-export function unjudgedVerdict(exchange: ObservedExchange, error: unknown): Verdict {
+export function unjudgedVerdict(exchange: ObservedExchange, error: unknown, profile: CaptureProfile = chromiumCaptureProfile): Verdict {
   const failedWith = exchange.outcome.kind === 'error' ? exchange.outcome.error : null;
-  const blocked = failedWith === 'net::ERR_FAILED';
+  const blocked = failedWith !== null && profile.isCorsBlockError(failedWith);
   const reason = error instanceof Error ? error.message : String(error);
   return {
     kind: blocked ? 'cors-blocked' : failedWith ? 'network-error' : 'passed',

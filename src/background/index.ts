@@ -6,21 +6,23 @@
 import { judgeExchange } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
-import { browser } from '../platform/browser';
+import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea, supportsExtraHeaders } from '../platform/index';
+import { BADGE_COLOR } from './badge';
 import { registerCapture, type WebRequestApi } from './capture';
-import { badgeSurface, browserInfo, sessionArea, supportsExtraHeaders } from './platform';
+import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
 
 const manifest = browser.runtime.getManifest();
 
 const background = new Background({
   area: sessionArea(),
-  badge: badgeSurface(),
+  badge: badgeSurface(BADGE_COLOR),
   judge: judgeExchange,
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
   browserInfo: browserInfo(),
+  captureProfile: captureProfileFor(detectBrowser()),
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
 });
 

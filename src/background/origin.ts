@@ -19,3 +19,22 @@ export function isCrossOrigin(initiator: string | undefined | null, url: string)
     return true;
   }
 }
+
+/**
+ * The origin of the document URL Firefox reports as a request's `originUrl` (Firefox gives no
+ * `initiator`). Firefox serializes http(s) URLs canonically with a path, so the origin is everything
+ * before the first '/' after the authority; anything else (userinfo, blob:, data:, about:) is parsed.
+ */
+export function originOfRequester(documentUrl: string): string {
+  if (documentUrl.startsWith('http://') || documentUrl.startsWith('https://')) {
+    const authorityStart = documentUrl.indexOf('//') + 2;
+    const pathStart = documentUrl.indexOf('/', authorityStart);
+    const authority = pathStart < 0 ? documentUrl.slice(authorityStart) : documentUrl.slice(authorityStart, pathStart);
+    if (pathStart > 0 && !/[@?#]/.test(authority)) return documentUrl.slice(0, pathStart);
+  }
+  try {
+    return new URL(documentUrl).origin;
+  } catch {
+    return 'null';
+  }
+}

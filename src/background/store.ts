@@ -6,25 +6,17 @@
  *   `index`            { tabIds }                       which tabs have data
  *   `tab:<id>`         TabMeta                          counters, page, bytes of the stored entries
  *   `entry:<id>:<seq>` StoredEntry                      seq runs from meta.firstSeq to meta.nextSeq - 1
- *   `preflights`       PendingPreflight[]               preflights waiting for their actual request
- *   `flights`          string[]                         request ids of the open requests stored below
- *   `flight:<reqId>`   FlightRecord                     an open request (headers sent, response seen, ...)
  *
- * Writes are batched per task: everything staged is handed to the area in one call at the end of
- * the task that staged it (a microtask). A write handed to the browser survives a stop; a timer
- * does not, so by default none stands between a change and its write (docs/reliability.md).
+ * The same area holds the worker's restart state (restart.ts: `preflights`, `flights`,
+ * `flight:<reqId>`, `session`, `journal:*`, `activity:*`). Both write through one batched store
+ * (batched-store.ts), so one call per task carries everything that task changed.
  */
 // The storage quota counts UTF-8 bytes: the engine's count (the one the safelist limits use).
 import { byteLength } from '../engine/http';
+import { BatchedStore, type SessionArea } from './batched-store';
 import type { StoredDraft, StoredEntry } from './entry';
 
-export interface SessionArea {
-  get(keys: string | string[] | null): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-  remove(keys: string | string[]): Promise<void>;
-  /** Every key (chrome.storage.session.getKeys, Chromium 130+); without it the store reads everything once. */
-  getKeys?(): Promise<string[]>;
-}
+export type { SessionArea };
 
 export interface TabMeta {
   tabId: number;
@@ -102,14 +94,11 @@ export class TabStore {
   private readonly cached = new Map<number, Map<number, StoredEntry>>();
   /** Tabs whose stored entries have all been loaded into `cached`. */
   private readonly fullyLoaded = new Set<number>();
-  private readonly pendingSet = new Map<string, unknown>();
-  private readonly pendingRemove = new Set<string>();
-  private flushQueued = false;
-  private readonly flushDelayMs: number;
   private loaded = false;
   private readonly ready: Promise<void>;
   private totalBytes = 0;
-  private readonly notices: string[] = [];
+  /** The batched key-value layer the log writes through; the worker's restart state shares it. */
+  readonly storage: BatchedStore;
 
   constructor(
     private readonly area: SessionArea,
@@ -117,7 +106,10 @@ export class TabStore {
   ) {
     this.maxEntriesPerTab = options.maxEntriesPerTab ?? DEFAULT_MAX_ENTRIES_PER_TAB;
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
-    this.flushDelayMs = options.flushDelayMs ?? 0;
+    this.storage = new BatchedStore(area, {
+      ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
+      onQuotaExceeded: () => this.quotaExceeded(),
+    });
     this.ready = this.loadMetas();
   }
 
@@ -132,7 +124,7 @@ export class TabStore {
 
   /** Sentences about the log itself (storage full, write failed), newest last. */
   get storeNotices(): readonly string[] {
-    return this.notices;
+    return this.storage.notices;
   }
 
   tabIds(): number[] {
@@ -249,58 +241,9 @@ export class TabStore {
     return list;
   }
 
-  /** Reads a key of the worker's own (not a tab's), e.g. state that must outlive a restart. */
-  async readKey(key: string): Promise<unknown> {
-    try {
-      return (await this.area.get(key))[key];
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The keys in the area that start with `prefix`. */
-  async listKeys(prefix: string): Promise<string[]> {
-    const keys = this.area.getKeys ? await this.area.getKeys() : Object.keys(await this.area.get(null));
-    return keys.filter((key) => key.startsWith(prefix));
-  }
-
-  /** Reads several such keys at once; a failed read is an empty result. */
-  async readKeys(keys: string[]): Promise<Record<string, unknown>> {
-    try {
-      return await this.area.get(keys);
-    } catch {
-      return {};
-    }
-  }
-
-  /**
-   * Writes such a key with the next batch. A function is called when the batch is written, so a
-   * value that changes several times in one task is computed and written once.
-   */
-  writeKey(key: string, value: unknown): void {
-    this.stage(key, value);
-  }
-
-  /** Removes such a key with the next batch. */
-  removeKey(key: string): void {
-    this.unstage(key);
-  }
-
   /** Hands every staged change to the storage area now; resolves when the area has them. */
-  async flush(): Promise<void> {
-    this.flushQueued = false;
-    if (this.pendingRemove.size === 0 && this.pendingSet.size === 0) return;
-    const removals = [...this.pendingRemove];
-    const items: Record<string, unknown> = {};
-    for (const [key, value] of this.pendingSet) items[key] = typeof value === 'function' ? (value as () => unknown)() : value;
-    this.pendingRemove.clear();
-    this.pendingSet.clear();
-    const writes: Promise<unknown>[] = [];
-    // Issued without waiting for earlier flushes: the area applies calls in order, and a call made
-    // before the worker stops is applied even if the worker never sees it resolve.
-    if (removals.length > 0) writes.push(this.area.remove(removals).catch((error) => this.writeFailed(error, null)));
-    if (Object.keys(items).length > 0) writes.push(this.area.set(items).catch((error) => this.writeFailed(error, items)));
-    await Promise.all(writes);
+  flush(): Promise<void> {
+    return this.storage.flush();
   }
 
   private appendLoaded(tabId: number, { draft, bytes }: MeasuredDraft): AppendResult {
@@ -378,63 +321,24 @@ export class TabStore {
   }
 
   private stage(key: string, value: unknown): void {
-    this.pendingRemove.delete(key);
-    this.pendingSet.set(key, value);
-    this.scheduleFlush();
+    this.storage.set(key, value);
   }
 
   private unstage(key: string): void {
-    this.pendingSet.delete(key);
-    this.pendingRemove.add(key);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    if (this.flushDelayMs > 0) setTimeout(() => void this.flushIfQueued(), this.flushDelayMs);
-    else queueMicrotask(() => void this.flushIfQueued());
-  }
-
-  /** A scheduled flush finds nothing to do when an explicit one came first. */
-  private flushIfQueued(): Promise<void> | void {
-    if (this.flushQueued) return this.flush();
+    this.storage.remove(key);
   }
 
   /**
-   * A write failed. On a quota error the estimate was wrong (other keys, encoding overhead): drop
-   * the oldest quarter of the bytes and write again what is still wanted. Never throws: the entries
+   * The area refused a write for its quota: the estimate was wrong (other keys, encoding
+   * overhead), so drop the oldest quarter of the bytes and aim lower from then on. The entries
    * stay in memory and the report says what happened.
    */
-  private async writeFailed(error: unknown, items: Record<string, unknown> | null): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!items || !/quota/i.test(message)) {
-      this.notice(`Could not save the log to session storage (${message}); entries since then may be lost if the service worker restarts.`);
-      return;
-    }
+  private quotaExceeded(): void {
     this.budgetBytes = Math.min(this.budgetBytes, Math.floor(this.totalBytes * 0.75));
     const dropped = this.trimToBudget(this.budgetBytes);
-    this.notice(
+    this.storage.notice(
       `Session storage was full: dropped the ${dropped} oldest entries to make room. Close unused tabs or clear the log to keep more.`,
     );
-    const retry: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(items)) if (!this.pendingRemove.has(key)) retry[key] = value;
-    for (const [key, value] of this.pendingSet) retry[key] = typeof value === 'function' ? (value as () => unknown)() : value;
-    this.pendingSet.clear();
-    const removals = [...this.pendingRemove];
-    this.pendingRemove.clear();
-    try {
-      if (removals.length > 0) await this.area.remove(removals);
-      await this.area.set(retry);
-    } catch (again) {
-      this.notice(`Session storage is still full after trimming (${again instanceof Error ? again.message : String(again)}); the log is kept in memory only.`);
-    }
-  }
-
-  private notice(sentence: string): void {
-    console.warn(`CORS Doctor: ${sentence}`);
-    if (this.notices.at(-1) !== sentence) this.notices.push(sentence);
-    if (this.notices.length > 20) this.notices.shift();
   }
 
   private async loadMetas(): Promise<void> {
@@ -453,7 +357,7 @@ export class TabStore {
         }
       }
     } catch (error) {
-      this.notice(`Could not read the saved log (${error instanceof Error ? error.message : String(error)}); starting empty.`);
+      this.storage.notice(`Could not read the saved log (${error instanceof Error ? error.message : String(error)}); starting empty.`);
     } finally {
       this.loaded = true;
     }

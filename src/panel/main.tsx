@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from '../platform/browser';
+import { acknowledgeLastError, browser, devtoolsThemeName, inDevToolsPage, inspectedTabId, onDevtoolsThemeChange } from '../platform/index';
 import type { ExportFormat, ExportResult, PortMessage, Request } from '../shared/messages';
 import type { Report, ReportEntry } from '../shared/report';
 import { App, type HarSource, type PanelActions } from './App';
@@ -27,18 +27,17 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
-const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
-const inDevTools = params.get('devtools') === '1' || devtools !== undefined;
+const inDevTools = params.get('devtools') === '1' || inDevToolsPage();
 
 function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
   document.documentElement.style.colorScheme = theme;
 }
-applyTheme(resolveTheme(params, devtools?.panels.themeName, matchMedia('(prefers-color-scheme: dark)').matches));
-devtools?.panels.setThemeChangeHandler?.((themeName) => applyTheme(themeName === 'dark' ? 'dark' : 'light'));
+applyTheme(resolveTheme(params, devtoolsThemeName(), matchMedia('(prefers-color-scheme: dark)').matches));
+onDevtoolsThemeChange((themeName) => applyTheme(themeName === 'dark' ? 'dark' : 'light'));
 
 const root = document.getElementById('app')!;
-const requestedTabId = resolveTabId(params, devtools?.inspectedWindow.tabId);
+const requestedTabId = resolveTabId(params, inspectedTabId());
 const TOOL = { name: 'CORS Doctor', version: browser.runtime.getManifest().version };
 
 /**
@@ -184,7 +183,7 @@ if (requestedTabId === null && inDevTools) {
           connect: (name) => {
             const port = browser.runtime.connect({ name });
             // Reading lastError marks "no worker listening yet" as handled; the reconnect deals with it.
-            port.onDisconnect.addListener(() => void chrome.runtime.lastError);
+            port.onDisconnect.addListener(acknowledgeLastError);
             return port as unknown as PortLike;
           },
           // Once a HAR is shown, a live message still in flight must not mix into its list.

@@ -7,3 +7,5 @@ import browser from 'webextension-polyfill';
 
 export { browser };
 export type { Runtime, Tabs, WebRequest } from 'webextension-polyfill';
+
+export { browserInfo, detectBrowser, type BrowserName } from './browser-name';
