@@ -17,7 +17,8 @@ const manifest = browser.runtime.getManifest();
 const background = new Background({
   area: sessionArea(),
   badge: badgeSurface(BADGE_COLOR),
-  judge: judgeExchange,
+  // Firefox's own rules decide blocked or not there (src/engine/firefox/).
+  judge: (exchange) => judgeExchange(exchange, { browser: detectBrowser() }),
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },
