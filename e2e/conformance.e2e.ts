@@ -28,6 +28,7 @@ import {
 import { capturedExchange, clearReport, entriesByUrl, readReport } from './conformance/extension-side';
 import { generateScenarios, type GeneratedCorpus } from './conformance/generator';
 import { runScenarioGroups } from './conformance/page-runner';
+import { firefoxSectionOf } from './conformance/firefox-results-doc';
 import { agrees, renderResultsDoc } from './conformance/results-doc';
 import { describeExpectation, type Scenario } from './conformance/scenario';
 import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
@@ -172,7 +173,15 @@ describe('conformance with Chromium: every verdict equals the browser’s own', 
     for (const batch of chunk(corpus.scenarios, BATCH_SIZE)) await runBatch(tabId, batch);
     if (!WATCH_ONE_TAB) writeFileSync(
       DOC_PATH,
-      renderResultsDoc({ chromiumVersion, origins: lab.origins, seed: corpus.seed, scenarioCount: corpus.scenarios.length, requiredRules: REQUIRED_RULES, comparisons }),
+      renderResultsDoc({
+        chromiumVersion,
+        origins: lab.origins,
+        seed: corpus.seed,
+        scenarioCount: corpus.scenarios.length,
+        requiredRules: REQUIRED_RULES,
+        comparisons,
+        firefoxSection: firefoxSectionOf(readFileSync(DOC_PATH, 'utf8')),
+      }),
     );
   }, 600_000);
 

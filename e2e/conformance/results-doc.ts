@@ -13,6 +13,8 @@ export interface ResultsDocInput {
   /** Rule names the corpus must produce in Chromium. */
   requiredRules: readonly string[];
   comparisons: readonly StepComparison[];
+  /** The Firefox section the Firefox suite wrote (firefox-results-doc.ts), kept as it is. */
+  firefoxSection?: string;
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(part === whole ? 0 : 1)}%`);
@@ -35,7 +37,8 @@ function ruleOrder(a: string, b: string): number {
 export function renderResultsDoc(input: ResultsDocInput): string {
   const withoutPorts = (text: string) =>
     text.replaceAll(input.origins.page, '{page}').replaceAll(input.origins.api, '{api}').replaceAll(input.origins.api2, '{api2}');
-  return withoutPorts(renderWithPorts(input));
+  const chromium = withoutPorts(renderWithPorts(input));
+  return input.firefoxSection ? `${chromium}\n${input.firefoxSection}` : chromium;
 }
 
 function renderWithPorts(input: ResultsDocInput): string {

@@ -41,8 +41,10 @@ export type FirefoxCheckResult =
  */
 export function checkResponseAccess(headers: HeaderList, status: number, origin: string, withCredentials: boolean): { key: FirefoxReasonKey; params: FirefoxReasonParams } | null {
   const lines = countHeaderLines(headers, 'access-control-allow-origin');
-  if (lines > 1) return { key: 'CORSMultipleAllowOriginNotAllowed', params: {} };
   const allowOrigin = getHeader(headers, 'access-control-allow-origin');
+  // Firefox's webRequest hands an add-on two lines of one header as a single `a, b` line: a value
+  // with `, ` is taken for two lines (a list written by hand on one line fails all the same).
+  if (lines > 1 || (allowOrigin !== null && allowOrigin.includes(', '))) return { key: 'CORSMultipleAllowOriginNotAllowed', params: {} };
   if (allowOrigin === null) return { key: 'CORSMissingAllowOrigin', params: { status } };
   if (withCredentials && allowOrigin === '*') return { key: 'CORSNotSupportingCredentials', params: {} };
   if ((withCredentials || allowOrigin !== '*') && allowOrigin !== origin) return { key: 'CORSAllowOriginNotMatchingOrigin', params: { value: allowOrigin } };
