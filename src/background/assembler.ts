@@ -15,70 +15,20 @@
  * It needs no onBeforeRequest and no onBeforeRedirect: the preflight is matched when the actual
  * request next shows up, and a hop is recognised by a 3xx with Location followed by anything else.
  */
-import type {
-  HeaderLine,
-  ObservedExchange,
-  ObservedPreflight,
-  ObservedRedirect,
-  ObservedResponse,
-  Outcome,
-} from '../engine/types';
+import type { HeaderLine, Outcome } from '../engine/types';
 import { isRedirectStatus } from '../engine/fetch-spec';
-import { firstHeaderValue, firstRawHeaderValue, toHeaderLines, type RawHeader } from './headers';
+import { firstHeaderValue, firstRawHeaderValue, toHeaderLines } from './headers';
 import { isWebWorkerRequest } from './attribution';
-import { isCrossOrigin, originOfRequester } from './origin';
+import { ALWAYS_CORS_TYPES, isCorsMode, isNoCorsFetch } from './cors-mode';
+import { type ClosedExchange, exchangeOfFlight, type FlightRecord, pairingKey, type PendingPreflight } from './flight-records';
+import { isCrossOrigin } from './origin';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
+import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RedirectDetails, RequestDetails, SendHeadersDetails } from './webrequest-details';
+import { initiatorOf } from './webrequest-details';
 
-export interface RequestDetails {
-  requestId: string;
-  url: string;
-  method: string;
-  type: string;
-  tabId: number;
-  frameId: number;
-  /** Chromium: the requesting document's origin. */
-  initiator?: string;
-  /** Firefox, which has no `initiator`: the URL of the document (or worker) that made the request. */
-  originUrl?: string;
-  timeStamp: number;
-}
-export interface SendHeadersDetails extends RequestDetails {
-  requestHeaders?: RawHeader[];
-}
-export interface HeadersReceivedDetails extends RequestDetails {
-  statusCode: number;
-  responseHeaders?: RawHeader[];
-}
-export interface RedirectDetails extends RequestDetails {
-  statusCode: number;
-  redirectUrl: string;
-  responseHeaders?: RawHeader[];
-  fromCache?: boolean;
-}
-export interface CompletedDetails extends RequestDetails {
-  statusCode: number;
-  responseHeaders?: RawHeader[];
-  fromCache?: boolean;
-}
-export interface ErrorDetails extends RequestDetails {
-  error: string;
-  fromCache?: boolean;
-}
-
-/** A closed exchange, with what the store needs besides the engine's input. */
-export interface ClosedExchange {
-  requestId: string;
-  tabId: number;
-  frameId: number;
-  startTime: number;
-  endTime: number;
-  exchange: ObservedExchange;
-  /**
-   * True when the request's first events were not seen (the service worker restarted mid-flight),
-   * so its request headers may be missing.
-   */
-  partial: boolean;
-}
+// The event shapes and the plain records were first declared here; capture, recording and restart import them from here.
+export { type ClosedExchange, exchangeOfFlight, type FlightRecord, type PendingPreflight } from './flight-records';
+export * from './webrequest-details';
 
 export interface AssemblerOptions {
   /** The browser's error strings and event order (Chromium's by default). */
@@ -106,48 +56,6 @@ export interface AssemblerOptions {
   /** Called when an open request is forgotten (no event for idleFlightMs), just before onFlightChanged(null). */
   onFlightForgotten?: (flight: FlightRecord) => void;
 }
-
-/** An open request's state: plain data, persisted across worker restarts. */
-export interface FlightRecord {
-  requestId: string;
-  tabId: number;
-  frameId: number;
-  initiator: string | null;
-  type: string;
-  method: string;
-  firstUrl: string;
-  currentUrl: string;
-  startTime: number;
-  lastEventTime: number;
-  requestHeaders: HeaderLine[] | null;
-  /** Headers have been sent for currentUrl: a later preflight cannot belong to this URL. */
-  sentForCurrentUrl: boolean;
-  preflight: PendingPreflight | null;
-  redirects: ObservedRedirect[];
-  /** The latest response of this request; a 3xx with Location becomes a hop once the request moves on. */
-  lastResponse: (ObservedResponse & { url: string; location: string | null }) | null;
-  fromCache: boolean;
-  partial: boolean;
-}
-
-/** A preflight waiting for its actual request: plain data, persisted across worker restarts. */
-export interface PendingPreflight {
-  requestId: string;
-  key: string;
-  /** Access-Control-Request-Method: the actual request's method. */
-  method: string;
-  url: string;
-  startTime: number;
-  endTime: number | null;
-  lastEventTime: number;
-  requestHeaders: HeaderLine[];
-  response: ObservedResponse | null;
-  redirectedTo: string | null;
-  error: string | null;
-}
-
-/** Types that are CORS-mode whenever they are cross-origin (fetch() can opt out, which onSendHeaders reveals). */
-const ALWAYS_CORS_TYPES = new Set(['xmlhttprequest', 'font']);
 
 export class ExchangeAssembler {
   private readonly flights = new Map<string, FlightRecord>();
@@ -521,58 +429,6 @@ export class ExchangeAssembler {
       partial: flight.partial,
     });
   }
-}
-
-/** The engine's input for an open request, as if it ended now with `outcome`. */
-export function exchangeOfFlight(flight: FlightRecord, outcome: Outcome): ObservedExchange {
-  const last = flight.lastResponse;
-  return {
-    initiator: flight.initiator,
-    request: { url: flight.firstUrl, method: flight.method, type: flight.type, headers: flight.requestHeaders },
-    preflight: flight.preflight ? toObservedPreflight(flight.preflight) : null,
-    redirects: flight.redirects,
-    response: last ? { status: last.status, headers: last.headers } : null,
-    outcome,
-    fromCache: flight.fromCache,
-  };
-}
-
-function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {
-  return {
-    url: preflight.url,
-    request: { headers: preflight.requestHeaders },
-    response: preflight.response,
-    redirectedTo: preflight.redirectedTo,
-    error: preflight.error,
-  };
-}
-
-/** The origin that made the request: Chromium's `initiator`, or the origin of Firefox's `originUrl`. */
-export function initiatorOf(details: RequestDetails): string | undefined {
-  return details.initiator ?? (details.originUrl === undefined ? undefined : originOfRequester(details.originUrl));
-}
-
-function pairingKey(tabId: number, frameId: number, url: string, initiator: string | null): string {
-  return `${tabId}\u0000${frameId}\u0000${initiator ?? ''}\u0000${url}`;
-}
-
-/**
- * CORS mode from the headers actually sent: Sec-Fetch-Mode says it outright where it is sent;
- * otherwise a cross-origin request carries Origin in CORS mode (and on no-cors POSTs, which are
- * rare outside navigations and are judged like CORS ones rather than lost).
- */
-function isCorsMode(raw: readonly RawHeader[] | undefined): boolean {
-  const fetchMode = firstRawHeaderValue(raw, 'sec-fetch-mode');
-  if (fetchMode !== null) return fetchMode === 'cors';
-  return firstRawHeaderValue(raw, 'origin') !== null;
-}
-
-/**
- * A fetch() with `mode: 'no-cors'` (only fetch makes a no-cors request of type xmlhttprequest):
- * kept so the engine can warn that its opaque response is unreadable (issue 16).
- */
-function isNoCorsFetch(type: string, raw: readonly RawHeader[] | undefined): boolean {
-  return type === 'xmlhttprequest' && firstRawHeaderValue(raw, 'sec-fetch-mode') === 'no-cors';
 }
 
 function resolveLocation(location: string, base: string): string {

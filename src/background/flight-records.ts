@@ -1,0 +1,90 @@
+/**
+ * The assembler's state and output as plain data: an open request (FlightRecord), a preflight waiting
+ * for its actual request (PendingPreflight) and the key that pairs them, the closed exchange it hands
+ * on, and how an open request becomes the engine's input. They are apart from the state machine
+ * because they outlive it: the restart journal persists the records, and the recording and the
+ * entry code take the closed exchange without any of the event handling.
+ */
+import type { HeaderLine, ObservedExchange, ObservedPreflight, ObservedRedirect, ObservedResponse, Outcome } from '../engine/types';
+
+/** A closed exchange, with what the store needs besides the engine's input. */
+export interface ClosedExchange {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  startTime: number;
+  endTime: number;
+  exchange: ObservedExchange;
+  /**
+   * True when the request's first events were not seen (the service worker restarted mid-flight),
+   * so its request headers may be missing.
+   */
+  partial: boolean;
+}
+
+/** An open request's state: plain data, persisted across worker restarts. */
+export interface FlightRecord {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  initiator: string | null;
+  type: string;
+  method: string;
+  firstUrl: string;
+  currentUrl: string;
+  startTime: number;
+  lastEventTime: number;
+  requestHeaders: HeaderLine[] | null;
+  /** Headers have been sent for currentUrl: a later preflight cannot belong to this URL. */
+  sentForCurrentUrl: boolean;
+  preflight: PendingPreflight | null;
+  redirects: ObservedRedirect[];
+  /** The latest response of this request; a 3xx with Location becomes a hop once the request moves on. */
+  lastResponse: (ObservedResponse & { url: string; location: string | null }) | null;
+  fromCache: boolean;
+  partial: boolean;
+}
+
+/** A preflight waiting for its actual request: plain data, persisted across worker restarts. */
+export interface PendingPreflight {
+  requestId: string;
+  key: string;
+  /** Access-Control-Request-Method: the actual request's method. */
+  method: string;
+  url: string;
+  startTime: number;
+  endTime: number | null;
+  lastEventTime: number;
+  requestHeaders: HeaderLine[];
+  response: ObservedResponse | null;
+  redirectedTo: string | null;
+  error: string | null;
+}
+
+/** The engine's input for an open request, as if it ended now with `outcome`. */
+export function exchangeOfFlight(flight: FlightRecord, outcome: Outcome): ObservedExchange {
+  const last = flight.lastResponse;
+  return {
+    initiator: flight.initiator,
+    request: { url: flight.firstUrl, method: flight.method, type: flight.type, headers: flight.requestHeaders },
+    preflight: flight.preflight ? toObservedPreflight(flight.preflight) : null,
+    redirects: flight.redirects,
+    response: last ? { status: last.status, headers: last.headers } : null,
+    outcome,
+    fromCache: flight.fromCache,
+  };
+}
+
+function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {
+  return {
+    url: preflight.url,
+    request: { headers: preflight.requestHeaders },
+    response: preflight.response,
+    redirectedTo: preflight.redirectedTo,
+    error: preflight.error,
+  };
+}
+
+export function pairingKey(tabId: number, frameId: number, url: string, initiator: string | null): string {
+  return `${tabId}\u0000${frameId}\u0000${initiator ?? ''}\u0000${url}`;
+}
