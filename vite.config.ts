@@ -11,9 +11,7 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [
       preact(),
-      firefox
-        ? crx({ manifest: firefoxManifest(manifest) as ManifestV3Export, browser: 'firefox' })
-        : crx({ manifest: manifest as ManifestV3Export }),
+      firefox ? crx({ manifest: firefoxManifest(manifest) as ManifestV3Export, browser: 'firefox' }) : crx({ manifest: manifest as ManifestV3Export }),
     ],
     build: {
       outDir: firefox ? 'dist-firefox' : 'dist',

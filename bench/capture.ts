@@ -82,9 +82,7 @@ async function startServers(): Promise<Servers> {
         return;
       case '/preflight-ok':
         if (req.method === 'OPTIONS') {
-          res
-            .writeHead(204, allow({ 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Allow-Headers': 'x-bench', 'Access-Control-Max-Age': '0' }))
-            .end();
+          res.writeHead(204, allow({ 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Allow-Headers': 'x-bench', 'Access-Control-Max-Age': '0' })).end();
         } else res.writeHead(200, allow({ 'Content-Type': 'application/json' })).end(body);
         return;
       case '/preflight-bad':
@@ -350,7 +348,9 @@ export async function measure(list: Variant[], rounds = ROUNDS): Promise<Variant
       for (const variant of list) {
         const times = await timedRun(servers, variant, serial++);
         runs.get(variant.id)!.push(times);
-        console.error(`capture bench round ${round + 1}/${rounds} ${variant.id}: fetches ${Math.round(times.fetches)} ms, dev page ${Math.round(times.devPage)} ms`);
+        console.error(
+          `capture bench round ${round + 1}/${rounds} ${variant.id}: fetches ${Math.round(times.fetches)} ms, dev page ${Math.round(times.devPage)} ms`,
+        );
       }
     }
   } finally {
@@ -365,7 +365,11 @@ export async function measure(list: Variant[], rounds = ROUNDS): Promise<Variant
 }
 
 /** A DevTools protocol session on the extension's worker, through a page session (Target.sendMessageToTarget). */
-async function workerSession(context: BrowserContext, page: Page, extensionId: string): Promise<{ send<T>(method: string, params?: object): Promise<T>; cdp: CDPSession }> {
+async function workerSession(
+  context: BrowserContext,
+  page: Page,
+  extensionId: string,
+): Promise<{ send<T>(method: string, params?: object): Promise<T>; cdp: CDPSession }> {
   const cdp = await context.newCDPSession(page);
   const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> };
   const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
@@ -447,9 +451,13 @@ export async function measureWorker(): Promise<WorkerFigures> {
     }
     const helper = await browser.context.newPage();
     await helper.goto(`chrome-extension://${extensionId}/src/popup/popup.html?harness=1`);
-    const tabIds = await helper.evaluate(async (origin) => (await chrome.tabs.query({})).filter((t) => t.url?.startsWith(origin)).map((t) => t.id!), servers.pageOrigin);
+    const tabIds = await helper.evaluate(
+      async (origin) => (await chrome.tabs.query({})).filter((t) => t.url?.startsWith(origin)).map((t) => t.id!),
+      servers.pageOrigin,
+    );
     const entries = await helper.evaluate(
-      async (ids) => (await Promise.all(ids.map((tabId) => chrome.runtime.sendMessage({ type: 'getReport', tabId })))).reduce((sum, r) => sum + r.entries.length, 0),
+      async (ids) =>
+        (await Promise.all(ids.map((tabId) => chrome.runtime.sendMessage({ type: 'getReport', tabId })))).reduce((sum, r) => sum + r.entries.length, 0),
       tabIds,
     );
     const sessionBytes = await helper.evaluate(() => chrome.storage.session.getBytesInUse(null));
@@ -480,12 +488,32 @@ export async function run(): Promise<BenchResult[]> {
     const runsOf = (f: VariantFigures, key: keyof RunTimes) => f.runs.map((r) => Math.round(r[key])).join(', ');
     for (const f of figures) {
       if (f.variant.id === 'none') {
-        results.push({ name: `no extension: ${REQUESTS} cross-origin fetches`, value: Math.round(median(f.runs.map((r) => r.fetches))), unit: 'ms', note: `runs ${runsOf(f, 'fetches')} ms` });
-        results.push({ name: `no extension: dev page (${MODULES} modules + ${IMAGES} no-cors images)`, value: Math.round(median(f.runs.map((r) => r.devPage))), unit: 'ms', note: `runs ${runsOf(f, 'devPage')} ms` });
+        results.push({
+          name: `no extension: ${REQUESTS} cross-origin fetches`,
+          value: Math.round(median(f.runs.map((r) => r.fetches))),
+          unit: 'ms',
+          note: `runs ${runsOf(f, 'fetches')} ms`,
+        });
+        results.push({
+          name: `no extension: dev page (${MODULES} modules + ${IMAGES} no-cors images)`,
+          value: Math.round(median(f.runs.map((r) => r.devPage))),
+          unit: 'ms',
+          note: `runs ${runsOf(f, 'devPage')} ms`,
+        });
         continue;
       }
-      results.push({ name: `${f.variant.label}: fetches`, value: ratio(f.ratio.fetches), unit: '× none', note: `median of ${f.runs.length} paired ratios; runs ${runsOf(f, 'fetches')} ms` });
-      results.push({ name: `${f.variant.label}: dev page`, value: ratio(f.ratio.devPage), unit: '× none', note: `median of ${f.runs.length} paired ratios; runs ${runsOf(f, 'devPage')} ms` });
+      results.push({
+        name: `${f.variant.label}: fetches`,
+        value: ratio(f.ratio.fetches),
+        unit: '× none',
+        note: `median of ${f.runs.length} paired ratios; runs ${runsOf(f, 'fetches')} ms`,
+      });
+      results.push({
+        name: `${f.variant.label}: dev page`,
+        value: ratio(f.ratio.devPage),
+        unit: '× none',
+        note: `median of ${f.runs.length} paired ratios; runs ${runsOf(f, 'devPage')} ms`,
+      });
     }
     const byId = new Map(figures.map((f) => [f.variant.id, f]));
     const watched = byId.get('doctor-watched')!;
@@ -515,7 +543,12 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'MB',
       note: `after a GC, at each ${(HEAP_REQUESTS / HEAP_CHECKPOINTS).toLocaleString('en-US')}: ${worker.heapMb.map((mb) => mb.toFixed(1)).join(', ')} MB; ${worker.entries.toLocaleString('en-US')} entries kept (per-tab bound)`,
     });
-    results.push({ name: 'storage.session in use after that', value: Number((worker.sessionBytes / 1024 / 1024).toFixed(2)), unit: 'MB', note: 'chrome.storage.session.getBytesInUse; the area holds 10 MB' });
+    results.push({
+      name: 'storage.session in use after that',
+      value: Number((worker.sessionBytes / 1024 / 1024).toFixed(2)),
+      unit: 'MB',
+      note: 'chrome.storage.session.getBytesInUse; the area holds 10 MB',
+    });
     return results;
   } finally {
     rmSync(shapeRoot, { recursive: true, force: true });

@@ -71,7 +71,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-const simple = [simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']] })];
+const simple = [
+  simpleExchange({
+    response: [
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Vary', 'Origin'],
+    ],
+  }),
+];
 const mix: ObservedExchange[] = [
   ...simple,
   simpleExchange({ response: [['Access-Control-Allow-Origin', '*']] }),
@@ -79,20 +86,37 @@ const mix: ObservedExchange[] = [
   preflightedExchange({
     method: 'PUT',
     acrh: 'content-type',
-    preflightResponse: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Methods', 'GET, PUT'], ['Access-Control-Allow-Headers', 'Content-Type'], ['Vary', 'Origin']],
+    preflightResponse: [
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Access-Control-Allow-Methods', 'GET, PUT'],
+      ['Access-Control-Allow-Headers', 'Content-Type'],
+      ['Vary', 'Origin'],
+    ],
     actualRequestExtra: [['Content-Type', 'application/json']],
-    actualResponse: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']],
+    actualResponse: [
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Vary', 'Origin'],
+    ],
   }),
   {
     ...simpleExchange({ response: [['Access-Control-Allow-Origin', '*']] }),
-    redirects: [{ url: 'https://api.example.com/v1/items', status: 301, location: 'https://api.example.com/v2/items', headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }] }],
+    redirects: [
+      {
+        url: 'https://api.example.com/v1/items',
+        status: 301,
+        location: 'https://api.example.com/v2/items',
+        headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }],
+      },
+    ],
   },
   ...(Object.values(RULE_EXAMPLES) as ObservedExchange[]).slice(0, 6),
   simpleExchange({ error: 'net::ERR_CONNECTION_REFUSED' }),
 ];
 
 function loadAverage(): string {
-  return loadavg().map((value) => value.toFixed(2)).join(' ');
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -115,7 +139,12 @@ export async function run(): Promise<BenchResult[]> {
     };
     return [
       { name: 'engine: simple passing GET', value: Math.round(median(simpleRuns.map((r) => r.wall))), unit: 'verdicts/s', note: describe(simpleRuns) },
-      { name: `engine: realistic mix (${mix.length} shapes, ~half blocked)`, value: Math.round(median(mixRuns.map((r) => r.wall))), unit: 'verdicts/s', note: describe(mixRuns) },
+      {
+        name: `engine: realistic mix (${mix.length} shapes, ~half blocked)`,
+        value: Math.round(median(mixRuns.map((r) => r.wall))),
+        unit: 'verdicts/s',
+        note: describe(mixRuns),
+      },
     ];
   } finally {
     engine.cleanup();

@@ -46,7 +46,11 @@ export async function run(): Promise<BenchResult[]> {
     async function loadFreshPanel() {
       await page.goto(panelUrl);
       // The worker's own (empty) snapshot for this tab must land before ours, or it would replace it.
-      await waitFor(() => page.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+      await waitFor(
+        () => page.locator('.connection').textContent(),
+        (text) => text?.includes('live') ?? false,
+        { what: 'the panel to connect' },
+      );
     }
 
     const firstRenders: number[] = [];

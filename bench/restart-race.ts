@@ -54,7 +54,10 @@ export async function measureRestartRace(trials: number): Promise<RaceTrial[]> {
         (window as unknown as { burst: Promise<unknown> }).burst = Promise.all(
           list.map(async (url, i) => {
             await new Promise((resolve) => setTimeout(resolve, i * 12));
-            return fetch(url, url.includes('preflight') ? { method: 'DELETE' } : {}).then((r) => r.text(), () => null);
+            return fetch(url, url.includes('preflight') ? { method: 'DELETE' } : {}).then(
+              (r) => r.text(),
+              () => null,
+            );
           }),
         );
       }, urls);

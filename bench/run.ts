@@ -34,7 +34,9 @@ const modules = readdirSync(here)
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1]?.trim() ?? 'unknown';
   } catch {
     // Not Linux: fall back to what Node reports.
@@ -63,7 +65,14 @@ for (const file of modules) {
   try {
     const results = await mod.run();
     for (const result of results) rows.push({ ...result, module: file });
-    sections.push({ file, title: mod.title ?? file, results, load: loadavg().map((l) => l.toFixed(1)).join(' ') });
+    sections.push({
+      file,
+      title: mod.title ?? file,
+      results,
+      load: loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' '),
+    });
   } catch (error) {
     failed = true;
     console.error(`${file}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -76,7 +85,12 @@ console.log(`node ${process.version} · ${cpuModel()} · ${cpus().length} cores\
 const table = [['module', 'benchmark', 'value', 'unit', 'note'], ...rows.map((r) => [r.module, r.name, r.value.toLocaleString('en-US'), r.unit, r.note ?? ''])];
 const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
 for (const [index, row] of table.entries()) {
-  console.log(row.map((cell, column) => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+  console.log(
+    row
+      .map((cell, column) => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 if (failed) process.exitCode = 1;
@@ -96,10 +110,7 @@ function writePerformanceDoc(measured: typeof sections): void {
       '|---|---:|---|---|',
       ...section.results.map((r) => `| ${cell(r.name)} | ${r.value.toLocaleString('en-US')} | ${cell(r.unit)} | ${cell(r.note ?? '')} |`),
     ].join('\n');
-    kept.set(
-      section.file,
-      `## ${section.title}\n\nMeasured ${date} UTC on ${machine}; load average at the end ${section.load}.\n\n${table}\n\n`,
-    );
+    kept.set(section.file, `## ${section.title}\n\nMeasured ${date} UTC on ${machine}; load average at the end ${section.load}.\n\n${table}\n\n`);
   }
   const order = [...kept.keys()].sort();
   const body = order.map((file) => `<!-- bench:${file} -->\n${kept.get(file)}<!-- /bench:${file} -->`).join('\n\n');

@@ -15,8 +15,7 @@ describe('the toolbar badge', () => {
   let serial = 0;
 
   const failing = () => lab.route('api', `/badge-fail-${serial++}`, { response: { body: 'json' } });
-  const passing = () =>
-    lab.route('api', `/badge-pass-${serial++}`, { response: { headers: [['Access-Control-Allow-Origin', '*']], body: 'json' } });
+  const passing = () => lab.route('api', `/badge-pass-${serial++}`, { response: { headers: [['Access-Control-Allow-Origin', '*']], body: 'json' } });
   const noCors = () => lab.route('api2', `/badge-no-cors-${serial++}`, { response: { body: 'json' } });
 
   async function entriesSettled(count: number): Promise<Report> {
@@ -28,7 +27,11 @@ describe('the toolbar badge', () => {
   }
 
   async function badgeBecomes(text: string) {
-    return waitFor(() => readBadge(browser, tabId), (badge) => badge.text === text, { what: `badge "${text}"` });
+    return waitFor(
+      () => readBadge(browser, tabId),
+      (badge) => badge.text === text,
+      { what: `badge "${text}"` },
+    );
   }
 
   beforeAll(async () => {
@@ -102,7 +105,11 @@ describe('the toolbar badge', () => {
     await fetchFrom(other, failing());
     await fetchFrom(other, failing());
     await fetchFrom(other, failing());
-    await waitFor(() => readBadge(browser, otherTab), (badge) => badge.text === '3', { what: 'other tab badge 3' });
+    await waitFor(
+      () => readBadge(browser, otherTab),
+      (badge) => badge.text === '3',
+      { what: 'other tab badge 3' },
+    );
     expect((await readBadge(browser, tabId)).text).toBe('1');
     await other.close();
   });

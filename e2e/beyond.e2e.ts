@@ -36,7 +36,11 @@ describe('beyond the block, in the panel', () => {
     tabId = await browser.tabIdOf(gallery);
     await gallery.click('#run-all');
     await gallery.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
-    const requests = cases.reduce((n, c) => n + (c.broken.request.kind === 'fetch' ? (c.broken.request.repeat ?? 1) : 1) + (c.fixed.request.kind === 'fetch' ? (c.fixed.request.repeat ?? 1) : 1), 0);
+    const requests = cases.reduce(
+      (n, c) =>
+        n + (c.broken.request.kind === 'fetch' ? (c.broken.request.repeat ?? 1) : 1) + (c.fixed.request.kind === 'fetch' ? (c.fixed.request.repeat ?? 1) : 1),
+      0,
+    );
     report = await waitFor(
       () => browser.sendMessage<Report>({ type: 'getReport', tabId }),
       (r) => r.entries.filter((e) => e.request.method !== 'OPTIONS').length >= requests,
@@ -46,7 +50,11 @@ describe('beyond the block, in the panel', () => {
     panel.on('pageerror', (error) => pageErrors.push(error.message));
     await panel.setViewportSize({ width: 1300, height: 900 });
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -74,14 +82,20 @@ describe('beyond the block, in the panel', () => {
     expect(await segment.innerText()).toBe(`Warnings (${warned.length})`);
     await segment.click();
     const rows = panel.locator('.list-window .list-row');
-    await waitFor(() => rows.count(), (n) => n === warned.length, { what: `${warned.length} rows` });
+    await waitFor(
+      () => rows.count(),
+      (n) => n === warned.length,
+      { what: `${warned.length} rows` },
+    );
     expect(await panel.locator('.list-window .list-row .warning-marker').count()).toBe(warned.length);
     for (const galleryCase of cases.filter((c) => c.expectedWarnings.length > 0)) {
       await narrowTo(galleryCase.id);
       const row = rowOf(galleryCase.id, 'broken');
       expect(await row.count(), galleryCase.id).toBe(1);
       await row.click();
-      const codes = await panel.locator('.detail section[aria-label="Warnings"] li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.code));
+      const codes = await panel
+        .locator('.detail section[aria-label="Warnings"] li')
+        .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.code));
       for (const code of galleryCase.expectedWarnings) expect(codes, galleryCase.id).toContain(code);
       // The fixed twin is not in the Warnings list.
       expect(await rowOf(galleryCase.id, 'fixed').count(), `${galleryCase.id} fixed`).toBe(0);

@@ -80,7 +80,10 @@ describe('a burst of 10,000 requests across 5 tabs', () => {
               while (next < list.length) {
                 const url = list[next++]!;
                 const init: RequestInit = url.includes('/burst/preflight') ? { method: 'DELETE' } : credentialed(url) ? { credentials: 'include' } : {};
-                await fetch(url, init).then((r) => r.text(), () => null);
+                await fetch(url, init).then(
+                  (r) => r.text(),
+                  () => null,
+                );
               }
             };
             await Promise.all(Array.from({ length: width }, lane));
@@ -95,7 +98,11 @@ describe('a burst of 10,000 requests across 5 tabs', () => {
     const watched = tabs[2]!;
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${watched.tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     const panelTotal = async () => Number(/(\d+) requests?/.exec((await panel.locator('.status-bar').textContent()) ?? '')?.[1] ?? NaN);
     // The panel's request count, read while the burst runs: it must move before the burst ends.
     const seenByPanel: number[] = [];
@@ -130,9 +137,13 @@ describe('a burst of 10,000 requests across 5 tabs', () => {
       expect(verdicts, `tab ${t}: Chromium saw its requests`).toHaveLength(tab.urls.length);
       const failures = verdicts.filter((v) => v.corsError !== null).length;
       // Exact per tab: the badge's title carries the full count (its text stops at 999+).
-      const badge = await waitFor(() => readBadge(browser, tab.tabId), (b) => b.title === `${failures} CORS failures on this page`, {
-        what: `tab ${t}'s badge title to count ${failures} failures`,
-      });
+      const badge = await waitFor(
+        () => readBadge(browser, tab.tabId),
+        (b) => b.title === `${failures} CORS failures on this page`,
+        {
+          what: `tab ${t}'s badge title to count ${failures} failures`,
+        },
+      );
       expect(badge.text).toBe(failures > 999 ? '999+' : String(failures));
       // Nothing lost, nothing duplicated: the newest entries kept (at most the per-tab limit, fewer
       // when the log of all tabs reached its storage budget), the older ones counted as dropped.
@@ -142,7 +153,10 @@ describe('a burst of 10,000 requests across 5 tabs', () => {
       expect(report.entries.length + report.dropped, `tab ${t}: kept + dropped`).toBe(tab.urls.length);
       const seqs = report.entries.map((e) => Number(e.id.slice(e.id.indexOf('-') + 1)));
       expect(seqs, `tab ${t}: the newest entries, in order`).toEqual(seqs.map((_, i) => tab.urls.length - seqs.length + i));
-      expect(urls.every((url) => tab.urls.includes(url)), `tab ${t}: an entry from another tab`).toBe(true);
+      expect(
+        urls.every((url) => tab.urls.includes(url)),
+        `tab ${t}: an entry from another tab`,
+      ).toBe(true);
       kept.push(report.entries.length);
       notices = report.notices ?? [];
       // The kept ones are the latest to finish; each carries Chromium's verdict.
@@ -158,7 +172,10 @@ describe('a burst of 10,000 requests across 5 tabs', () => {
     }
 
     // The panel was live: it saw the count move during the burst and ends with every entry of its tab.
-    expect(seenByPanel.some((n) => n > 0 && n < watched.urls.length), `panel counts during the burst: ${seenByPanel.join(', ')}`).toBe(true);
+    expect(
+      seenByPanel.some((n) => n > 0 && n < watched.urls.length),
+      `panel counts during the burst: ${seenByPanel.join(', ')}`,
+    ).toBe(true);
     await waitFor(panelTotal, (n) => n === watched.urls.length, { what: `the panel to show all ${watched.urls.length} requests` });
 
     // No error; a warning only for storage the browser refused, which the reports name too (never

@@ -6,15 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type RouteSpec } from '../lab/server';
 import type { Report, ReportEntry } from '../src/shared/report';
-import {
-  fetchFrom,
-  launchWithExtension,
-  recordChromiumVerdicts,
-  waitFor,
-  type ChromiumVerdict,
-  type ExtensionBrowser,
-  type Page,
-} from './harness';
+import { fetchFrom, launchWithExtension, recordChromiumVerdicts, waitFor, type ChromiumVerdict, type ExtensionBrowser, type Page } from './harness';
 
 interface Case {
   name: string;
@@ -71,7 +63,13 @@ const CASES: Case[] = [
     rule: null,
     preflight: true,
   },
-  { name: 'preflight-no-acao', route: { preflight: { status: 204 }, response: { headers: [ACAO_ECHO] } }, init: PUT_JSON, rule: 'PreflightMissingAllowOriginHeader', preflight: true },
+  {
+    name: 'preflight-no-acao',
+    route: { preflight: { status: 204 }, response: { headers: [ACAO_ECHO] } },
+    init: PUT_JSON,
+    rule: 'PreflightMissingAllowOriginHeader',
+    preflight: true,
+  },
   {
     name: 'preflight-status',
     route: { preflight: { status: 405, headers: [ACAO_ECHO, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] } },
@@ -81,7 +79,9 @@ const CASES: Case[] = [
   },
   {
     name: 'preflight-method',
-    route: { preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Methods', 'GET, POST'], ['Access-Control-Allow-Headers', 'content-type']] } },
+    route: {
+      preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Methods', 'GET, POST'], ['Access-Control-Allow-Headers', 'content-type']] },
+    },
     init: PUT_JSON,
     rule: 'MethodDisallowedByPreflightResponse',
     preflight: true,
@@ -104,7 +104,11 @@ const CASES: Case[] = [
     name: 'redirect-chain-pass',
     route: { response: { redirect: { to: '{api2}/chain-b?case=redirect-chain-pass', status: 302 }, headers: [['Access-Control-Allow-Origin', '*']] } },
     extra: [
-      { origin: 'api2', path: '/chain-b', route: { response: { redirect: { to: '/chain-c?case=redirect-chain-pass', status: 307 }, headers: [['Access-Control-Allow-Origin', '*']] } } },
+      {
+        origin: 'api2',
+        path: '/chain-b',
+        route: { response: { redirect: { to: '/chain-c?case=redirect-chain-pass', status: 307 }, headers: [['Access-Control-Allow-Origin', '*']] } },
+      },
       { origin: 'api2', path: '/chain-c', route: { response: { headers: [['Access-Control-Allow-Origin', '*']], body: 'json' } } },
     ],
     rule: null,
@@ -136,7 +140,13 @@ const CASES: Case[] = [
         origin: 'api',
         path: '/second-preflight-target',
         route: {
-          preflight: { status: 204, headers: [['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] },
+          preflight: {
+            status: 204,
+            headers: [
+              ['Access-Control-Allow-Methods', 'PUT'],
+              ['Access-Control-Allow-Headers', 'content-type'],
+            ],
+          },
           response: { headers: [ACAO_ECHO], body: 'json' },
         },
       },
@@ -194,12 +204,15 @@ describe('capture of cross-origin exchanges', () => {
     await lab?.close();
   });
 
-  const entryFor = (name: string): ReportEntry | undefined =>
-    report.entries.find((entry) => entry.request.url === urls.get(name));
+  const entryFor = (name: string): ReportEntry | undefined => report.entries.find((entry) => entry.request.url === urls.get(name));
 
   it('stores exactly the cross-origin CORS-mode requests and no-cors fetches, once each', () => {
     const stored = report.entries.map((entry) => new URL(entry.request.url).searchParams.get('case')).sort();
-    expect(stored).toEqual(CASES.filter((c) => !c.ignored).map((c) => c.name).sort());
+    expect(stored).toEqual(
+      CASES.filter((c) => !c.ignored)
+        .map((c) => c.name)
+        .sort(),
+    );
   });
 
   for (const testCase of CASES.filter((c) => c.rule)) {

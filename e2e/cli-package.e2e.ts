@@ -55,13 +55,21 @@ describe('the cors-doctor package, installed from its tarball', () => {
 
   it('checks a lab card: exit 1 with the rule when blocked, 0 when the fixed twin passes', async () => {
     const url = `${lab.origins.api}/cors-lab/json-content-type`;
-    const blocked = await exitOf(bin, ['check', url, '--origin', lab.origins.page, '--method', 'POST', '--content-type', 'application/json', '--stack', 'express'], dir);
+    const blocked = await exitOf(
+      bin,
+      ['check', url, '--origin', lab.origins.page, '--method', 'POST', '--content-type', 'application/json', '--stack', 'express'],
+      dir,
+    );
     expect(blocked.code).toBe(1);
     expect(blocked.stdout).toMatch(/BLOCKED {2}HeaderDisallowedByPreflightResponse/);
     expect(blocked.stdout).toMatch(/Access-Control-Request-Headers: content-type/);
     expect(blocked.stdout).toMatch(/--- Express \(cors\) ---/);
     expect(blocked.stdout).not.toMatch(/--- nginx ---/);
-    const fixed = await exitOf(bin, ['check', `${url}/fixed`, '--origin', lab.origins.page, '--method', 'POST', '--content-type', 'application/json', '--json'], dir);
+    const fixed = await exitOf(
+      bin,
+      ['check', `${url}/fixed`, '--origin', lab.origins.page, '--method', 'POST', '--content-type', 'application/json', '--json'],
+      dir,
+    );
     expect(fixed.code).toBe(0);
     expect(JSON.parse(fixed.stdout)).toMatchObject({ allowed: true, preflight: { needed: true } });
   });

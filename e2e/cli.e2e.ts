@@ -135,7 +135,11 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
     await page.click('#run-all');
     await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
     // The page's promise can settle a moment before Chromium's loadingFailed / loadingFinished.
-    await waitFor(() => harRecorder.pending(), (n) => n === 0, { what: 'every request to finish in CDP' });
+    await waitFor(
+      () => harRecorder.pending(),
+      (n) => n === 0,
+      { what: 'every request to finish in CDP' },
+    );
     for (const verdict of recorder.verdicts.values()) {
       if (verdict.method === 'OPTIONS') continue;
       const found = findVariant(cases, firstUrl.get(verdict.requestId) ?? verdict.url);
@@ -169,7 +173,11 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
           continue;
         }
         const result = await cli(checkArgs(resolved.request, resolved.url, origin));
-        const json = JSON.parse(result.stdout) as { allowed: boolean; verdict?: { rule: string | null; failedParameter: string }; error?: { netError: string } };
+        const json = JSON.parse(result.stdout) as {
+          allowed: boolean;
+          verdict?: { rule: string | null; failedParameter: string };
+          error?: { netError: string };
+        };
         expect(cliSchemaErrors(json), `${key(c, variant)} --json matches docs/cli.schema.json`).toEqual([]);
         const oracle = chromium.get(key(c, variant));
         expect(oracle, `Chromium ran ${key(c, variant)}`).toBeDefined();
@@ -238,32 +246,85 @@ describe('cors-doctor against the CORS lab and Chromium', () => {
   });
 
   it('sends the preflight and the request with the header lines Chromium sends (as the lab received them)', async () => {
-    const allow = { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'x-b, X-A, content-type'], ['Vary', 'Origin']] as Array<[string, string]> };
-    const answer = { status: 307, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Vary', 'Origin']] as Array<[string, string]>, redirect: { to: '/wire/target', status: 307 } };
+    const allow = {
+      status: 204,
+      headers: [
+        ['Access-Control-Allow-Origin', '{origin}'],
+        ['Access-Control-Allow-Methods', 'PUT'],
+        ['Access-Control-Allow-Headers', 'x-b, X-A, content-type'],
+        ['Vary', 'Origin'],
+      ] as Array<[string, string]>,
+    };
+    const answer = {
+      status: 307,
+      headers: [
+        ['Access-Control-Allow-Origin', '{origin}'],
+        ['Vary', 'Origin'],
+      ] as Array<[string, string]>,
+      redirect: { to: '/wire/target', status: 307 },
+    };
     lab.route('api', '/wire/chromium', { preflight: allow, response: answer });
     lab.route('api', '/wire/cli', { preflight: allow, response: answer });
     lab.route('api', '/wire/target', { preflight: allow, response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] } });
-    const headers: Array<[string, string]> = [['X-B', 'two'], ['x-a', 'one'], ['Content-Type', 'application/json']];
+    const headers: Array<[string, string]> = [
+      ['X-B', 'two'],
+      ['x-a', 'one'],
+      ['Content-Type', 'application/json'],
+    ];
     const page = await browser.context.newPage();
     await page.goto(lab.page('/wire-page', '<!doctype html><title>wire</title>'));
     expect(await fetchFrom(page, `${lab.origins.api}/wire/chromium`, { method: 'PUT', headers, body: '{}' })).toBe(200);
     await page.close();
     const viaChromium = lab.requests({ origin: 'api' }).filter((r) => r.path.startsWith('/wire/'));
-    const result = await cli(['check', `${lab.origins.api}/wire/cli`, '--origin', lab.origins.page, '--method', 'PUT', '--body', '{}', ...headers.flatMap(([n, v]) => ['--header', `${n}: ${v}`])]);
+    const result = await cli([
+      'check',
+      `${lab.origins.api}/wire/cli`,
+      '--origin',
+      lab.origins.page,
+      '--method',
+      'PUT',
+      '--body',
+      '{}',
+      ...headers.flatMap(([n, v]) => ['--header', `${n}: ${v}`]),
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const viaCli = lab.requests({ origin: 'api' }).filter((r) => r.path.startsWith('/wire/')).slice(viaChromium.length);
+    const viaCli = lab
+      .requests({ origin: 'api' })
+      .filter((r) => r.path.startsWith('/wire/'))
+      .slice(viaChromium.length);
     // The lines CORS depends on, with their values; the rest (User-Agent, Referer, client hints) is the browser's own.
-    const CORS_LINES = ['origin', 'access-control-request-method', 'access-control-request-headers', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest', 'accept', 'content-type', 'x-a', 'x-b', 'cookie', 'authorization'];
+    const CORS_LINES = [
+      'origin',
+      'access-control-request-method',
+      'access-control-request-headers',
+      'sec-fetch-mode',
+      'sec-fetch-site',
+      'sec-fetch-dest',
+      'accept',
+      'content-type',
+      'x-a',
+      'x-b',
+      'cookie',
+      'authorization',
+    ];
     const wire = (requests: typeof viaChromium) =>
       requests.map((r) => ({
         method: r.method,
         path: r.path.replace(/\/wire\/(chromium|cli)$/, '/wire/first'),
-        lines: r.headers.filter(([name]) => CORS_LINES.includes(name.toLowerCase())).map(([name, value]) => `${name.toLowerCase()}: ${value}`).sort(),
+        lines: r.headers
+          .filter(([name]) => CORS_LINES.includes(name.toLowerCase()))
+          .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+          .sort(),
       }));
     expect(wire(viaCli)).toEqual(wire(viaChromium));
     // Preflight, 307 to the target, its own preflight, the request there: four requests each.
-    expect(viaChromium.map((r) => `${r.method} ${r.path}`)).toEqual(['OPTIONS /wire/chromium', 'PUT /wire/chromium', 'OPTIONS /wire/target', 'PUT /wire/target']);
+    expect(viaChromium.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'OPTIONS /wire/chromium',
+      'PUT /wire/chromium',
+      'OPTIONS /wire/target',
+      'PUT /wire/target',
+    ]);
   });
 
   it('policy checks: a violation fails the run with a table, a kept policy passes', async () => {
@@ -301,7 +362,15 @@ endpoints:
     const file = resolve(import.meta.dirname, '..', 'examples', 'cors-policy.yaml');
     const result = await cli(['check', '--config', file, '--base-url', `${lab.origins.api}/cors-lab`], { [file]: readFileSync(file, 'utf8') });
     expect(result.code).toBe(1);
-    const rows = result.stdout.split('\n').filter((line) => /^(ok|FAIL|ERROR) /.test(line)).map((line) => line.split(/\s{2,}/).slice(0, 6).join(' | '));
+    const rows = result.stdout
+      .split('\n')
+      .filter((line) => /^(ok|FAIL|ERROR) /.test(line))
+      .map((line) =>
+        line
+          .split(/\s{2,}/)
+          .slice(0, 6)
+          .join(' | '),
+      );
     expect(rows).toEqual([
       'ok | wrong-origin (allow-list of one) | GET | https://app.example.com | allowed | allowed',
       'ok | wrong-origin (allow-list of one) | GET | https://evil.example | refused | refused',

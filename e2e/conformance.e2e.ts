@@ -131,11 +131,7 @@ describe('conformance with Chromium: every verdict equals the browser’s own', 
       scenario.steps.forEach((step, index) => {
         const chromium = chromiumVerdictOf(requests[index], requests.length === 0 ? issues.slice(index, index + 1) : []);
         const entry = entries[index];
-        const extension = entry
-          ? extensionVerdictOf(entry.verdict)
-          : isCorsModeRequest(step.request)
-            ? null
-            : NOT_RECORDED_BY_DESIGN;
+        const extension = entry ? extensionVerdictOf(entry.verdict) : isCorsModeRequest(step.request) ? null : NOT_RECORDED_BY_DESIGN;
         const exclusion = findExclusion(EXCLUSIONS, scenario.id);
         comparisons.push({
           scenario,
@@ -171,18 +167,19 @@ describe('conformance with Chromium: every verdict equals the browser’s own', 
     if (WATCH_ONE_TAB) await browser.sendMessage({ type: 'setWatch', tabId, watched: true });
     await clearReport(browser, tabId);
     for (const batch of chunk(corpus.scenarios, BATCH_SIZE)) await runBatch(tabId, batch);
-    if (!WATCH_ONE_TAB) writeFileSync(
-      DOC_PATH,
-      renderResultsDoc({
-        chromiumVersion,
-        origins: lab.origins,
-        seed: corpus.seed,
-        scenarioCount: corpus.scenarios.length,
-        requiredRules: REQUIRED_RULES,
-        comparisons,
-        firefoxSection: firefoxSectionOf(readFileSync(DOC_PATH, 'utf8')),
-      }),
-    );
+    if (!WATCH_ONE_TAB)
+      writeFileSync(
+        DOC_PATH,
+        renderResultsDoc({
+          chromiumVersion,
+          origins: lab.origins,
+          seed: corpus.seed,
+          scenarioCount: corpus.scenarios.length,
+          requiredRules: REQUIRED_RULES,
+          comparisons,
+          firefoxSection: firefoxSectionOf(readFileSync(DOC_PATH, 'utf8')),
+        }),
+      );
   }, 600_000);
 
   afterAll(async () => {

@@ -38,7 +38,10 @@ export interface HarRecorder {
 /** Header lines from a raw header block when Chromium gave one, else from a CDP header object (duplicates joined by "\n"). */
 function headerLines(headers: Record<string, string>, headersText?: string): Array<{ name: string; value: string }> {
   if (headersText) {
-    const lines = headersText.split('\r\n').slice(1).filter((line) => line !== '');
+    const lines = headersText
+      .split('\r\n')
+      .slice(1)
+      .filter((line) => line !== '');
     return lines.map((line) => {
       const colon = line.indexOf(':');
       return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
@@ -90,7 +93,12 @@ export async function recordHar(cdp: CDPSession): Promise<HarRecorder> {
   });
   cdp.on('Network.responseReceived', (event) => {
     const recorded = get(event.requestId);
-    recorded.response = { status: event.response.status, statusText: event.response.statusText, headers: event.response.headers as Record<string, string>, mimeType: event.response.mimeType };
+    recorded.response = {
+      status: event.response.status,
+      statusText: event.response.statusText,
+      headers: event.response.headers as Record<string, string>,
+      mimeType: event.response.mimeType,
+    };
     const last = recorded.hops[recorded.hops.length - 1];
     if (last && event.type) last.type = event.type;
   });

@@ -81,10 +81,11 @@ export async function runScenario(lab: Lab, browser: ExtensionBrowser): Promise<
 
   await page.evaluate(
     async ({ urls, secrets }) => {
-      const attempt = (url: string, init?: RequestInit) => fetch(url, init).then(
-        (response) => response.status,
-        (error: Error) => error.message,
-      );
+      const attempt = (url: string, init?: RequestInit) =>
+        fetch(url, init).then(
+          (response) => response.status,
+          (error: Error) => error.message,
+        );
       await attempt(`${urls.missingAllowOrigin}?page=2&api_key=${secrets.query}`, { credentials: 'include' });
       await attempt(urls.headerDisallowed, {
         method: 'PUT',

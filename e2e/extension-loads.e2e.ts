@@ -40,8 +40,8 @@ describe('the built extension loads in Chromium', () => {
     await page.goto('chrome://extensions');
     const info = await page.evaluate(
       (id) =>
-        new Promise<{ manifestErrors: unknown[]; runtimeErrors: unknown[]; installWarnings: unknown[]; state: string }>(
-          (done) => (chrome as any).developerPrivate.getExtensionInfo(id, done),
+        new Promise<{ manifestErrors: unknown[]; runtimeErrors: unknown[]; installWarnings: unknown[]; state: string }>((done) =>
+          (chrome as any).developerPrivate.getExtensionInfo(id, done),
         ),
       browser.extensionId,
     );

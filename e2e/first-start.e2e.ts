@@ -54,7 +54,11 @@ describe('first start', () => {
         outcomes.push(`${whole.length}/${urls.length} whole${notices.length > 0 ? ' + notice' : ''}`);
         console.log(`first-start launch ${launch}: ${outcomes.at(-1)} ${notices.join(' ')}`);
         // Either every request is logged whole, or the tab says that requests may be missing.
-        if (whole.length < urls.length) expect(notices.some((n) => n.includes('may be missing')), outcomes.at(-1)).toBe(true);
+        if (whole.length < urls.length)
+          expect(
+            notices.some((n) => n.includes('may be missing')),
+            outcomes.at(-1),
+          ).toBe(true);
         expect(report.entries.filter((e) => urls.includes(e.request.url))).toHaveLength(new Set(report.entries.map((e) => e.request.url)).size);
       } finally {
         await browser.close();

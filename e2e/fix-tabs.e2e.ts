@@ -24,13 +24,21 @@ describe('the fix tabs in the panel', () => {
     const panel = await browser.context.newPage();
     await panel.setViewportSize({ width: 1300, height: 900 });
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     return panel;
   }
 
   async function openFix(panel: Page, path: string) {
     const row = panel.locator('.list-window .list-row').filter({ has: panel.locator(`.cell-url[title$="${path}"]`) });
-    await waitFor(() => row.count(), (n) => n > 0, { what: `the row for ${path}` });
+    await waitFor(
+      () => row.count(),
+      (n) => n > 0,
+      { what: `the row for ${path}` },
+    );
     await row.first().click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     return { detail, tabs: detail.getByRole('tablist', { name: 'Server stack' }).getByRole('tab') };
@@ -100,7 +108,11 @@ describe('the fix tabs in the panel', () => {
     // So does a panel opened afterwards, which reads it from storage.
     const another = await openPanel();
     const reopened = await openFix(another, '/fix-tabs/first');
-    await waitFor(() => reopened.detail.getByRole('tab', { selected: true }).innerText(), (text) => text === 'nginx', { what: 'the remembered tab' });
+    await waitFor(
+      () => reopened.detail.getByRole('tab', { selected: true }).innerText(),
+      (text) => text === 'nginx',
+      { what: 'the remembered tab' },
+    );
     await another.close();
   });
 });

@@ -66,7 +66,13 @@ describe('fix snippets on real servers', () => {
     if (FULL && classes && results.size === STACK_RUNNERS.length * classes.length) {
       writeFileSync(
         resolve(import.meta.dirname, '..', 'docs', 'fixes.md'),
-        renderFixesDoc({ classes, results, versions, chromium: `Chromium ${browser.context.browser()?.version() ?? ''}`.trim(), date: new Date().toISOString().slice(0, 10) }),
+        renderFixesDoc({
+          classes,
+          results,
+          versions,
+          chromium: `Chromium ${browser.context.browser()?.version() ?? ''}`.trim(),
+          date: new Date().toISOString().slice(0, 10),
+        }),
       );
     }
     await browser?.close();
@@ -106,7 +112,9 @@ describe('fix snippets on real servers', () => {
       versions.set(runner.id, installed);
       const fix = STACK_FIXES.find((f) => f.stack === runner.id)!;
       if (fix.verified?.version !== installed) {
-        problems.push(`${runner.id}: the snippet says it was verified on "${fix.verified?.version}", but "${installed}" is installed: re-run the matrix and update src/engine/fixes/`);
+        problems.push(
+          `${runner.id}: the snippet says it was verified on "${fix.verified?.version}", but "${installed}" is installed: re-run the matrix and update src/engine/fixes/`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -115,7 +123,7 @@ describe('fix snippets on real servers', () => {
   it('every lab case is either served per stack or listed as not applicable, with a reason', () => {
     const served = new Set(classes.map((c) => c.id));
     for (const galleryCase of GALLERY_CASES) {
-      expect(served.has(galleryCase.id) !== (galleryCase.id in NOT_APPLICABLE), galleryCase.id).toBe(true);
+      expect(served.has(galleryCase.id) !== galleryCase.id in NOT_APPLICABLE, galleryCase.id).toBe(true);
     }
   });
 

@@ -27,9 +27,18 @@ describe('frames and workers', () => {
   const report = (tabId: number) => browser.sendMessage<Report>({ type: 'getReport', tabId });
   const entryFor = (r: Report, url: string) => r.entries.filter((entry) => entry.request.url === url);
   /** The badge repaints on a throttle (badge.ts), so it is read until it shows the count or the wait times out. */
-  const badgeShows = (tabId: number, text: string) => waitFor(() => readBadge(browser, tabId), (badge) => badge.text === text, { what: `badge "${text}"` });
+  const badgeShows = (tabId: number, text: string) =>
+    waitFor(
+      () => readBadge(browser, tabId),
+      (badge) => badge.text === text,
+      { what: `badge "${text}"` },
+    );
   async function waitForEntries(tabId: number, urls: string[]): Promise<Report> {
-    return waitFor(() => report(tabId), (r) => urls.every((url) => entryFor(r, url).length > 0), { what: `entries for ${urls.join(', ')}` });
+    return waitFor(
+      () => report(tabId),
+      (r) => urls.every((url) => entryFor(r, url).length > 0),
+      { what: `entries for ${urls.join(', ')}` },
+    );
   }
   /** The extension's verdict against Chromium's, read in the same run. */
   function expectChromiumAgrees(entry: ReportEntry, chromium: Array<{ corsError: string | null; finished: boolean }>) {
@@ -60,9 +69,14 @@ describe('frames and workers', () => {
   it('requests from same-origin and cross-origin iframes belong to the tab and name the frame', async () => {
     const sameFrame = lab.page('/frames/same.html', '<!doctype html><title>same-origin frame</title>');
     const crossFrame = lab.route('api', '/frames/cross.html', { response: { body: 'html' } });
-    const top = lab.page('/frames/top.html', `<!doctype html><title>frames</title><iframe src="/frames/same.html"></iframe><iframe src="${crossFrame}"></iframe>`);
+    const top = lab.page(
+      '/frames/top.html',
+      `<!doctype html><title>frames</title><iframe src="/frames/same.html"></iframe><iframe src="${crossFrame}"></iframe>`,
+    );
     const fromSame = lab.route('api2', '/frames/from-same', { response: { body: 'json' } });
-    const fromCross = lab.route('api2', '/frames/from-cross', { response: { headers: [['Access-Control-Allow-Origin', 'http://elsewhere.invalid']], body: 'json' } });
+    const fromCross = lab.route('api2', '/frames/from-cross', {
+      response: { headers: [['Access-Control-Allow-Origin', 'http://elsewhere.invalid']], body: 'json' },
+    });
     const page = await browser.context.newPage();
     const pageVerdicts = await recordChromiumVerdicts(browser.context, page);
     await page.goto(top);
@@ -71,8 +85,26 @@ describe('frames and workers', () => {
     const cross = await waitFor(() => page.frames().find((frame) => frame.url() === crossFrame), Boolean, { what: 'the cross-origin frame' });
     // The cross-origin frame is its own process (site isolation): its requests need its own target.
     await targets.attached((target) => target.type === 'iframe' && target.url === crossFrame, 'cross-origin iframe');
-    expect(await same!.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), fromSame)).toBe('failed');
-    expect(await cross!.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), fromCross)).toBe('failed');
+    expect(
+      await same!.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        fromSame,
+      ),
+    ).toBe('failed');
+    expect(
+      await cross!.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        fromCross,
+      ),
+    ).toBe('failed');
 
     const r = await waitForEntries(tabId, [fromSame, fromCross]);
     const [sameEntry] = entryFor(r, fromSame);
@@ -116,8 +148,15 @@ describe('frames and workers', () => {
 
   it("a dedicated worker's requests belong to its page; shared and service workers' (tabId -1) are in the Workers view of their origin's tab", async () => {
     const fetchOnMessage = 'fetch(url).then(() => "ok", () => "failed")';
-    lab.route('page', '/workers/dedicated.js', { response: { body: `onmessage = (e) => { const url = e.data; ${fetchOnMessage}.then((r) => postMessage(r)); };`, contentType: 'text/javascript' } });
-    lab.route('page', '/workers/shared.js', { response: { body: `onconnect = (c) => { const port = c.ports[0]; port.onmessage = (e) => { const url = e.data; ${fetchOnMessage}.then((r) => port.postMessage(r)); }; };`, contentType: 'text/javascript' } });
+    lab.route('page', '/workers/dedicated.js', {
+      response: { body: `onmessage = (e) => { const url = e.data; ${fetchOnMessage}.then((r) => postMessage(r)); };`, contentType: 'text/javascript' },
+    });
+    lab.route('page', '/workers/shared.js', {
+      response: {
+        body: `onconnect = (c) => { const port = c.ports[0]; port.onmessage = (e) => { const url = e.data; ${fetchOnMessage}.then((r) => port.postMessage(r)); }; };`,
+        contentType: 'text/javascript',
+      },
+    });
     lab.route('page', '/workers/service.js', {
       response: {
         body: `addEventListener('install', () => skipWaiting()); addEventListener('activate', (e) => e.waitUntil(clients.claim()));
@@ -128,7 +167,9 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     const top = lab.page('/workers/top.html', '<!doctype html><title>workers</title>');
     const fromDedicated = lab.route('api', '/workers/from-dedicated', { response: { body: 'json' } });
     const fromShared = lab.route('api', '/workers/from-shared', { response: { body: 'json' } });
-    const fromService = lab.route('api', '/workers/from-service', { response: { headers: [['Access-Control-Allow-Origin', 'http://elsewhere.invalid']], body: 'json' } });
+    const fromService = lab.route('api', '/workers/from-service', {
+      response: { headers: [['Access-Control-Allow-Origin', 'http://elsewhere.invalid']], body: 'json' },
+    });
     const page = await browser.context.newPage();
     await page.goto(top);
     const tabId = await browser.tabIdOf(page);
@@ -149,7 +190,11 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     // A panel open before the workers' requests: their entries reach it live, as the report shows them.
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     // Dedicated workers' targets start with no URL: wait for one of this page's to run.
     await targets.attached((target) => target.type === 'worker', 'dedicated worker');
     await targets.attached((target) => target.type === 'shared_worker' && target.url.endsWith('/workers/shared.js'), 'shared worker');
@@ -202,7 +247,11 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     expect(markdown.text).toContain('**Made by:** a service worker or shared worker of that origin');
     const workers = panel.getByRole('radio', { name: 'Workers (2)' });
     await workers.click();
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 2, { what: 'the two worker rows' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count === 2,
+      { what: 'the two worker rows' },
+    );
     expect(await panel.locator('.list-window .list-row .made-by').allInnerTexts()).toEqual(['worker', 'worker']);
     await panel.close();
     await other.close();
@@ -217,11 +266,22 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     const page = await browser.context.newPage();
     const cdp = await browser.context.newCDPSession(page);
     const statuses: string[] = [];
-    cdp.on('Preload.prerenderStatusUpdated', (event: { status: string; prerenderStatus?: string }) => statuses.push(`${event.status}${event.prerenderStatus ? ` ${event.prerenderStatus}` : ''}`));
+    cdp.on('Preload.prerenderStatusUpdated', (event: { status: string; prerenderStatus?: string }) =>
+      statuses.push(`${event.status}${event.prerenderStatus ? ` ${event.prerenderStatus}` : ''}`),
+    );
     await cdp.send('Preload.enable');
     await page.goto(top);
     const tabId = await browser.tabIdOf(page);
-    expect(await page.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing)).toBe('failed');
+    expect(
+      await page.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        failing,
+      ),
+    ).toBe('failed');
     const before = await waitForEntries(tabId, [failing]);
     // The page asks for a prerender once its log has an entry.
     await page.evaluate(() => {
@@ -233,11 +293,28 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     // Chromium sends the prerender's navigation request (Sec-Purpose: prefetch;prerender) in this tab.
     // With a DevTools session attached (Playwright's) it then refuses to prerender
     // (PrerenderingDisabledByDevTools), which is also what a developer with DevTools open gets.
-    await waitFor(() => lab.requests({ origin: 'api2', path: '/prerender/next.html' }), (requests) => requests.length > 0, { what: 'the prerender request' });
+    await waitFor(
+      () => lab.requests({ origin: 'api2', path: '/prerender/next.html' }),
+      (requests) => requests.length > 0,
+      { what: 'the prerender request' },
+    );
     const [request] = lab.requests({ origin: 'api2', path: '/prerender/next.html' });
     expect(request!.headers.find(([name]) => name.toLowerCase() === 'sec-purpose')?.[1]).toContain('prerender');
-    await waitFor(() => statuses, (list) => list.some((status) => /Failure|Ready|Success/.test(status)), { what: 'the prerender to settle' });
-    expect(await page.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failingAfter)).toBe('failed');
+    await waitFor(
+      () => statuses,
+      (list) => list.some((status) => /Failure|Ready|Success/.test(status)),
+      { what: 'the prerender to settle' },
+    );
+    expect(
+      await page.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        failingAfter,
+      ),
+    ).toBe('failed');
     const after = await waitForEntries(tabId, [failingAfter]);
     // Still the same page: same page id, both entries on it, the later one made by the page that is shown.
     expect(after.currentPageId).toBe(before.currentPageId);
@@ -248,7 +325,11 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     expect((await badgeShows(tabId, '2')).text).toBe('2');
     // Going there for real is a new page.
     await page.goto(prerendered);
-    const navigated = await waitFor(() => report(tabId), (r) => r.currentPageId === before.currentPageId + 1, { what: 'the real navigation' });
+    const navigated = await waitFor(
+      () => report(tabId),
+      (r) => r.currentPageId === before.currentPageId + 1,
+      { what: 'the real navigation' },
+    );
     expect(navigated.summary.failures).toBe(2);
     expect((await readBadge(browser, tabId)).text).toBe('');
     await cdp.detach();
@@ -263,8 +344,27 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     const gone = await browser.context.newPage();
     await gone.goto(pageOn('api2', '/discard/gone.html', '<!doctype html><title>gone</title>'));
     const goneTab = await browser.tabIdOf(gone);
-    for (const name of ['keep-1', 'keep-2']) expect(await keep.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing(name))).toBe('failed');
-    expect(await gone.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing('gone-1'))).toBe('failed');
+    for (const name of ['keep-1', 'keep-2'])
+      expect(
+        await keep.evaluate(
+          (url) =>
+            fetch(url).then(
+              () => 'ok',
+              () => 'failed',
+            ),
+          failing(name),
+        ),
+      ).toBe('failed');
+    expect(
+      await gone.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        failing('gone-1'),
+      ),
+    ).toBe('failed');
     await waitForEntries(keepTab, [failing('keep-1'), failing('keep-2')]);
     await waitForEntries(goneTab, [failing('gone-1')]);
     const keepBefore = await report(keepTab);
@@ -276,14 +376,27 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     expect(replacement).not.toBeNull();
     expect(replacement).not.toBe(goneTab);
     // The discarded tab's log goes with its page; the replacement starts empty.
-    await waitFor(() => report(goneTab), (r) => r.entries.length === 0, { what: "the discarded tab's log to be freed" });
+    await waitFor(
+      () => report(goneTab),
+      (r) => r.entries.length === 0,
+      { what: "the discarded tab's log to be freed" },
+    );
     expect((await report(replacement!)).entries).toEqual([]);
 
     const keepAfter = await report(keepTab);
     expect(keepAfter.entries.map((entry) => entry.id)).toEqual(keepBefore.entries.map((entry) => entry.id));
     expect(keepAfter.currentPageId).toBe(keepBefore.currentPageId);
     expect((await badgeShows(keepTab, '2')).text).toBe('2');
-    expect(await keep.evaluate((url) => fetch(url).then(() => 'ok', () => 'failed'), failing('keep-3'))).toBe('failed');
+    expect(
+      await keep.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        failing('keep-3'),
+      ),
+    ).toBe('failed');
     const keepLast = await waitForEntries(keepTab, [failing('keep-3')]);
     expect(keepLast.summary.failures).toBe(3);
     expect((await badgeShows(keepTab, '3')).text).toBe('3');

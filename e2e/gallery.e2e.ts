@@ -88,9 +88,7 @@ describe('the CORS lab gallery in Chromium', () => {
       if (!found) continue;
       observed.set(`${found.galleryCase.id}/${found.variant}`, {
         corsError: verdict.corsError,
-        ...(found.variant === 'broken' && found.galleryCase.broken.expected?.failedParameter !== undefined
-          ? { failedParameter: verdict.failedParameter }
-          : {}),
+        ...(found.variant === 'broken' && found.galleryCase.broken.expected?.failedParameter !== undefined ? { failedParameter: verdict.failedParameter } : {}),
         errorText: verdict.errorText,
       });
     }
@@ -132,7 +130,15 @@ describe('the CORS lab gallery in Chromium', () => {
     expect(await page.locator('#progress').textContent()).toMatch(/^Done: /);
     // The redirect card's lesson, as the target server saw it: the token never arrived there.
     const redirected = lab.requests({ origin: 'api2', path: '/cors-lab/authorization-dropped-on-redirect/data' });
-    expect(redirected.map((r) => `${r.method} ${r.headers.filter(([name]) => /^(origin|authorization)$/i.test(name)).map(([n, v]) => `${n.toLowerCase()}: ${v}`).join(', ')}`)).toEqual(['GET origin: null']);
+    expect(
+      redirected.map(
+        (r) =>
+          `${r.method} ${r.headers
+            .filter(([name]) => /^(origin|authorization)$/i.test(name))
+            .map(([n, v]) => `${n.toLowerCase()}: ${v}`)
+            .join(', ')}`,
+      ),
+    ).toEqual(['GET origin: null']);
     await page.close();
   });
 

@@ -32,7 +32,7 @@ describe('the shipped code', () => {
     }
   });
 
-  it('has no HTML sink but Preact\'s own dangerouslySetInnerHTML support, which no source of ours uses', () => {
+  it("has no HTML sink but Preact's own dangerouslySetInnerHTML support, which no source of ours uses", () => {
     // Preact's renderer implements the prop (2 `innerHTML` in its build); anything more is ours.
     const preact = readFileSync(join(ROOT, 'node_modules/preact/dist/preact.mjs'), 'utf8');
     const inDist = shipped.reduce((sum, { text }) => sum + count(text, /innerHTML/g), 0);
@@ -87,21 +87,33 @@ describe('the extension in Chromium', () => {
     const urls = [0, 1, 2].map((i) => lab.route('api', `/privacy/${i}`, { response: { body: 'json' } }));
     await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => null))), urls);
     const tabId = await browser.tabIdOf(page);
-    await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length === 3, { what: '3 entries' });
+    await waitFor(
+      () => browser.sendMessage<Report>({ type: 'getReport', tabId }),
+      (r) => r.entries.length === 3,
+      { what: '3 entries' },
+    );
     for (const format of ['markdown', 'json', 'har']) await browser.sendMessage({ type: 'exportReport', tabId, format });
     const panel = await browser.context.newPage();
     await panel.goto(`${extensionOrigin}/src/panel/panel.html?tabId=${tabId}`);
     await panel.waitForSelector('text=MissingAllowOriginHeader', { timeout: 15_000 }).catch(() => null);
     await browser.stopServiceWorker();
     await page.evaluate((url) => fetch(url).catch(() => null), urls[0]!);
-    await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length === 4, { what: '4 entries' });
+    await waitFor(
+      () => browser.sendMessage<Report>({ type: 'getReport', tabId }),
+      (r) => r.entries.length === 4,
+      { what: '4 entries' },
+    );
     expect(own).toEqual([]);
 
     // The detector sees an extension request when there is one: the worker's own fetch.
     const probe = lab.route('api', '/privacy/probe', { response: { headers: [['Access-Control-Allow-Origin', '*']] } });
     const worker = await browser.worker();
     await worker.evaluate((url) => fetch(url).then((r) => r.status), probe);
-    await waitFor(() => own, (list) => list.some((line) => line.endsWith(probe)), { what: 'the probe fetch to be seen' });
+    await waitFor(
+      () => own,
+      (list) => list.some((line) => line.endsWith(probe)),
+      { what: 'the probe fetch to be seen' },
+    );
     await panel.close();
     await page.close();
   });

@@ -107,7 +107,10 @@ export async function fetchFrom(page: Page, url: string, init: RequestInit = {})
  */
 export async function eventsReceivedByWorker(browser: ExtensionBrowser): Promise<{ worker: Worker | null; count: number }> {
   if (!browser.workerRunning()) return { worker: null, count: 0 };
-  const live = browser.context.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`)).at(-1);
+  const live = browser.context
+    .serviceWorkers()
+    .filter((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`))
+    .at(-1);
   if (!live) return { worker: null, count: 0 };
   const probe = live.evaluate(() => (globalThis as { corsDoctorProbe?: { eventsReceived(): number } }).corsDoctorProbe?.eventsReceived() ?? 0);
   // A worker stopped while asked never answers.

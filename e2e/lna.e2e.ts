@@ -18,9 +18,20 @@ const INSECURE_HOST = 'lab-insecure.test';
 const OPEN: RouteSpec = {
   preflight: {
     status: 204,
-    headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Private-Network', 'true']],
+    headers: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Methods', 'PUT'],
+      ['Access-Control-Allow-Private-Network', 'true'],
+    ],
   },
-  response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Private-Network', 'true']] },
+  response: {
+    status: 200,
+    body: 'json',
+    headers: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Private-Network', 'true'],
+    ],
+  },
 };
 
 const DOC_PATH = join(import.meta.dirname, '..', 'docs', 'local-network-access.md');
@@ -38,10 +49,30 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { id: 'permission-denied', what: 'GET, no permission', init: {}, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'permission-denied-preflight', what: 'PUT (preflighted), no permission', init: { method: 'PUT', body: 'x' }, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'target-loopback-denied', what: "GET, `targetAddressSpace: 'loopback'` (right), no permission", init: { targetAddressSpace: 'loopback' }, expected: 'LocalNetworkAccessPermissionDenied' },
-  { id: 'target-local-mismatch', what: "GET, `targetAddressSpace: 'local'` to a loopback host", init: { targetAddressSpace: 'local' }, expected: 'InvalidLocalNetworkAccess' },
-  { id: 'target-public-mismatch', what: "GET, `targetAddressSpace: 'public'` to a loopback host", init: { targetAddressSpace: 'public' }, expected: 'InvalidLocalNetworkAccess' },
+  {
+    id: 'permission-denied-preflight',
+    what: 'PUT (preflighted), no permission',
+    init: { method: 'PUT', body: 'x' },
+    expected: 'LocalNetworkAccessPermissionDenied',
+  },
+  {
+    id: 'target-loopback-denied',
+    what: "GET, `targetAddressSpace: 'loopback'` (right), no permission",
+    init: { targetAddressSpace: 'loopback' },
+    expected: 'LocalNetworkAccessPermissionDenied',
+  },
+  {
+    id: 'target-local-mismatch',
+    what: "GET, `targetAddressSpace: 'local'` to a loopback host",
+    init: { targetAddressSpace: 'local' },
+    expected: 'InvalidLocalNetworkAccess',
+  },
+  {
+    id: 'target-public-mismatch',
+    what: "GET, `targetAddressSpace: 'public'` to a loopback host",
+    init: { targetAddressSpace: 'public' },
+    expected: 'InvalidLocalNetworkAccess',
+  },
   { id: 'insecure-page', what: 'GET from a non-secure (http, not loopback-named) page', init: {}, expected: 'InsecureLocalNetwork', insecurePage: true },
   { id: 'permission-granted', what: 'GET, permission granted', init: {}, expected: null, granted: true },
   { id: 'permission-granted-preflight', what: 'PUT (preflighted), permission granted', init: { method: 'PUT', body: 'x' }, expected: null, granted: true },
@@ -92,13 +123,22 @@ describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
     });
     const secure = await browser.context.newPage();
     await secure.goto(`${lab.origins.page}/blank`);
-    await runOn(secure, SCENARIOS.filter((s) => !s.granted && !s.insecurePage));
+    await runOn(
+      secure,
+      SCENARIOS.filter((s) => !s.granted && !s.insecurePage),
+    );
     await browser.context.grantPermissions(['local-network-access'], { origin: lab.origins.page });
-    await runOn(secure, SCENARIOS.filter((s) => s.granted));
+    await runOn(
+      secure,
+      SCENARIOS.filter((s) => s.granted),
+    );
     await browser.context.clearPermissions();
     const insecure = await browser.context.newPage();
     await insecure.goto(`http://${INSECURE_HOST}:${pagePort}/blank`);
-    await runOn(insecure, SCENARIOS.filter((s) => s.insecurePage));
+    await runOn(
+      insecure,
+      SCENARIOS.filter((s) => s.insecurePage),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -107,7 +147,12 @@ describe('Local Network Access: CORS Doctor agrees with Chromium', () => {
 
   it('writes docs/local-network-access.md from what it measured', async () => {
     const version = ((await (await browser.context.newCDPSession(await browser.extensionPage())).send('Browser.getVersion')) as { product: string }).product;
-    writeFileSync(DOC_PATH, renderDoc(version.replace(/^(Headless)?Chrome\//, 'Chromium '), SCENARIOS, results, (id) => lab.requests({ origin: 'api' }).some((r) => r.path.includes(`/lna/${id}`))));
+    writeFileSync(
+      DOC_PATH,
+      renderDoc(version.replace(/^(Headless)?Chrome\//, 'Chromium '), SCENARIOS, results, (id) =>
+        lab.requests({ origin: 'api' }).some((r) => r.path.includes(`/lna/${id}`)),
+      ),
+    );
   });
 
   it('runs every scenario, and Chromium gives each the verdict it was designed for', () => {

@@ -39,7 +39,11 @@ describe('the CORS panel inside real DevTools', () => {
     const frontend = await attachToTarget(chromium.browser, (url) => url.startsWith('devtools://devtools/bundled/devtools_app.html'));
     // DevTools adds extension panels once their devtools_page ran panels.create.
     await waitFor(
-      () => showExtensionPanel(frontend, 'CORS').then(() => true, () => false),
+      () =>
+        showExtensionPanel(frontend, 'CORS').then(
+          () => true,
+          () => false,
+        ),
       (shown) => shown,
       { what: 'the CORS panel in DevTools', timeoutMs: 30_000, intervalMs: 250 },
     );
@@ -98,10 +102,7 @@ describe('the CORS panel inside real DevTools', () => {
   it('offers "Open in tab", which opens the same panel page for the same tab', async () => {
     const tabId = new URL(panel.url).searchParams.get('tabId');
     await panel.evaluate(`[...document.querySelectorAll('button')].find((b) => b.textContent === 'Open in tab').click()`);
-    const popOut = await attachToTarget(
-      chromium.browser,
-      (url, type) => type === 'page' && url.endsWith(`/src/panel/panel.html?tabId=${tabId}`),
-    );
+    const popOut = await attachToTarget(chromium.browser, (url, type) => type === 'page' && url.endsWith(`/src/panel/panel.html?tabId=${tabId}`));
     await waitFor(
       () => popOut.evaluate<string[]>(`[...document.querySelectorAll('.list-window .cell-url')].map((c) => c.title)`),
       (urls) => urls.includes(failingUrl),

@@ -25,7 +25,13 @@ describe('the panel page opens a HAR file', () => {
     browser = await launchWithExtension();
     urls.missing = lab.route('api', '/har/missing', { response: { status: 200, body: 'json' } });
     urls.method = lab.route('api', '/har/method', {
-      preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Methods', 'GET, POST']] },
+      preflight: {
+        status: 204,
+        headers: [
+          ['Access-Control-Allow-Origin', '{origin}'],
+          ['Access-Control-Allow-Methods', 'GET, POST'],
+        ],
+      },
       response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '{origin}']] },
     });
     urls.ok = lab.route('api', '/har/ok', { response: { status: 200, body: 'json', headers: [['Access-Control-Allow-Origin', '*']] } });
@@ -37,7 +43,11 @@ describe('the panel page opens a HAR file', () => {
     expect(await fetchFrom(page, urls.missing!)).toMatch(/TypeError/);
     expect(await fetchFrom(page, urls.method!, { method: 'PUT', body: 'x' })).toMatch(/TypeError/);
     expect(await fetchFrom(page, urls.ok!)).toBe(200);
-    await waitFor(() => recorder.pending(), (n) => n === 0, { what: 'CDP to finish every request' });
+    await waitFor(
+      () => recorder.pending(),
+      (n) => n === 0,
+      { what: 'CDP to finish every request' },
+    );
     devtoolsHar = JSON.stringify(recorder.har());
     await cdp.detach();
     await page.close();
@@ -71,15 +81,25 @@ describe('the panel page opens a HAR file', () => {
     await panel.locator('input[type=file]').setInputFiles({ name: 'notes.har', mimeType: 'application/json', buffer: Buffer.from('not json') });
     await expect.poll(() => panel.locator('.status-bar').textContent()).toMatch(/Could not open notes\.har: Not a HAR file: it is not JSON/);
     await panel.locator('input[type=file]').setInputFiles({ name: 'from-devtools.har', mimeType: 'application/json', buffer: Buffer.from(devtoolsHar) });
-    await waitFor(() => panel.locator('.connection').textContent(), (t) => t?.includes('from-devtools.har') ?? false, { what: 'the HAR to load' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (t) => t?.includes('from-devtools.har') ?? false,
+      { what: 'the HAR to load' },
+    );
     await panel.getByRole('radio', { name: /^All/ }).click();
     const expected = importHar(devtoolsHar).report.entries.map((e) => e.verdict.rule ?? e.verdict.title);
     expect(expected).toEqual(expect.arrayContaining(['MissingAllowOriginHeader', 'MethodDisallowedByPreflightResponse', 'Passed CORS']));
-    await waitFor(() => rows(panel).count(), (n) => n === expected.length, { what: 'one row per exchange' });
+    await waitFor(
+      () => rows(panel).count(),
+      (n) => n === expected.length,
+      { what: 'one row per exchange' },
+    );
     const verdicts = await panel.locator('.list-window .list-row .cell-verdict').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('title') ?? ''));
     expect(verdicts.map((title) => title.split(':')[0]).sort()).toEqual(['MethodDisallowedByPreflightResponse', 'MissingAllowOriginHeader', 'Passed CORS']);
 
-    await rows(panel).filter({ has: panel.locator(`.cell-url[title="${urls.method}"]`) }).click();
+    await rows(panel)
+      .filter({ has: panel.locator(`.cell-url[title="${urls.method}"]`) })
+      .click();
     await expect.poll(() => panel.locator('.detail .rule-name').textContent()).toBe('MethodDisallowedByPreflightResponse');
     expect(await panel.locator('.detail').innerText()).toMatch(/Access-Control-Allow-Methods/);
     expect(await panel.locator('.har-notices').innerText()).toMatch(/credentials mode/);
@@ -93,7 +113,11 @@ describe('the panel page opens a HAR file', () => {
     await source.goto(lab.page('/live-page', '<!doctype html><title>live</title>'));
     const tabId = await browser.tabIdOf(source);
     const { panel, requests, errors } = await offlinePanel(`?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (t) => t?.includes('live') ?? false, { what: 'the live connection' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (t) => t?.includes('live') ?? false,
+      { what: 'the live connection' },
+    );
     const golden = readFileSync(GOLDEN_HAR, 'utf8');
     await panel.evaluate((text) => {
       const transfer = new DataTransfer();
@@ -102,10 +126,18 @@ describe('the panel page opens a HAR file', () => {
         window.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
     }, golden);
-    await waitFor(() => panel.locator('.connection').textContent(), (t) => t?.includes('ticket-1234.har · offline') ?? false, { what: 'the dropped HAR to load' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (t) => t?.includes('ticket-1234.har · offline') ?? false,
+      { what: 'the dropped HAR to load' },
+    );
     await panel.getByRole('radio', { name: /^All/ }).click();
     const imported = importHar(golden).report;
-    await waitFor(() => rows(panel).count(), (n) => n === imported.entries.length, { what: 'one row per exchange of the dropped HAR' });
+    await waitFor(
+      () => rows(panel).count(),
+      (n) => n === imported.entries.length,
+      { what: 'one row per exchange of the dropped HAR' },
+    );
     // A request the live tab makes now does not join the HAR's list.
     expect(await fetchFrom(source, urls.ok!)).toBe(200);
     await waitFor(

@@ -28,13 +28,19 @@ describe('the detail pane truncates long values and shows them whole on demand',
   async function openPanel(): Promise<Page> {
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     // Every element added to the document from here on, by tag: a value turned into markup would show here.
     await panel.evaluate(() => {
       const added: string[] = [];
       (window as unknown as { __added: string[] }).__added = added;
       new MutationObserver((records) => {
-        for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) added.push(node.tagName.toLowerCase(), ...[...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
+        for (const record of records)
+          for (const node of record.addedNodes)
+            if (node instanceof Element) added.push(node.tagName.toLowerCase(), ...[...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
       }).observe(document, { childList: true, subtree: true });
     });
     return panel;
@@ -53,7 +59,12 @@ describe('the detail pane truncates long values and shows them whole on demand',
   }
 
   /** The cell of the named header in the given column's table. */
-  const headerCell = (panel: Page, name: string) => panel.locator('table.headers tr').filter({ has: panel.locator('th', { hasText: new RegExp(`^${name}$`) }) }).locator('td').first();
+  const headerCell = (panel: Page, name: string) =>
+    panel
+      .locator('table.headers tr')
+      .filter({ has: panel.locator('th', { hasText: new RegExp(`^${name}$`) }) })
+      .locator('td')
+      .first();
 
   beforeAll(async () => {
     lab = await startLab();
@@ -70,7 +81,11 @@ describe('the detail pane truncates long values and shows them whole on demand',
   it('verbatim through the port path: a 64 KB value and 64 KB of markup, in a header and the URL', async () => {
     const panel = await openPanel();
     const longUrl = `http://localhost:1/long?q=${HOSTILE_64KB}`;
-    const entry = missingAllowOriginEntry({ id: 'long-1', pageId: 0, request: { url: longUrl, method: 'GET', type: 'xmlhttprequest', headers: [{ name: 'Origin', value: 'http://localhost:2' }] } });
+    const entry = missingAllowOriginEntry({
+      id: 'long-1',
+      pageId: 0,
+      request: { url: longUrl, method: 'GET', type: 'xmlhttprequest', headers: [{ name: 'Origin', value: 'http://localhost:2' }] },
+    });
     entry.response = {
       status: 200,
       headers: [
@@ -80,7 +95,11 @@ describe('the detail pane truncates long values and shows them whole on demand',
       ],
     };
     await panel.evaluate((report) => window.corsDoctorPanel!.deliver({ type: 'snapshot', report }), reportOf([entry], tabId, 0));
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 1, { what: 'the long row' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count === 1,
+      { what: 'the long row' },
+    );
     await panel.locator('.list-window .list-row').first().click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     await detail.waitFor();
@@ -100,17 +119,19 @@ describe('the detail pane truncates long values and shows them whole on demand',
     expect(urlText).toContain(more(longUrl.length - PREVIEW_CHARS));
     expect(urlText).not.toContain('TAIL');
     // The markup value's cell holds the component's own elements only.
-    expect(await headerCell(panel, 'X-Markup').evaluate((td) => [...td.querySelectorAll('*')].map((e) => `${e.tagName.toLowerCase()}.${e.className}`))).toEqual([
-      'span.long-value',
-      'span.long-value-marker',
-      'button.long-value-toggle',
-    ]);
+    expect(await headerCell(panel, 'X-Markup').evaluate((td) => [...td.querySelectorAll('*')].map((e) => `${e.tagName.toLowerCase()}.${e.className}`))).toEqual(
+      ['span.long-value', 'span.long-value-marker', 'button.long-value-toggle'],
+    );
     await expectNoElementFromValues(panel);
 
     // On demand, the whole value, as text.
     const markupCell = headerCell(panel, 'X-Markup');
     await markupCell.getByRole('button', { name: 'Show full value of X-Markup' }).click();
-    await waitFor(() => markupCell.textContent(), (text) => text?.includes('TAIL') ?? false, { what: 'the full markup value' });
+    await waitFor(
+      () => markupCell.textContent(),
+      (text) => text?.includes('TAIL') ?? false,
+      { what: 'the full markup value' },
+    );
     const full = await markupCell.evaluate((td) => td.querySelector('.long-value')!.firstChild!.textContent);
     expect(full).toBe(HOSTILE_64KB);
     expect(await markupCell.innerText()).not.toContain('more characters');
@@ -118,23 +139,50 @@ describe('the detail pane truncates long values and shows them whole on demand',
     // The other long value is still cut: each value opens on its own.
     expect(await headerCell(panel, 'X-Plain').innerText()).not.toContain('TAIL');
     await panel.locator('.detail-url').getByRole('button', { name: 'Show full value of the URL' }).click();
-    await waitFor(() => panel.locator('.detail-url').textContent(), (text) => text?.includes('TAIL') ?? false, { what: 'the full URL' });
+    await waitFor(
+      () => panel.locator('.detail-url').textContent(),
+      (text) => text?.includes('TAIL') ?? false,
+      { what: 'the full URL' },
+    );
     expect(await panel.locator('.detail-url').evaluate((div) => div.querySelector('.long-value')!.firstChild!.textContent)).toBe(longUrl);
     await expectNoElementFromValues(panel);
 
     // And back.
     await markupCell.getByRole('button', { name: 'Show less of X-Markup' }).click();
-    await waitFor(() => markupCell.innerText(), (text) => text.includes(more(SIXTY_FOUR_KB - PREVIEW_CHARS)), { what: 'the value cut again' });
+    await waitFor(
+      () => markupCell.innerText(),
+      (text) => text.includes(more(SIXTY_FOUR_KB - PREVIEW_CHARS)),
+      { what: 'the value cut again' },
+    );
     await panel.close();
   });
 
   it('from a real server: a 64 KB header through the worker says it was stored cut, and shows what was kept', async () => {
     const url = lab.route('api', '/long/header', {
-      response: { headers: [['X-Huge', PLAIN_64KB], ['X-Huge-Markup', HOSTILE_64KB]], body: 'json' },
+      response: {
+        headers: [
+          ['X-Huge', PLAIN_64KB],
+          ['X-Huge-Markup', HOSTILE_64KB],
+        ],
+        body: 'json',
+      },
     });
-    expect(await labPage.evaluate((target) => fetch(target).then(() => 'ok', () => 'failed'), url)).toBe('failed');
+    expect(
+      await labPage.evaluate(
+        (target) =>
+          fetch(target).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        url,
+      ),
+    ).toBe('failed');
     const panel = await openPanel();
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 1, { what: 'the captured row' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count === 1,
+      { what: 'the captured row' },
+    );
     await panel.locator('.list-window .list-row').first().click();
     await panel.getByRole('region', { name: 'Request details' }).waitFor();
     const kept = DEFAULT_ENTRY_LIMITS.maxHeaderValue;
@@ -144,7 +192,11 @@ describe('the detail pane truncates long values and shows them whole on demand',
       expect(text).toContain(more(kept - PREVIEW_CHARS));
       expect(text).toContain(`(stored cut to ${kept.toLocaleString('en-US')} of ${SIXTY_FOUR_KB.toLocaleString('en-US')} characters)`);
       await cell.getByRole('button', { name: `Show full value of ${name}` }).click();
-      await waitFor(() => cell.innerText(), (value) => !value.includes('more characters'), { what: `${name} in full` });
+      await waitFor(
+        () => cell.innerText(),
+        (value) => !value.includes('more characters'),
+        { what: `${name} in full` },
+      );
       const shown = await cell.evaluate((td) => td.querySelector('.long-value')!.firstChild!.textContent);
       expect(shown).toBe((name === 'X-Huge' ? PLAIN_64KB : HOSTILE_64KB).slice(0, kept));
       // The storage cut stays said after expanding: this is all the log kept.

@@ -21,7 +21,11 @@ describe('the panel renders network values as text', () => {
   async function openPanel(): Promise<Page> {
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     return panel;
   }
 
@@ -61,10 +65,21 @@ describe('the panel renders network values as text', () => {
         body: 'json',
       },
     });
-    const outcome = await labPage.evaluate((target) => fetch(`${target}?q=${'<script>alert(1)</script>'}`).then(() => 'ok', () => 'failed'), url);
+    const outcome = await labPage.evaluate(
+      (target) =>
+        fetch(`${target}?q=${'<script>alert(1)</script>'}`).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      url,
+    );
     expect(outcome).toBe('failed');
     const panel = await openPanel();
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 1, { what: 'the hostile row' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count === 1,
+      { what: 'the hostile row' },
+    );
     await panel.locator('.list-window .list-row').first().click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     const text = await detail.innerText();
@@ -77,7 +92,11 @@ describe('the panel renders network values as text', () => {
   it('verbatim through the port path: markup in URLs, header names and values, verdict text and snippets', async () => {
     const panel = await openPanel();
     const hostileUrl = `http://localhost:1/${SVG_PAYLOAD}?${SCRIPT_PAYLOAD}`;
-    const first = missingAllowOriginEntry({ id: 'hostile-1', pageId: 0, request: { url: hostileUrl, method: 'GET', type: 'xmlhttprequest', headers: [{ name: 'Origin', value: SVG_PAYLOAD }] } });
+    const first = missingAllowOriginEntry({
+      id: 'hostile-1',
+      pageId: 0,
+      request: { url: hostileUrl, method: 'GET', type: 'xmlhttprequest', headers: [{ name: 'Origin', value: SVG_PAYLOAD }] },
+    });
     first.response = { status: 200, headers: [{ name: `X-${IMG_PAYLOAD}`, value: SCRIPT_PAYLOAD }] };
     first.verdict.title = `Title ${IMG_PAYLOAD}`;
     first.verdict.explanation = `Explanation ${SCRIPT_PAYLOAD}`;
@@ -88,7 +107,11 @@ describe('the panel renders network values as text', () => {
     second.preflight!.response!.headers = [{ name: 'Access-Control-Allow-Headers', value: IMG_PAYLOAD }];
     second.redirects = [{ url: hostileUrl, status: 307, location: `javascript:${SCRIPT_PAYLOAD}`, headers: [] }];
     await panel.evaluate((report) => window.corsDoctorPanel!.deliver({ type: 'snapshot', report }), reportOf([first, second], tabId, 0));
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count === 2, { what: 'the injected rows' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count === 2,
+      { what: 'the injected rows' },
+    );
     expect(await panel.locator('.list-window .list-row').first().locator('.cell-verdict').innerText()).toBe(`Title ${IMG_PAYLOAD}`);
     for (const [index, expected] of [
       [0, [IMG_PAYLOAD, SCRIPT_PAYLOAD, SVG_PAYLOAD]],

@@ -73,9 +73,16 @@ describe('panel screenshots', () => {
     const panel: Page = await browser.context.newPage();
     await panel.setViewportSize({ width: 1280, height: 720 });
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}&theme=${theme}`);
-    await waitFor(() => panel.locator('.list-window .list-row').count(), (count) => count >= 6, { what: 'the failure rows' });
+    await waitFor(
+      () => panel.locator('.list-window .list-row').count(),
+      (count) => count >= 6,
+      { what: 'the failure rows' },
+    );
     await panel.getByRole('radio', { name: /^All/ }).click();
-    await panel.locator('.list-window .list-row').filter({ has: panel.locator('.cell-url[title$="/v1/orders"]') }).click();
+    await panel
+      .locator('.list-window .list-row')
+      .filter({ has: panel.locator('.cell-url[title$="/v1/orders"]') })
+      .click();
     await panel.getByRole('grid').focus();
     const path = join(OUTPUT_DIR, `panel-${theme}.png`);
     await panel.screenshot({ path });

@@ -35,7 +35,11 @@ describe('the CORS panel as a tab', () => {
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
     await page.setViewportSize({ width: 1300, height: 760 });
     await page.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html${query}`);
-    await waitFor(() => page.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => page.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
     return page;
   }
 
@@ -87,7 +91,9 @@ describe('the CORS panel as a tab', () => {
     await labPage.goto(lab.page('/panel-lab', '<!doctype html><title>panel lab</title><p>panel lab</p>'));
     tabId = await browser.tabIdOf(labPage);
     expect(await fetchFromLab(urls.missing!)).toMatch(/^failed/);
-    expect(await fetchFromLab(urls.preflight!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k1' }, body: '{}' })).toMatch(/^failed/);
+    expect(await fetchFromLab(urls.preflight!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k1' }, body: '{}' })).toMatch(
+      /^failed/,
+    );
     expect(await fetchFromLab(urls.wildcard!, { credentials: 'include' })).toMatch(/^failed/);
     expect(await fetchFromLab(urls.mismatch!)).toMatch(/^failed/);
     expect(await fetchFromLab(urls.redirect!)).toMatch(/^failed/);
@@ -102,7 +108,11 @@ describe('the CORS panel as a tab', () => {
   });
 
   it('lists every failure with method, short URL (full on hover), status, red rule title, type and time', async () => {
-    await waitFor(() => rows().count(), (count) => count === 5, { what: 'five failure rows' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 5,
+      { what: 'five failure rows' },
+    );
     const entries = await reportEntries();
     for (const key of ['missing', 'preflight', 'wildcard', 'mismatch', 'redirect'] as const) {
       const entry = entries.find((e) => e.request.url === urls[key])!;
@@ -116,13 +126,19 @@ describe('the CORS panel as a tab', () => {
     }
     expect(await rowFor('/panel/no-allow-origin').locator('.cell-status').innerText()).toBe('200');
     expect(await rowFor('/panel/orders').locator('.cell-status').innerText()).toBe('OPTIONS 204');
-    const red = await rowFor('/panel/mismatch').locator('.cell-verdict').evaluate((cell) => getComputedStyle(cell).color);
+    const red = await rowFor('/panel/mismatch')
+      .locator('.cell-verdict')
+      .evaluate((cell) => getComputedStyle(cell).color);
     expect(red).toBe('rgb(220, 54, 46)');
     expect(pageErrors).toEqual([]);
   });
 
   it('names each request as DevTools does (last path segment and query, host beside it) and shows the whole verdict at the default width', async () => {
-    await waitFor(() => rows().count(), (count) => count === 5, { what: 'five failure rows' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 5,
+      { what: 'five failure rows' },
+    );
     expect(await panel.locator('.list-header .cell-url').innerText()).toBe('Name');
     for (const key of ['missing', 'preflight', 'wildcard', 'mismatch', 'redirect'] as const) {
       const url = new URL(urls[key]!);
@@ -142,23 +158,34 @@ describe('the CORS panel as a tab', () => {
     await rowFor('/panel/orders').click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     await detail.getByRole('button', { name: 'Copy as ticket' }).click();
-    await waitFor(() => detail.locator('.detail-action').first().innerText(), (text) => text === 'Copied', { what: 'the Copied confirmation' });
+    await waitFor(
+      () => detail.locator('.detail-action').first().innerText(),
+      (text) => text === 'Copied',
+      { what: 'the Copied confirmation' },
+    );
     const ticket = await readClipboard();
     const report = await browser.sendMessage<Report>({ type: 'getReport', tabId });
     const entry = report.entries.find((e) => e.request.url === urls.preflight)!;
-    const stack = await panel.evaluate(async () => (await chrome.storage.local.get('corsDoctor.preferredStack'))['corsDoctor.preferredStack'] as string | undefined);
+    const stack = await panel.evaluate(
+      async () => (await chrome.storage.local.get('corsDoctor.preferredStack'))['corsDoctor.preferredStack'] as string | undefined,
+    );
     expect(ticket).toBe(exportTicket(report, entry, stack === undefined ? {} : { stack }).text);
     expect(ticket.length).toBeLessThan(6000);
     expect(ticket).toContain(`# CORS: \`${entry.verdict.rule}\` on \`POST ${new URL(urls.preflight!).host}/panel/orders\``);
     expect(ticket.match(/^## /gm)).toHaveLength(1);
-    for (const other of report.entries.filter((e) => e.verdict.blocked && e.verdict.rule !== entry.verdict.rule)) expect(ticket).not.toContain(other.request.url);
+    for (const other of report.entries.filter((e) => e.verdict.blocked && e.verdict.rule !== entry.verdict.rule))
+      expect(ticket).not.toContain(other.request.url);
   });
 
   it('Copy curl puts the preflight then the request on the clipboard, and running it shows the lab refusing the header', async () => {
     await rowFor('/panel/orders').click();
     const detail = panel.getByRole('region', { name: 'Request details' });
     await detail.getByRole('button', { name: 'Copy curl' }).click();
-    await waitFor(() => detail.locator('.detail-action').nth(1).innerText(), (text) => text === 'Copied', { what: 'the Copied confirmation' });
+    await waitFor(
+      () => detail.locator('.detail-action').nth(1).innerText(),
+      (text) => text === 'Copied',
+      { what: 'the Copied confirmation' },
+    );
     const script = await readClipboard();
     expect(script.indexOf('-X OPTIONS')).toBeGreaterThan(0);
     expect(script.indexOf('-X OPTIONS')).toBeLessThan(script.indexOf('-X POST'));
@@ -191,10 +218,21 @@ describe('the CORS panel as a tab', () => {
 
   it('switches between Failures and All, failures first', async () => {
     await panel.getByRole('radio', { name: /^All/ }).click();
-    await waitFor(() => rows().count(), (count) => count === 6, { what: 'six rows' });
-    const titles = await rows().locator('.cell-url').evaluateAll((cells) => cells.map((c) => c.getAttribute('title')));
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 6,
+      { what: 'six rows' },
+    );
+    const titles = await rows()
+      .locator('.cell-url')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('title')));
     expect(titles.at(-1)).toBe(urls.passing);
-    expect(await rows().last().locator('.cell-verdict').evaluate((cell) => getComputedStyle(cell).color)).not.toBe('rgb(220, 54, 46)');
+    expect(
+      await rows()
+        .last()
+        .locator('.cell-verdict')
+        .evaluate((cell) => getComputedStyle(cell).color),
+    ).not.toBe('rgb(220, 54, 46)');
     await panel.getByRole('radio', { name: /^Failures/ }).click();
     expect(await rows().count()).toBe(5);
     expect(await panel.getByRole('radio', { name: /^Failures/ }).getAttribute('aria-checked')).toBe('true');
@@ -292,7 +330,11 @@ describe('the CORS panel as a tab', () => {
       await tabs.filter({ hasText: snippet.label }).first().click();
       expect(await detail.getByRole('tabpanel').locator('code').innerText()).toBe(snippet.code);
       await detail.getByRole('button', { name: `Copy ${snippet.label} snippet` }).click();
-      await waitFor(() => detail.getByRole('button', { name: `Copy ${snippet.label} snippet` }).innerText(), (t) => t === 'Copied', { what: 'the Copied confirmation' });
+      await waitFor(
+        () => detail.getByRole('button', { name: `Copy ${snippet.label} snippet` }).innerText(),
+        (t) => t === 'Copied',
+        { what: 'the Copied confirmation' },
+      );
       expect(await readClipboard()).toBe(snippet.code);
     }
     await tabs.first().click();
@@ -321,7 +363,11 @@ describe('the CORS panel as a tab', () => {
 
   it('shows new requests live', async () => {
     expect(await fetchFromLab(urls.later!)).toMatch(/^failed/);
-    await waitFor(() => rows().count(), (count) => count === 6, { what: 'the new failure row' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 6,
+      { what: 'the new failure row' },
+    );
     expect(await rowFor('/panel/later').count()).toBe(1);
   });
 
@@ -329,7 +375,11 @@ describe('the CORS panel as a tab', () => {
     const secrets = panel.getByRole('checkbox', { name: 'Include secrets' });
     expect(await secrets.isChecked()).toBe(false);
     await panel.getByRole('button', { name: 'Copy Markdown' }).click();
-    await waitFor(() => panel.getByRole('status').innerText(), (text) => text.includes('Markdown copied'), { what: 'the copy confirmation' });
+    await waitFor(
+      () => panel.getByRole('status').innerText(),
+      (text) => text.includes('Markdown copied'),
+      { what: 'the copy confirmation' },
+    );
     const markdown = await readClipboard();
     expect(markdown).toContain('MissingAllowOriginHeader');
     expect(markdown).toContain('/panel/orders');
@@ -362,24 +412,44 @@ describe('the CORS panel as a tab', () => {
       new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
     });
     await browser.stopServiceWorker();
-    await waitFor(() => panel.evaluate(() => (window as unknown as { connectionTexts: string[] }).connectionTexts), (seen) => seen.some((t) => t.includes('reconnecting')), { what: 'the panel to notice the worker stopped' });
+    await waitFor(
+      () => panel.evaluate(() => (window as unknown as { connectionTexts: string[] }).connectionTexts),
+      (seen) => seen.some((t) => t.includes('reconnecting')),
+      { what: 'the panel to notice the worker stopped' },
+    );
     expect(await fetchFromLab(urls.missing!)).toMatch(/^failed/);
-    await waitFor(() => rowFor('/panel/no-allow-origin').count(), (count) => count === 2, { what: 'the request made after the restart', timeoutMs: 30_000 });
+    await waitFor(
+      () => rowFor('/panel/no-allow-origin').count(),
+      (count) => count === 2,
+      { what: 'the request made after the restart', timeoutMs: 30_000 },
+    );
     expect(await panel.locator('.connection').innerText()).toContain('live');
   });
 
   it('hides earlier pages after a navigation unless Preserve log is on', async () => {
     await labPage.goto(lab.page('/panel-lab-2', '<!doctype html><title>panel lab 2</title><p>second page</p>'));
-    await waitFor(() => rows().count(), (count) => count === 0, { what: 'the old page’s rows to go' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 0,
+      { what: 'the old page’s rows to go' },
+    );
     await panel.getByRole('checkbox', { name: 'Preserve log' }).check();
-    await waitFor(() => rows().count(), (count) => count > 0, { what: 'the preserved rows' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count > 0,
+      { what: 'the preserved rows' },
+    );
     await panel.getByRole('checkbox', { name: 'Preserve log' }).uncheck();
   });
 
   it('Clear empties the log of the tab', async () => {
     await panel.getByRole('checkbox', { name: 'Preserve log' }).check();
     await panel.getByRole('button', { name: 'Clear' }).click();
-    await waitFor(() => rows().count(), (count) => count === 0, { what: 'an empty list' });
+    await waitFor(
+      () => rows().count(),
+      (count) => count === 0,
+      { what: 'an empty list' },
+    );
     expect(await reportEntries()).toEqual([]);
     expect(await panel.locator('.list-empty').innerText()).toContain('No cross-origin requests yet');
     expect(pageErrors).toEqual([]);

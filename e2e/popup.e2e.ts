@@ -4,7 +4,18 @@ import { validateHar } from '../test-support/har-validate';
 import type { Har } from '../src/report/har';
 import type { Report } from '../src/shared/report';
 import { launchWithExtension, type ExtensionBrowser, type Page } from './harness';
-import { curlBlocks, E2E_SECRETS, explanationParts, parseCurlHead, readText, runCurl, runScenario, schemaErrors, secretForms, type Scenario } from './export-scenario';
+import {
+  curlBlocks,
+  E2E_SECRETS,
+  explanationParts,
+  parseCurlHead,
+  readText,
+  runCurl,
+  runScenario,
+  schemaErrors,
+  secretForms,
+  type Scenario,
+} from './export-scenario';
 
 describe('the toolbar popup', () => {
   let lab: Lab;
@@ -92,9 +103,7 @@ describe('the toolbar popup', () => {
     await scenario.page.bringToFront();
     const markdown = await scenario.page.evaluate(() => navigator.clipboard.readText());
     expect(markdown).toContain('# CORS Doctor report: 3 CORS failures');
-    const redacted = JSON.parse(
-      (await browser.sendMessage<{ text: string }>({ type: 'exportReport', tabId: scenario.tabId, format: 'json' })).text,
-    ) as Report;
+    const redacted = JSON.parse((await browser.sendMessage<{ text: string }>({ type: 'exportReport', tabId: scenario.tabId, format: 'json' })).text) as Report;
     for (const failure of redacted.entries.filter((e) => e.verdict.blocked)) {
       expect(markdown).toContain(`\`${failure.verdict.rule}\``);
       for (const part of explanationParts(failure.verdict.explanation)) expect(markdown).toContain(part);
@@ -135,10 +144,7 @@ describe('the toolbar popup', () => {
   });
 
   it('Open panel in a tab opens the panel for the same tab', async () => {
-    const [panel] = await Promise.all([
-      browser.context.waitForEvent('page'),
-      popup.getByRole('button', { name: 'Open panel in a tab' }).click(),
-    ]);
+    const [panel] = await Promise.all([browser.context.waitForEvent('page'), popup.getByRole('button', { name: 'Open panel in a tab' }).click()]);
     await panel.waitForLoadState('domcontentloaded');
     expect(panel.url()).toBe(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${scenario.tabId}`);
     await panel.close();

@@ -32,12 +32,22 @@ describe('the report API', () => {
     const hostile = '<img src=x onerror="alert(1)"> "quoted" \\ back {{constructor}} __proto__';
     await fetchFrom(page, lab.route('api', '/ok', { response: { headers: [['Access-Control-Allow-Origin', '{origin}']], body: 'json' } }));
     await fetchFrom(page, lab.route('api', '/missing', { response: { body: 'json', headers: [['X-Hostile', hostile]] } }));
-    await fetchFrom(page, lab.route('api', '/huge', { response: { headers: [['Access-Control-Allow-Origin', 'https://x.example'], ['X-Huge', 'h'.repeat(200_000)]] } }));
     await fetchFrom(
       page,
-      lab.route('api2', '/preflight', { preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}']] } }),
-      { method: 'PUT', body: '{}', headers: { 'Content-Type': 'application/json' } },
+      lab.route('api', '/huge', {
+        response: {
+          headers: [
+            ['Access-Control-Allow-Origin', 'https://x.example'],
+            ['X-Huge', 'h'.repeat(200_000)],
+          ],
+        },
+      }),
     );
+    await fetchFrom(page, lab.route('api2', '/preflight', { preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}']] } }), {
+      method: 'PUT',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     await waitFor(report, (r) => r.entries.length === 4, { what: '4 entries' });
   });
 
@@ -105,7 +115,11 @@ describe('the report API', () => {
     const cleared = await report();
     expect(cleared.entries).toEqual([]);
     expect(cleared.summary).toEqual({ total: 0, failures: 0, byRule: {} });
-    await waitFor(() => readBadge(browser, tabId), (b) => b.text === '', { what: 'empty badge' });
+    await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === '',
+      { what: 'empty badge' },
+    );
   });
 
   it('exports through the same API when asked', async () => {
@@ -120,17 +134,28 @@ describe('the report API', () => {
     expect(JSON.parse(exported.text).entries).toHaveLength(1);
   });
 
-  it('frees a closed tab\'s storage', async () => {
+  it("frees a closed tab's storage", async () => {
     const other = await browser.context.newPage();
     await other.goto(`${lab.origins.page}/blank?other`);
     const otherTab = await browser.tabIdOf(other);
     await fetchFrom(other, lab.route('api', '/closing', { response: { body: 'json' } }));
     const helper = await browser.extensionPage();
     const keysOf = async (id: number) =>
-      helper.evaluate(async (tab) => Object.keys(await chrome.storage.session.get(null)).filter((k) => k === `tab:${tab}` || k.startsWith(`entry:${tab}:`)), id);
-    await waitFor(() => keysOf(otherTab), (keys) => keys.length === 2, { what: 'the other tab\'s meta and entry keys' });
+      helper.evaluate(
+        async (tab) => Object.keys(await chrome.storage.session.get(null)).filter((k) => k === `tab:${tab}` || k.startsWith(`entry:${tab}:`)),
+        id,
+      );
+    await waitFor(
+      () => keysOf(otherTab),
+      (keys) => keys.length === 2,
+      { what: "the other tab's meta and entry keys" },
+    );
     await other.close();
-    await waitFor(() => keysOf(otherTab), (keys) => keys.length === 0, { what: 'the closed tab\'s keys to go' });
+    await waitFor(
+      () => keysOf(otherTab),
+      (keys) => keys.length === 0,
+      { what: "the closed tab's keys to go" },
+    );
     const index = await helper.evaluate(async () => (await chrome.storage.session.get('index')).index as { tabIds: number[] });
     expect(index.tabIds).not.toContain(otherTab);
     expect(index.tabIds).toContain(tabId);

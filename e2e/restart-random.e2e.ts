@@ -83,7 +83,10 @@ describe('service-worker stops at random moments inside bursts', () => {
           list.map(async ({ url, init }, i): Promise<[string, number, number]> => {
             await new Promise((resolve) => setTimeout(resolve, i * 6));
             const start = Date.now();
-            await fetch(url, init).then((r) => r.text(), () => null);
+            await fetch(url, init).then(
+              (r) => r.text(),
+              () => null,
+            );
             return [url, start, Date.now()];
           }),
         );
@@ -97,9 +100,7 @@ describe('service-worker stops at random moments inside bursts', () => {
         await browser.stopServiceWorker();
         stops++;
       }
-      for (const [url, start, end] of await page.evaluate(
-        () => (window as unknown as { burst: Promise<Array<[string, number, number]>> }).burst,
-      )) {
+      for (const [url, start, end] of await page.evaluate(() => (window as unknown as { burst: Promise<Array<[string, number, number]>> }).burst)) {
         lifetime.set(url, { start, end });
       }
     }
@@ -137,7 +138,9 @@ describe('service-worker stops at random moments inside bursts', () => {
         continue;
       }
       if (entry!.verdict.blocked !== (oracle.corsError !== null) || (entry!.verdict.rule ?? null) !== oracle.corsError) {
-        wrong.push(`${url}: ${entry!.verdict.kind} ${entry!.verdict.blocked} ${entry!.verdict.rule} (partial ${entry!.partial}, ${entry!.error}, ${entry!.response?.status}) vs Chromium ${oracle.corsError}`);
+        wrong.push(
+          `${url}: ${entry!.verdict.kind} ${entry!.verdict.blocked} ${entry!.verdict.rule} (partial ${entry!.partial}, ${entry!.error}, ${entry!.response?.status}) vs Chromium ${oracle.corsError}`,
+        );
       }
     }
     // The notices: a count of requests seen starting whose end never came, and the windows of the

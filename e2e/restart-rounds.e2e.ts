@@ -43,7 +43,18 @@ describe('service-worker stops between rounds of a single-page app', () => {
       passed.push(pass);
       // The worker that receives this round: the one running now, or the one the round wakes.
       const before = await eventsReceivedByWorker(browser);
-      await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).then((r) => r.text(), () => null))), [...urls, pass]);
+      await page.evaluate(
+        (list) =>
+          Promise.all(
+            list.map((url) =>
+              fetch(url).then(
+                (r) => r.text(),
+                () => null,
+              ),
+            ),
+          ),
+        [...urls, pass],
+      );
       await waitFor(
         () => eventsReceivedByWorker(browser),
         (now) => (now.worker !== null && now.worker === before.worker ? now.count - before.count : now.count) >= EVENTS_PER_ROUND,
@@ -70,9 +81,11 @@ describe('service-worker stops between rounds of a single-page app', () => {
     const ids = report.entries.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const text = String(sent.blocked.length);
-    const badge = await waitFor(() => readBadge(browser, tabId), (b) => b.text === text, { what: `badge ${text}` }).catch(() =>
-      readBadge(browser, tabId),
-    );
+    const badge = await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === text,
+      { what: `badge ${text}` },
+    ).catch(() => readBadge(browser, tabId));
     expect(badge.text).toBe(text);
   }
 
@@ -97,13 +110,21 @@ describe('service-worker stops between rounds of a single-page app', () => {
     const after = [0, 1].map((i) => lab.route('api', `/idle/after-${i}`, { response: { body: 'json' } }));
     await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => null))), before);
     const tabId = await browser.tabIdOf(page);
-    await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length === 2, { what: '2 entries' });
+    await waitFor(
+      () => browser.sendMessage<Report>({ type: 'getReport', tabId }),
+      (r) => r.entries.length === 2,
+      { what: '2 entries' },
+    );
     await new Promise((resolve) => setTimeout(resolve, 31_000));
     await browser.stopServiceWorker();
     await page.evaluate((list) => Promise.all(list.map((url) => fetch(url).catch(() => null))), after);
-    const report = await waitFor(() => browser.sendMessage<Report>({ type: 'getReport', tabId }), (r) => r.entries.length >= 4, {
-      what: '4 entries',
-    });
+    const report = await waitFor(
+      () => browser.sendMessage<Report>({ type: 'getReport', tabId }),
+      (r) => r.entries.length >= 4,
+      {
+        what: '4 entries',
+      },
+    );
     // Each pair ran at once, so within a pair the log keeps the order the requests finished in.
     const urls = report.entries.map((e) => e.request.url);
     expect(urls).toHaveLength(4);
@@ -111,7 +132,11 @@ describe('service-worker stops between rounds of a single-page app', () => {
     expect(urls.slice(2).sort()).toEqual([...after].sort());
     expect(report.entries.every((e) => e.verdict.blocked && !e.partial)).toBe(true);
     expect(report.notices ?? []).toEqual([]);
-    await waitFor(() => readBadge(browser, tabId), (b) => b.text === '4', { what: 'badge 4' });
+    await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === '4',
+      { what: 'badge 4' },
+    );
     await page.close();
   });
 

@@ -75,10 +75,15 @@ describe('service-worker restart', () => {
       add(`pass-${i}`, 'api', held([ECHO]));
       // api2, without credentials: preflights held; the actual request starts only in the new worker.
       add(`preflight-denied-${i}`, 'api2', { preflight: { status: 204, headers: [methods], delayMs: HOLD_MS } }, del);
-      add(`preflight-then-${i === 0 ? 'missing' : 'pass'}-${i}`, 'api2', {
-        preflight: { status: 204, headers: [ECHO, methods], delayMs: HOLD_MS },
-        response: { headers: i === 0 ? [] : [ECHO], body: 'json' },
-      }, del);
+      add(
+        `preflight-then-${i === 0 ? 'missing' : 'pass'}-${i}`,
+        'api2',
+        {
+          preflight: { status: 204, headers: [ECHO, methods], delayMs: HOLD_MS },
+          response: { headers: i === 0 ? [] : [ECHO], body: 'json' },
+        },
+        del,
+      );
       // api, with credentials.
       add(`wildcard-credentials-${i}`, 'api', held([['Access-Control-Allow-Origin', '*']]), include);
       add(`credentials-pass-${i}`, 'api', held([ECHO, CREDENTIALS]), include);
@@ -103,11 +108,19 @@ describe('service-worker restart', () => {
     chromium.cdp.on('Network.responseReceived', (event) => responded.add(event.requestId));
     const partials: string[] = [];
     const sentAt = Date.now();
-    await page.evaluate((list) => {
-      (window as unknown as { burst: Promise<unknown> }).burst = Promise.all(
-        list.map(({ url, init }) => fetch(url, init).then((r) => r.text(), () => null)),
-      );
-    }, requests.map(({ url, init }) => ({ url, init })));
+    await page.evaluate(
+      (list) => {
+        (window as unknown as { burst: Promise<unknown> }).burst = Promise.all(
+          list.map(({ url, init }) =>
+            fetch(url, init).then(
+              (r) => r.text(),
+              () => null,
+            ),
+          ),
+        );
+      },
+      requests.map(({ url, init }) => ({ url, init })),
+    );
 
     // Every request has reached the lab (the preflighted ones by their OPTIONS, the redirects at
     // their target), and the old worker has stored what it saw of each: its open requests, and the
@@ -142,7 +155,9 @@ describe('service-worker restart', () => {
       // the tab's notice names the stop's window and the request lived through it. Never silently.
       if (entry.partial) {
         expect(overlapsStopWindow(stopWindowsOf(report.notices), entry.time, entry.endTime), `${request.name} is partial outside any stop window`).toBe(true);
-        partials.push(`${request.name} (Chromium ${responded.has(oracle.requestId) ? 'received' : 'saw no'} response; ours: ${entry.response ? 'a response' : 'none'})`);
+        partials.push(
+          `${request.name} (Chromium ${responded.has(oracle.requestId) ? 'received' : 'saw no'} response; ours: ${entry.response ? 'a response' : 'none'})`,
+        );
       }
       // A partial entry lacks an event Chromium never delivered (its response headers, say): the
       // failure is still counted as Chromium counted it, but the rule needs the evidence that
@@ -154,14 +169,21 @@ describe('service-worker restart', () => {
       if (request.init.method === 'DELETE') expect(entry.preflight?.response?.status, request.name).toBe(204);
       // A no-cors request carries no Origin (a GET), a denied preflight's request never went out.
       if (!request.name.startsWith('preflight-denied') && !request.name.startsWith('no-cors')) {
-        expect(entry.request.headers?.some((h) => h.name === 'Origin'), request.name).toBe(true);
+        expect(
+          entry.request.headers?.some((h) => h.name === 'Origin'),
+          request.name,
+        ).toBe(true);
       }
     }
     if (partials.length > 0) console.log(`restart: partial entries, each inside a stop window: ${partials.join('; ')}`);
     const failures = logged.filter((r) => chromiumVerdictFor(chromium.verdicts, r.url).corsError !== null).length;
     expect(failures).toBe(3 + 3 + 1 + 3);
     expect(report.summary.failures).toBe(failures);
-    const badge = await waitFor(() => readBadge(browser, tabId), (b) => b.text === String(failures), { what: `badge ${failures}` });
+    const badge = await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === String(failures),
+      { what: `badge ${failures}` },
+    );
     expect(badge.title).toBe(`${failures} CORS failures on this page`);
     const left = await readSessionStorage(browser, ['flights', 'preflights']);
     expect({ open: openRequests(left), preflights: left['preflights'] }).toEqual({ open: [], preflights: [] });
@@ -182,7 +204,11 @@ describe('service-worker restart', () => {
     expect(report.entries).toHaveLength(before.entries.length + 30);
     expect(report.summary.failures).toBe(before.summary.failures + 30);
     const text = String(report.summary.failures);
-    await waitFor(() => readBadge(browser, tabId), (b) => b.text === text, { what: `badge ${text}` });
+    await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === text,
+      { what: `badge ${text}` },
+    );
     expect(report.entries.every((e, i, all) => i === 0 || all[i - 1]!.endTime <= e.endTime + 1_000)).toBe(true);
   });
 });

@@ -62,12 +62,20 @@ describe('the log at the session storage quota', () => {
   it('drops the oldest entries past its budget with a notice on the tab, stays inside the quota and keeps logging', async () => {
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(() => panel.locator('.connection').textContent(), (text) => text?.includes('live') ?? false, { what: 'the panel to connect' });
+    await waitFor(
+      () => panel.locator('.connection').textContent(),
+      (text) => text?.includes('live') ?? false,
+      { what: 'the panel to connect' },
+    );
 
     // About 125 entries of 56 KB fill the log's 7 MB budget.
     const sent = 140;
     await sendBig(0, sent);
-    const full = await waitFor(report, (r) => r.entries.length + r.dropped === sent, { what: `${sent} requests logged`, timeoutMs: 240_000, intervalMs: 1_000 });
+    const full = await waitFor(report, (r) => r.entries.length + r.dropped === sent, {
+      what: `${sent} requests logged`,
+      timeoutMs: 240_000,
+      intervalMs: 1_000,
+    });
     expect(full.dropped).toBeGreaterThan(0);
     // The newest kept (six run at once, so they finish in any order within a group of six), once
     // each; the count of dropped ones is the tab's, in a notice.
@@ -76,26 +84,48 @@ describe('the log at the session storage quota', () => {
     expect(keptUrls).toEqual(expect.arrayContaining(Array.from({ length: 6 }, (_, i) => `${bigUrl}?n=${sent - 1 - i}`)));
     expect(keptUrls).not.toContain(`${bigUrl}?n=0`);
     const notice = (full.notices ?? []).find((n) => TRIMMED.test(n));
-    expect(notice, JSON.stringify(full.notices)).toBe(`${full.dropped} older entries were dropped to keep the log within the browser's session storage (all tabs share it): clear the log or close unused tabs to keep more.`);
+    expect(notice, JSON.stringify(full.notices)).toBe(
+      `${full.dropped} older entries were dropped to keep the log within the browser's session storage (all tabs share it): clear the log or close unused tabs to keep more.`,
+    );
     const inUse = await bytesInUse();
     expect(inUse).toBeLessThanOrEqual(QUOTA_BYTES);
     console.log(`quota: ${sent} requests, kept ${full.entries.length}, dropped ${full.dropped}, ${inUse} bytes in use`);
 
     // The open panel got the notice live, and a popup opened now shows it.
-    await waitFor(() => panel.locator('[data-testid="log-notices"]').textContent().catch(() => ''), (text) => TRIMMED.test(text ?? ''), {
-      what: 'the panel to show the storage notice',
-    });
+    await waitFor(
+      () =>
+        panel
+          .locator('[data-testid="log-notices"]')
+          .textContent()
+          .catch(() => ''),
+      (text) => TRIMMED.test(text ?? ''),
+      {
+        what: 'the panel to show the storage notice',
+      },
+    );
     const popup = await browser.context.newPage();
     await popup.goto(`chrome-extension://${browser.extensionId}/src/popup/popup.html?tabId=${tabId}`);
-    await waitFor(() => popup.locator('[data-testid="log-notices"]').textContent().catch(() => ''), (text) => TRIMMED.test(text ?? ''), {
-      what: 'the popup to show the storage notice',
-    });
+    await waitFor(
+      () =>
+        popup
+          .locator('[data-testid="log-notices"]')
+          .textContent()
+          .catch(() => ''),
+      (text) => TRIMMED.test(text ?? ''),
+      {
+        what: 'the popup to show the storage notice',
+      },
+    );
     await popup.close();
     await panel.close();
 
     // It keeps logging, and what it kept is in storage: a new worker reads back the same log.
     await sendBig(sent, 6);
-    const more = await waitFor(report, (r) => r.entries.length + r.dropped === sent + 6, { what: '6 more requests logged', timeoutMs: 120_000, intervalMs: 500 });
+    const more = await waitFor(report, (r) => r.entries.length + r.dropped === sent + 6, {
+      what: '6 more requests logged',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
     expect(more.entries.map((e) => e.request.url)).toEqual(expect.arrayContaining(Array.from({ length: 6 }, (_, i) => `${bigUrl}?n=${sent + i}`)));
     await browser.stopServiceWorker();
     const restored = await report();
@@ -117,8 +147,13 @@ describe('the log at the session storage quota', () => {
       timeoutMs: 120_000,
       intervalMs: 500,
     });
-    expect((after.notices ?? []).some((n) => REFUSED.test(n)), JSON.stringify(after.notices)).toBe(true);
-    console.log(`quota: refused write, then kept ${after.entries.length}, dropped ${after.dropped - before.dropped} more; ${(after.notices ?? []).join(' | ')}`);
+    expect(
+      (after.notices ?? []).some((n) => REFUSED.test(n)),
+      JSON.stringify(after.notices),
+    ).toBe(true);
+    console.log(
+      `quota: refused write, then kept ${after.entries.length}, dropped ${after.dropped - before.dropped} more; ${(after.notices ?? []).join(' | ')}`,
+    );
     expect(after.entries.map((e) => e.request.url)).toEqual(expect.arrayContaining(Array.from({ length: 8 }, (_, i) => `${biggerUrl}?n=${1000 + i}`)));
     // The refused write was written again: a new worker reads back every entry the report showed.
     await browser.stopServiceWorker();

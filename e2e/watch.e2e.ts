@@ -35,7 +35,11 @@ describe('watching: full capture on watched tabs only', () => {
     { name: 'pass', spec: { response: { headers: allowOrigin, body: 'json' } }, init: {} },
     { name: 'missing-allow-origin', spec: { response: { body: 'json' } }, init: {} },
     { name: 'allow-origin-mismatch', spec: { response: { headers: [['Access-Control-Allow-Origin', 'http://elsewhere.test']], body: 'json' } }, init: {} },
-    { name: 'wildcard-with-credentials', spec: { response: { headers: [['Access-Control-Allow-Origin', '*']], body: 'json' } }, init: { credentials: 'include' } },
+    {
+      name: 'wildcard-with-credentials',
+      spec: { response: { headers: [['Access-Control-Allow-Origin', '*']], body: 'json' } },
+      init: { credentials: 'include' },
+    },
     {
       name: 'preflight-missing-allow-origin',
       spec: { preflight: { status: 204 }, response: { headers: allowOrigin } },
@@ -51,7 +55,14 @@ describe('watching: full capture on watched tabs only', () => {
       spec: { preflight: { status: 500, headers: allowOrigin }, response: { headers: allowOrigin } },
       init: { method: 'DELETE' },
     },
-    { name: 'preflight-pass', spec: { preflight: { status: 204, headers: [...allowOrigin, ['Access-Control-Allow-Methods', 'PATCH']] }, response: { headers: allowOrigin, body: 'json' } }, init: { method: 'PATCH' } },
+    {
+      name: 'preflight-pass',
+      spec: {
+        preflight: { status: 204, headers: [...allowOrigin, ['Access-Control-Allow-Methods', 'PATCH']] },
+        response: { headers: allowOrigin, body: 'json' },
+      },
+      init: { method: 'PATCH' },
+    },
   ];
 
   async function openTab(): Promise<{ page: Page; tabId: number }> {
@@ -68,9 +79,15 @@ describe('watching: full capture on watched tabs only', () => {
   /** Runs every case from the page; each URL's extension verdict beside Chromium's. */
   async function runCases(page: Page, tabId: number) {
     const chromium = await recordChromiumVerdicts(browser.context, page);
-    const urls = CASES.map((c) => lab.route(c.name.startsWith('preflight') || c.name === 'header-disallowed' ? 'api2' : 'api', `/watch-${c.name}-${serial++}`, c.spec));
+    const urls = CASES.map((c) =>
+      lab.route(c.name.startsWith('preflight') || c.name === 'header-disallowed' ? 'api2' : 'api', `/watch-${c.name}-${serial++}`, c.spec),
+    );
     for (const [i, url] of urls.entries()) await fetchFrom(page, url, CASES[i]!.init);
-    const settled = await waitFor(() => report(tabId), (r) => urls.every((url) => r.entries.some((e) => e.request.url === url)), { what: 'every case in the report' });
+    const settled = await waitFor(
+      () => report(tabId),
+      (r) => urls.every((url) => r.entries.some((e) => e.request.url === url)),
+      { what: 'every case in the report' },
+    );
     const compared = urls.map((url, i) => {
       const entry = settled.entries.find((e) => e.request.url === url)!;
       const oracle = chromium.forUrl(url).find((v) => v.method !== 'OPTIONS' && v.finished);
@@ -87,17 +104,27 @@ describe('watching: full capture on watched tabs only', () => {
     const after = await browser.sendMessage<TabWatch>({ type: 'setWatch', tabId: watched.tabId, watched: true });
     expect(after).toMatchObject({ watched: true, reasons: ['tab'], mode: 'watched-tabs' });
     // The all-tab set the worker started with is handed over to the tab's own set.
-    await waitFor(captureProbe, (probe) => !probe.allTabs && probe.tabs.includes(watched.tabId) && !probe.tabs.includes(other.tabId), { what: 'tab-filtered listeners' });
+    await waitFor(captureProbe, (probe) => !probe.allTabs && probe.tabs.includes(watched.tabId) && !probe.tabs.includes(other.tabId), {
+      what: 'tab-filtered listeners',
+    });
 
     const compared = await runCases(watched.page, watched.tabId);
     expect(compared.filter((c) => c.extension !== c.chromium || c.partial)).toEqual([]);
     expect(compared.filter((c) => c.chromium !== null).length).toBeGreaterThanOrEqual(6);
     const failures = compared.filter((c) => c.chromium !== null).length;
-    await waitFor(() => readBadge(browser, watched.tabId), (b) => b.text === String(failures), { what: `badge ${failures}` });
+    await waitFor(
+      () => readBadge(browser, watched.tabId),
+      (b) => b.text === String(failures),
+      { what: `badge ${failures}` },
+    );
 
     // The unwatched tab: nothing captured, the failure counted as suspected.
     await fetchFrom(other.page, lab.route('api', `/watch-unwatched-${serial++}`, { response: { body: 'json' } }));
-    const suspected = await waitFor(() => watchState(other.tabId), (w) => w.suspected === 1, { what: 'a suspected failure' });
+    const suspected = await waitFor(
+      () => watchState(other.tabId),
+      (w) => w.suspected === 1,
+      { what: 'a suspected failure' },
+    );
     expect(suspected).toMatchObject({ watched: false, reasons: [] });
     expect((await report(other.tabId)).entries).toEqual([]);
     await watched.page.close();
@@ -106,13 +133,24 @@ describe('watching: full capture on watched tabs only', () => {
 
   it('counts a failure on an unwatched tab as suspected, and the popup watches the tab and reloads it for the diagnosis', async () => {
     const failing = lab.route('api', `/watch-on-load-${serial++}`, { response: { body: 'json' } });
-    const pageUrl = lab.page(`/watch-page-${serial++}`, `<!doctype html><title>fails on load</title><script>fetch(${JSON.stringify(failing)}).catch(() => {});</script>`);
+    const pageUrl = lab.page(
+      `/watch-page-${serial++}`,
+      `<!doctype html><title>fails on load</title><script>fetch(${JSON.stringify(failing)}).catch(() => {});</script>`,
+    );
     const page = await browser.context.newPage();
     const chromium = await recordChromiumVerdicts(browser.context, page);
     await page.goto(pageUrl);
     const tabId = await browser.tabIdOf(page);
-    await waitFor(() => watchState(tabId), (w) => w.suspected === 1, { what: 'the suspected failure' });
-    const badge = await waitFor(() => readBadge(browser, tabId), (b) => b.text === '1?', { what: 'badge "1?"' });
+    await waitFor(
+      () => watchState(tabId),
+      (w) => w.suspected === 1,
+      { what: 'the suspected failure' },
+    );
+    const badge = await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === '1?',
+      { what: 'badge "1?"' },
+    );
     expect(badge.title).toMatch(/not watched.*watch it and reload/);
     expect((await report(tabId)).entries).toEqual([]);
 
@@ -122,13 +160,24 @@ describe('watching: full capture on watched tabs only', () => {
     await expect.poll(() => popup.getByTestId('watch-state').textContent()).toMatch(/Not watching this tab/);
     await popup.getByRole('button', { name: 'Watch this tab and reload' }).click();
 
-    const diagnosed = await waitFor(() => report(tabId), (r) => r.entries.some((e) => e.request.url === failing), { what: 'the reload diagnosed' });
+    const diagnosed = await waitFor(
+      () => report(tabId),
+      (r) => r.entries.some((e) => e.request.url === failing),
+      { what: 'the reload diagnosed' },
+    );
     const entry = diagnosed.entries.find((e) => e.request.url === failing)!;
-    const oracle = chromium.forUrl(failing).filter((v) => v.finished).at(-1);
+    const oracle = chromium
+      .forUrl(failing)
+      .filter((v) => v.finished)
+      .at(-1);
     expect(oracle?.corsError).toBe('MissingAllowOriginHeader');
     expect(entry.verdict.rule).toBe(oracle?.corsError);
     expect(entry.partial ?? false).toBe(false);
-    await waitFor(() => readBadge(browser, tabId), (b) => b.text === '1', { what: 'the exact badge' });
+    await waitFor(
+      () => readBadge(browser, tabId),
+      (b) => b.text === '1',
+      { what: 'the exact badge' },
+    );
     await expect.poll(() => popup.getByTestId('watch-state').getAttribute('data-watched')).toBe('true');
     expect(await popup.getByTestId('watch-state').textContent()).toMatch(/Watching this tab/);
     // The panel says so too.
@@ -149,11 +198,19 @@ describe('watching: full capture on watched tabs only', () => {
     const chromium = await recordChromiumVerdicts(browser.context, watched.page);
 
     await browser.stopServiceWorker();
-    await waitFor(() => browser.workerRunning(), (running) => !running, { what: 'the worker to stop' });
+    await waitFor(
+      () => browser.workerRunning(),
+      (running) => !running,
+      { what: 'the worker to stop' },
+    );
     // Nothing else runs: this request, on the watched tab, is what wakes the next worker.
     const waking = lab.route('api', `/watch-wakes-${serial++}`, { response: { body: 'json' } });
     await fetchFrom(watched.page, waking);
-    const diagnosed = await waitFor(() => report(watched.tabId), (r) => r.entries.some((e) => e.request.url === waking), { what: 'the waking request' });
+    const diagnosed = await waitFor(
+      () => report(watched.tabId),
+      (r) => r.entries.some((e) => e.request.url === waking),
+      { what: 'the waking request' },
+    );
     const entry = diagnosed.entries.find((e) => e.request.url === waking)!;
     expect(entry.verdict.rule).toBe(chromium.forUrl(waking).at(-1)?.corsError);
     expect(entry.verdict.rule).toBe('MissingAllowOriginHeader');
@@ -162,10 +219,16 @@ describe('watching: full capture on watched tabs only', () => {
     const marked = await (await browser.worker()).evaluate(() => (globalThis as { watchTestMark?: boolean }).watchTestMark ?? false);
     expect(marked).toBe(false);
     expect((await watchState(watched.tabId)).watched).toBe(true);
-    await waitFor(captureProbe, (probe) => !probe.allTabs && probe.tabs.includes(watched.tabId) && !probe.tabs.includes(other.tabId), { what: 'the tab-filtered listeners again' });
+    await waitFor(captureProbe, (probe) => !probe.allTabs && probe.tabs.includes(watched.tabId) && !probe.tabs.includes(other.tabId), {
+      what: 'the tab-filtered listeners again',
+    });
     // The detector still counts the unwatched tab.
     await fetchFrom(other.page, lab.route('api', `/watch-other-${serial++}`, { response: { body: 'json' } }));
-    await waitFor(() => watchState(other.tabId), (w) => w.suspected === 1, { what: 'the unwatched failure after the restart' });
+    await waitFor(
+      () => watchState(other.tabId),
+      (w) => w.suspected === 1,
+      { what: 'the unwatched failure after the restart' },
+    );
     expect((await report(other.tabId)).entries).toEqual([]);
     await chromium.cdp.detach();
   });

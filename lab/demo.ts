@@ -268,7 +268,9 @@ async function getReport(browser: ExtensionBrowser, tabId: number): Promise<Repo
   try {
     report = await browser.sendMessage<Report | undefined>({ type: 'getReport', tabId });
   } catch (error) {
-    throw new Error(`CORS Doctor's service worker did not answer getReport (${error instanceof Error ? error.message : String(error)}). Is dist/ a complete build?`);
+    throw new Error(
+      `CORS Doctor's service worker did not answer getReport (${error instanceof Error ? error.message : String(error)}). Is dist/ a complete build?`,
+    );
   }
   if (!report || !Array.isArray(report.entries)) {
     throw new Error(`getReport answered ${JSON.stringify(report)?.slice(0, 300)} instead of a report. Is dist/ a complete build?`);
@@ -361,13 +363,20 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
   const networkErrors = report.entries.filter((entry) => entry.verdict.kind === 'network-error');
   for (const entry of networkErrors) {
     const found = findVariant(cases, entry.request.url);
-    console.log(`\n  ${red('✗')} ${bold(found ? found.galleryCase.title : entry.request.url)} ${dim(`(not CORS: ${entry.verdict.networkError ?? 'a network error'})`)}`);
+    console.log(
+      `\n  ${red('✗')} ${bold(found ? found.galleryCase.title : entry.request.url)} ${dim(`(not CORS: ${entry.verdict.networkError ?? 'a network error'})`)}`,
+    );
     if (entry.verdict.cause) console.log(`      ${dim('cause')} ${entry.verdict.cause.summary}`);
     if (found) console.log(`      ${dim('fix ')}  ${found.galleryCase.fixNote}`);
   }
   const lessons = report.entries.filter((entry) => {
     const found = findVariant(cases, entry.request.url);
-    return found?.variant === 'broken' && found.galleryCase.broken.expected === null && found.galleryCase.broken.networkError === null && entry.request.method !== 'OPTIONS';
+    return (
+      found?.variant === 'broken' &&
+      found.galleryCase.broken.expected === null &&
+      found.galleryCase.broken.networkError === null &&
+      entry.request.method !== 'OPTIONS'
+    );
   });
   for (const entry of lessons) {
     const found = findVariant(cases, entry.request.url)!;
@@ -540,7 +549,11 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
     printFailures(report, cases);
     const uncaptured = checks.filter((check) => check.entry === null);
     const different = checks.filter((check) => check.entry !== null && !check.ok);
-    console.log(bold(`\n${checks.length - uncaptured.length} of ${checks.length} requests captured; Firefox judged ${different.length} of them otherwise than the gallery's Chromium expectation:`));
+    console.log(
+      bold(
+        `\n${checks.length - uncaptured.length} of ${checks.length} requests captured; Firefox judged ${different.length} of them otherwise than the gallery's Chromium expectation:`,
+      ),
+    );
     for (const check of different) console.log(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`);
     for (const check of uncaptured) console.log(red(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`));
     const shownDir = relative(process.cwd(), options.outDir) || '.';

@@ -132,7 +132,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch' },
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, 'https://app.example.com']] } }],
     expected: { rule: 'AllowOriginMismatch', failedParameter: 'https://app.example.com' },
-    fixed: { note: 'Checks the request Origin against an allow-list that includes this page, and echoes it.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+    fixed: {
+      note: 'Checks the request Origin against an allow-list that includes this page, and echoes it.',
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+    },
   },
   {
     id: 'trailing-slash',
@@ -141,7 +144,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch' },
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '{page}/']] } }],
     expected: { rule: 'AllowOriginMismatch', failedParameter: '{page}/' },
-    fixed: { note: 'Sends the origin exactly as the browser wrote it in the Origin header: scheme, host, port, no slash.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+    fixed: {
+      note: 'Sends the origin exactly as the browser wrote it in the Origin header: scheme, host, port, no slash.',
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+    },
   },
   {
     id: 'two-values',
@@ -152,7 +158,15 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       {
         origin: 'api',
         path: '',
-        response: { status: 200, body: 'json', headers: [[ACAO, '{origin}'], [ACAO, '{origin}'], ['Vary', 'Origin']] },
+        response: {
+          status: 200,
+          body: 'json',
+          headers: [
+            [ACAO, '{origin}'],
+            [ACAO, '{origin}'],
+            ['Vary', 'Origin'],
+          ],
+        },
       },
     ],
     expected: { rule: 'MultipleAllowOriginValues', failedParameter: '{page}, {page}' },
@@ -190,7 +204,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch', method: 'PUT', headers: [['Content-Type', 'text/plain']], body: 'hello' },
     routes: [{ origin: 'api', path: '', preflight: { status: 404, body: 'text' }, response: jsonOk }],
     expected: { rule: 'PreflightMissingAllowOriginHeader', failedParameter: '' },
-    fixed: { note: 'Answers OPTIONS with 204, the origin and Access-Control-Allow-Methods: PUT.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+    fixed: {
+      note: 'Answers OPTIONS with 204, the origin and Access-Control-Allow-Methods: PUT.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }],
+    },
   },
   {
     id: 'preflight-405',
@@ -206,7 +223,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       },
     ],
     expected: { rule: 'PreflightInvalidStatus', failedParameter: '' },
-    fixed: { note: 'Handles OPTIONS before routing: 204 with Access-Control-Allow-Methods: DELETE.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+    fixed: {
+      note: 'Handles OPTIONS before routing: 204 with Access-Control-Allow-Methods: DELETE.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }],
+    },
   },
   {
     id: 'preflight-auth',
@@ -243,7 +263,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       { origin: 'api', path: '/', preflight: preflightOk('PUT'), response: jsonOk },
     ],
     expected: { rule: 'PreflightDisallowedRedirect', failedParameter: '' },
-    fixed: { note: 'Answers the preflight at the URL the page calls (clients call the final URL).', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+    fixed: {
+      note: 'Answers the preflight at the URL the page calls (clients call the final URL).',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }],
+    },
   },
   {
     id: 'method-not-allowed',
@@ -252,7 +275,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch', method: 'PUT', body: 'hello' },
     routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST'), response: jsonOk }],
     expected: { rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'PUT' },
-    fixed: { note: 'Lists PUT in Access-Control-Allow-Methods.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT'), response: jsonOk }] },
+    fixed: {
+      note: 'Lists PUT in Access-Control-Allow-Methods.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT'), response: jsonOk }],
+    },
   },
   {
     id: 'patch-lower-case',
@@ -274,7 +300,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch', headers: [['X-Request-Id', 'lab-42']] },
     routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
     expected: { rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-request-id' },
-    fixed: { note: 'Lists X-Request-Id in Access-Control-Allow-Headers.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization, X-Request-Id'), response: jsonOk }] },
+    fixed: {
+      note: 'Lists X-Request-Id in Access-Control-Allow-Headers.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization, X-Request-Id'), response: jsonOk }],
+    },
   },
   {
     id: 'json-content-type',
@@ -283,7 +312,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch', method: 'POST', headers: [['Content-Type', 'application/json']], body: '{"hello":"lab"}' },
     routes: [{ origin: 'api', path: '', preflight: { status: 200, body: 'json', headers: echoOrigin }, response: jsonOk }],
     expected: { rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'content-type' },
-    fixed: { note: 'Answers the preflight with Access-Control-Allow-Headers: Content-Type.', routes: [{ origin: 'api', path: '', preflight: preflightOk('POST', 'Content-Type'), response: jsonOk }] },
+    fixed: {
+      note: 'Answers the preflight with Access-Control-Allow-Headers: Content-Type.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('POST', 'Content-Type'), response: jsonOk }],
+    },
   },
   {
     id: 'error-without-cors',
@@ -341,7 +373,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'font' },
     routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'font' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
-    fixed: { note: 'The CDN sends Access-Control-Allow-Origin: * for fonts.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'font', headers: [[ACAO, '*']] } }] },
+    fixed: {
+      note: 'The CDN sends Access-Control-Allow-Origin: * for fonts.',
+      routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'font', headers: [[ACAO, '*']] } }],
+    },
   },
   {
     id: 'image-crossorigin',
@@ -350,7 +385,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'image' },
     routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'image' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
-    fixed: { note: 'The image server sends Access-Control-Allow-Origin: *.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'image', headers: [[ACAO, '*']] } }] },
+    fixed: {
+      note: 'The image server sends Access-Control-Allow-Origin: *.',
+      routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'image', headers: [[ACAO, '*']] } }],
+    },
   },
   {
     id: 'module-script',
@@ -359,7 +397,10 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'module-script' },
     routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'module' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
-    fixed: { note: 'The script server sends Access-Control-Allow-Origin: *.', routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'module', headers: [[ACAO, '*']] } }] },
+    fixed: {
+      note: 'The script server sends Access-Control-Allow-Origin: *.',
+      routes: [{ origin: 'api2', path: '', response: { status: 200, body: 'module', headers: [[ACAO, '*']] } }],
+    },
   },
   {
     id: 'header-not-exposed',
@@ -384,7 +425,8 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
   {
     id: 'dev-server-host-check',
     title: 'Dev server refuses the origin (403)',
-    description: 'A dev server (Vite, Next.js, webpack-dev-server) checks Host/Origin itself and answers 403 before any app code: it looks like CORS, and the app\'s CORS settings cannot fix it.',
+    description:
+      "A dev server (Vite, Next.js, webpack-dev-server) checks Host/Origin itself and answers 403 before any app code: it looks like CORS, and the app's CORS settings cannot fix it.",
     request: { kind: 'fetch' },
     routes: [{ origin: 'api', path: '', response: { status: 403, body: 'Blocked request. This host is not allowed.\n' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
@@ -397,7 +439,8 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
   {
     id: 'error-path-without-cors',
     title: 'CORS headers only on success',
-    description: 'The preflight and the 2xx answers carry CORS headers, but the error handler answers 500 without them: the page sees a CORS error instead of the 500.',
+    description:
+      'The preflight and the 2xx answers carry CORS headers, but the error handler answers 500 without them: the page sees a CORS error instead of the 500.',
     request: { kind: 'fetch', method: 'PUT', body: 'hello' },
     routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: { status: 500, body: 'json' } }],
     expected: { rule: 'MissingAllowOriginHeader', failedParameter: '' },
@@ -467,13 +510,27 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     expectedWarnings: ['origin-reflected', 'null-origin-allowed'],
     fixed: {
       note: 'Checks Origin against an allow-list and echoes only origins on it (never "null"); the page calls the data URL directly.',
-      routes: [{ origin: 'api2', path: '/data', response: { status: 200, body: 'json', headers: [[ACAO, '{page}'], ['Vary', 'Origin'], [ACAC, 'true']] } }],
+      routes: [
+        {
+          origin: 'api2',
+          path: '/data',
+          response: {
+            status: 200,
+            body: 'json',
+            headers: [
+              [ACAO, '{page}'],
+              ['Vary', 'Origin'],
+              [ACAC, 'true'],
+            ],
+          },
+        },
+      ],
     },
   },
   {
     id: 'missing-vary',
     title: 'Echoed origin without Vary: Origin',
-    description: 'The API echoes the request Origin but does not send Vary: Origin, so a shared cache can serve one origin\'s answer to another.',
+    description: "The API echoes the request Origin but does not send Vary: Origin, so a shared cache can serve one origin's answer to another.",
     request: { kind: 'fetch' },
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '{origin}']] } }],
     expected: null,
@@ -484,51 +541,95 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
   {
     id: 'preflight-echo',
     title: 'Preflight echoes whatever is asked',
-    description: 'The preflight answers Access-Control-Allow-Headers and -Methods by copying the request\'s own Access-Control-Request-Headers and -Method: every header and method is allowed.',
-    request: { kind: 'fetch', method: 'PUT', headers: [['Content-Type', 'application/json'], ['X-Request-Id', 'lab-7']], body: '{}' },
+    description:
+      "The preflight answers Access-Control-Allow-Headers and -Methods by copying the request's own Access-Control-Request-Headers and -Method: every header and method is allowed.",
+    request: {
+      kind: 'fetch',
+      method: 'PUT',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Request-Id', 'lab-7'],
+      ],
+      body: '{}',
+    },
     routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, '{acrm}'], [ACAH, '{acrh}']] }, response: jsonOk }],
     expected: null,
     lesson: 'the request passes, and so would any header a page invents',
     expectedWarnings: ['preflight-echoes-request'],
-    fixed: { note: 'Lists the headers and methods the API accepts.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT', 'Content-Type, X-Request-Id'), response: jsonOk }] },
+    fixed: {
+      note: 'Lists the headers and methods the API accepts.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, POST, PUT', 'Content-Type, X-Request-Id'), response: jsonOk }],
+    },
   },
   {
     id: 'authorization-wildcard',
     title: 'Authorization allowed only by "*"',
-    description: 'The preflight answers Access-Control-Allow-Headers: *. Chromium lets it cover Authorization; the Fetch standard says * never covers Authorization.',
+    description:
+      'The preflight answers Access-Control-Allow-Headers: *. Chromium lets it cover Authorization; the Fetch standard says * never covers Authorization.',
     request: { kind: 'fetch', headers: [['Authorization', 'Bearer lab-token']] },
     routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAH, '*']] }, response: jsonOk }],
     expected: null,
     lesson: 'the request passes in Chromium',
     expectedWarnings: ['authorization-wildcard'],
-    fixed: { note: 'Lists Authorization explicitly in Access-Control-Allow-Headers.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }] },
+    fixed: {
+      note: 'Lists Authorization explicitly in Access-Control-Allow-Headers.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
+    },
   },
   {
     id: 'max-age-cap',
     title: 'Access-Control-Max-Age of a day',
     description: 'The preflight says Access-Control-Max-Age: 86400; Chromium keeps it at most 2 hours (Firefox 24 h), so the setting does not do what it says.',
     request: { kind: 'fetch', method: 'DELETE' },
-    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '86400']] }, response: jsonOk }],
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '86400']] },
+        response: jsonOk,
+      },
+    ],
     expected: null,
     lesson: 'the request passes',
     expectedWarnings: ['max-age-above-cap'],
-    fixed: { note: 'Uses Access-Control-Max-Age: 7200 or less.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+    fixed: {
+      note: 'Uses Access-Control-Max-Age: 7200 or less.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }],
+    },
   },
   {
     id: 'wildcard-with-credentials-header',
     title: '"*" with Access-Control-Allow-Credentials',
-    description: 'The API sends Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true. It passes without cookies, and fails the day the page sends them.',
+    description:
+      'The API sends Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true. It passes without cookies, and fails the day the page sends them.',
     request: { kind: 'fetch' },
-    routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*'], [ACAC, 'true']] } }],
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        response: {
+          status: 200,
+          body: 'json',
+          headers: [
+            [ACAO, '*'],
+            [ACAC, 'true'],
+          ],
+        },
+      },
+    ],
     expected: null,
     lesson: 'the request passes (without credentials)',
     expectedWarnings: ['wildcard-with-credentials'],
-    fixed: { note: 'Public data: Access-Control-Allow-Origin: * without Allow-Credentials.', routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } }] },
+    fixed: {
+      note: 'Public data: Access-Control-Allow-Origin: * without Allow-Credentials.',
+      routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [[ACAO, '*']] } }],
+    },
   },
   {
     id: 'no-cors-opaque',
     title: "mode: 'no-cors' gives an empty response",
-    description: "fetch() with mode: 'no-cors' never fails on CORS, but the response is opaque: status 0, no headers, an empty body. It is not a way around CORS.",
+    description:
+      "fetch() with mode: 'no-cors' never fails on CORS, but the response is opaque: status 0, no headers, an empty body. It is not a way around CORS.",
     request: { kind: 'fetch', mode: 'no-cors' },
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json' } }],
     expected: null,
@@ -548,7 +649,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     request: { kind: 'fetch', credentials: 'include' },
     routes: [{ origin: 'https', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, [ACAC, 'true']] } }],
     expected: null,
-    lesson: 'the request passes, with the user\'s cookies, from an origin a network attacker can forge',
+    lesson: "the request passes, with the user's cookies, from an origin a network attacker can forge",
     expectedWarnings: ['http-origin-trusted'],
     fixed: {
       note: 'Trusts https origins only: the credentialed data goes to the page once it is served over https; this plain-http page gets the public data only (Access-Control-Allow-Origin: *, no cookies).',
@@ -566,18 +667,32 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     expected: null,
     networkError: 'net::ERR_EMPTY_RESPONSE',
     expectedCause: 'network-error',
-    fixed: { note: 'The server answers (here with its CORS headers): fix the crash or the connection first, then look at CORS.', routes: [{ origin: 'api', path: '', response: jsonOk }] },
+    fixed: {
+      note: 'The server answers (here with its CORS headers): fix the crash or the connection first, then look at CORS.',
+      routes: [{ origin: 'api', path: '', response: jsonOk }],
+    },
   },
   {
     id: 'max-age-unparsable',
     title: 'Access-Control-Max-Age is not a number',
-    description: 'The preflight says Access-Control-Max-Age: 10 minutes. It is not a number of seconds: Chromium falls back to its 5 s default, Firefox does not cache the preflight at all.',
+    description:
+      'The preflight says Access-Control-Max-Age: 10 minutes. It is not a number of seconds: Chromium falls back to its 5 s default, Firefox does not cache the preflight at all.',
     request: { kind: 'fetch', method: 'DELETE' },
-    routes: [{ origin: 'api', path: '', preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '10 minutes']] }, response: jsonOk }],
+    routes: [
+      {
+        origin: 'api',
+        path: '',
+        preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, DELETE'], ['Access-Control-Max-Age', '10 minutes']] },
+        response: jsonOk,
+      },
+    ],
     expected: null,
     lesson: 'the request passes, and every later one is preflighted again',
     expectedWarnings: ['max-age-unparsable'],
-    fixed: { note: 'Writes the seconds as a number: Access-Control-Max-Age: 600.', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }] },
+    fixed: {
+      note: 'Writes the seconds as a number: Access-Control-Max-Age: 600.',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, DELETE'), response: jsonOk }],
+    },
   },
   {
     id: 'private-network-header',
@@ -589,14 +704,20 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       {
         origin: 'api',
         path: '',
-        preflight: { status: 204, headers: [...echoOrigin, [ACAM, 'GET, PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Max-Age', '600']] },
+        preflight: {
+          status: 204,
+          headers: [...echoOrigin, [ACAM, 'GET, PUT'], ['Access-Control-Allow-Private-Network', 'true'], ['Access-Control-Max-Age', '600']],
+        },
         response: jsonOk,
       },
     ],
     expected: null,
     lesson: 'the request passes; the header played no part in it',
     expectedWarnings: ['private-network-header'],
-    fixed: { note: 'Drops the obsolete header (a public page reaching a local address needs the local-network permission instead).', routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }] },
+    fixed: {
+      note: 'Drops the obsolete header (a public page reaching a local address needs the local-network permission instead).',
+      routes: [{ origin: 'api', path: '', preflight: preflightOk('GET, PUT'), response: jsonOk }],
+    },
   },
   {
     id: 'chromium-only-safelisted-header',
@@ -621,8 +742,24 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       'The page sends Authorization; the API redirects to another origin, and the browser drops Authorization on a cross-origin redirect. The target answers 401: the token never arrived.',
     request: { kind: 'fetch', headers: [['Authorization', 'Bearer lab-token']] },
     routes: [
-      { origin: 'api', path: '', preflight: preflightOk('GET', 'Authorization'), response: { headers: echoOrigin, redirect: { to: '{api2}{base}/data', status: 302 } } },
-      { origin: 'api2', path: '/data', response: { status: 401, body: 'json', headers: [[ACAO, '*'], ['WWW-Authenticate', 'Bearer']] } },
+      {
+        origin: 'api',
+        path: '',
+        preflight: preflightOk('GET', 'Authorization'),
+        response: { headers: echoOrigin, redirect: { to: '{api2}{base}/data', status: 302 } },
+      },
+      {
+        origin: 'api2',
+        path: '/data',
+        response: {
+          status: 401,
+          body: 'json',
+          headers: [
+            [ACAO, '*'],
+            ['WWW-Authenticate', 'Bearer'],
+          ],
+        },
+      },
     ],
     expected: null,
     lesson: 'the request "passes" with 401 Unauthorized',
@@ -749,10 +886,7 @@ export function registerGalleryRoutes(lab: Lab, cases: readonly GalleryCase[] = 
 }
 
 /** Which case and variant a request URL belongs to (query and fragment ignored), or null. */
-export function findVariant(
-  cases: readonly ResolvedCase[],
-  url: string,
-): { galleryCase: ResolvedCase; variant: VariantName } | null {
+export function findVariant(cases: readonly ResolvedCase[], url: string): { galleryCase: ResolvedCase; variant: VariantName } | null {
   const key = withoutQuery(url);
   for (const galleryCase of cases) {
     if (withoutQuery(galleryCase.broken.url) === key) return { galleryCase, variant: 'broken' };
@@ -854,7 +988,8 @@ function beyondProblem(galleryCase: ResolvedCase, variant: VariantName, entry: R
   const warnings = (verdict.warnings ?? []).map((warning) => warning.code);
   const cause = verdict.cause?.code ?? null;
   if (variant === 'broken') {
-    if (galleryCase.expectedCause !== null && cause !== galleryCase.expectedCause) return `expected the cause ${galleryCase.expectedCause}, but CORS Doctor said ${cause ?? 'none'}`;
+    if (galleryCase.expectedCause !== null && cause !== galleryCase.expectedCause)
+      return `expected the cause ${galleryCase.expectedCause}, but CORS Doctor said ${cause ?? 'none'}`;
     const missing = galleryCase.expectedWarnings.filter((code) => !warnings.includes(code));
     if (missing.length > 0) return `expected the warning ${missing.join(', ')}, but CORS Doctor raised ${warnings.join(', ') || 'none'}`;
     return null;
@@ -871,7 +1006,9 @@ function verdictProblem({ expected, networkError }: ResolvedVariant, entry: Repo
     ? `CORS Doctor said ${verdict.rule ?? 'blocked (no rule)'}${verdict.failedParameter ? ` ("${verdict.failedParameter}")` : ''}`
     : `CORS Doctor said ${verdict.kind}${verdict.networkError ? ` (${verdict.networkError})` : ''}`;
   if (networkError !== null) {
-    return verdict.kind === 'network-error' && verdict.networkError === networkError ? null : `expected the network error ${networkError}, not a CORS verdict, but ${said}`;
+    return verdict.kind === 'network-error' && verdict.networkError === networkError
+      ? null
+      : `expected the network error ${networkError}, not a CORS verdict, but ${said}`;
   }
   if (!expected) return verdict.blocked || verdict.kind === 'network-error' ? `expected no block, but ${said}` : null;
   const expectedText = `${expected.rule}${expected.failedParameter ? ` ("${expected.failedParameter}")` : ''}`;

@@ -101,7 +101,14 @@ describe('the CORS lab server', () => {
         const spki = (res.socket as TLSSocket).getPeerX509Certificate()!.publicKey.export({ type: 'spki', format: 'der' });
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, spkiHash: createHash('sha256').update(spki).digest('base64'), acao: res.headers['access-control-allow-origin'] }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text,
+            spkiHash: createHash('sha256').update(spki).digest('base64'),
+            acao: res.headers['access-control-allow-origin'],
+          }),
+        );
       });
       req.on('error', reject);
       req.end();
@@ -130,12 +137,24 @@ describe('the CORS lab server', () => {
 
   it('sends the status, the listed headers in order, the body, and no CORS headers of its own', async () => {
     const url = lab.route('api', '/status', {
-      response: { status: 418, headers: [['X-First', '1'], ['X-Second', '2'], ['X-Third', '3']], body: 'json' },
+      response: {
+        status: 418,
+        headers: [
+          ['X-First', '1'],
+          ['X-Second', '2'],
+          ['X-Third', '3'],
+        ],
+        body: 'json',
+      },
     });
     const response = await rawRequest(url, { headers: { Origin: lab.origins.page } });
     expect(response.status).toBe(418);
     const custom = response.lines.filter(([name]) => name.startsWith('X-'));
-    expect(custom).toEqual([['X-First', '1'], ['X-Second', '2'], ['X-Third', '3']]);
+    expect(custom).toEqual([
+      ['X-First', '1'],
+      ['X-Second', '2'],
+      ['X-Third', '3'],
+    ]);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.body.toString()).toBe('{"ok":true}');
@@ -143,14 +162,29 @@ describe('the CORS lab server', () => {
   });
 
   it('sends duplicate header lines as separate lines', async () => {
-    const url = lab.route('api', '/twice', { response: { headers: [[ACAO, '{origin}'], [ACAO, '{origin}']], body: 'json' } });
+    const url = lab.route('api', '/twice', {
+      response: {
+        headers: [
+          [ACAO, '{origin}'],
+          [ACAO, '{origin}'],
+        ],
+        body: 'json',
+      },
+    });
     const response = await rawRequest(url, { headers: { Origin: lab.origins.page } });
     expect(linesNamed(response, ACAO)).toEqual([lab.origins.page, lab.origins.page]);
   });
 
   it('keeps a Cache-Control or Content-Type the spec sets instead of adding its own', async () => {
     const url = lab.route('api', '/cached', {
-      response: { headers: [['Cache-Control', 'max-age=60'], ['Content-Type', 'application/x-lab']], body: 'json', contentType: 'text/ignored' },
+      response: {
+        headers: [
+          ['Cache-Control', 'max-age=60'],
+          ['Content-Type', 'application/x-lab'],
+        ],
+        body: 'json',
+        contentType: 'text/ignored',
+      },
     });
     const response = await rawRequest(url);
     expect(linesNamed(response, 'cache-control')).toEqual(['max-age=60']);
@@ -191,7 +225,13 @@ describe('the CORS lab server', () => {
 
   it('answers OPTIONS with the preflight spec and every other method with the response spec', async () => {
     const url = lab.route('api', '/preflighted', {
-      preflight: { status: 204, headers: [[ACAO, '{origin}'], ['Access-Control-Allow-Methods', 'PUT']] },
+      preflight: {
+        status: 204,
+        headers: [
+          [ACAO, '{origin}'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+        ],
+      },
       response: { headers: [[ACAO, '{origin}']], body: 'text' },
     });
     const preflight = await rawRequest(url, { method: 'OPTIONS', headers: { Origin: lab.origins.page, 'Access-Control-Request-Method': 'PUT' } });
@@ -240,7 +280,13 @@ describe('the CORS lab server', () => {
 
   it('fills {origin} with the request Origin, or nothing when there is none, and {page} {api} {api2} with the lab origins', async () => {
     const url = lab.route('api', '/template', {
-      response: { headers: [[ACAO, '{origin}'], ['X-Origins', '{page} {api} {api2}']], body: 'json' },
+      response: {
+        headers: [
+          [ACAO, '{origin}'],
+          ['X-Origins', '{page} {api} {api2}'],
+        ],
+        body: 'json',
+      },
     });
     const withOrigin = await rawRequest(url, { headers: { Origin: 'null' } });
     expect(withOrigin.headers['access-control-allow-origin']).toBe('null');
@@ -292,7 +338,9 @@ describe('the CORS lab server', () => {
     expect(badField.status).toBe(400);
     expect(badField.body.toString()).toMatch(/response\.status/);
 
-    const badHeader = await rawRequest(`${lab.origins.api}/__cors/${Buffer.from(JSON.stringify({ response: { headers: [['Bad Name', 'x']] } })).toString('base64url')}`);
+    const badHeader = await rawRequest(
+      `${lab.origins.api}/__cors/${Buffer.from(JSON.stringify({ response: { headers: [['Bad Name', 'x']] } })).toString('base64url')}`,
+    );
     expect(badHeader.status).toBe(400);
     expect(badHeader.lines.some(([name]) => name.toLowerCase().startsWith('access-control-'))).toBe(false);
 
@@ -388,7 +436,9 @@ describe('closing the lab', () => {
         await expect(canBind(host!, Number(port))).resolves.toBe(true);
       }
 
-      const again = await startLab({ ports: { page: port(lab.origins.page), api: port(lab.origins.api), api2: port(lab.origins.api2), https: port(lab.origins.https) } });
+      const again = await startLab({
+        ports: { page: port(lab.origins.page), api: port(lab.origins.api), api2: port(lab.origins.api2), https: port(lab.origins.https) },
+      });
       try {
         expect(again.origins).toEqual(lab.origins);
         expect(again.addresses).toEqual(lab.addresses);

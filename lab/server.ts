@@ -111,10 +111,7 @@ export const INLINE_ROUTE_PREFIX = '/__cors/';
 
 const BODY_KINDS: readonly BodyKind[] = ['json', 'text', 'font', 'image', 'module', 'css', 'html', 'empty'];
 
-const ONE_PIXEL_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 const BUILT_IN_BODIES: Record<BodyKind, { data: Uint8Array; contentType: string | null }> = {
   json: { data: Buffer.from('{"ok":true}'), contentType: 'application/json' },
@@ -280,7 +277,14 @@ function labCertificate(): Promise<{ key: string; tls: LabTls }> {
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, critical: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+            { type: 7, ip: '::1' },
+          ],
+        },
       ],
     });
     const spki = new X509Certificate(pems.cert).publicKey.export({ type: 'spki', format: 'der' });
@@ -494,7 +498,7 @@ function resolveBody(spec: ResponseSpec): { data: Uint8Array; contentType: strin
 const STATUSES_WITHOUT_BODY = new Set([204, 205, 304]);
 
 function sendSpec(res: ServerResponse, spec: ResponseSpec, context: AnswerContext): void {
-  const status = spec.status ?? (spec.redirect ? spec.redirect.status ?? 302 : 200);
+  const status = spec.status ?? (spec.redirect ? (spec.redirect.status ?? 302) : 200);
   const lines: Array<[string, string]> = (spec.headers ?? []).map(([name, value]) => [name, fillTemplate(value, context)]);
   const has = (name: string) => lines.some(([existing]) => existing.toLowerCase() === name);
 

@@ -109,6 +109,22 @@ describe('tsconfig.engine.json: the engine compiles with no DOM, chrome or Node 
   });
 
   it('plain ES2022 and the URL parser pass', () => {
-    expect(typecheck("export const origin = new URL('https://a.example/x').origin;\nexport const keys = Object.keys({ a: 1 });\n")).toEqual({ status: 0, output: '' });
+    expect(typecheck("export const origin = new URL('https://a.example/x').origin;\nexport const keys = Object.keys({ a: 1 });\n")).toEqual({
+      status: 0,
+      output: '',
+    });
+  });
+});
+
+describe('biome.json: the formatter', SPAWNING, () => {
+  const check = (text: string) =>
+    spawnSync(biome, ['format', 'src/panel/probe.ts'], { cwd: probeDir({ 'src/panel/probe.ts': text }), encoding: 'utf8' }).status;
+
+  it('fails `npm run lint` on a file the formatter would change', () => {
+    expect(check('export const probe = {a:1,b:"two"}\n')).not.toBe(0);
+  });
+
+  it('passes a file written as the formatter writes it', () => {
+    expect(check("export const probe = { a: 1, b: 'two' };\n")).toBe(0);
   });
 });

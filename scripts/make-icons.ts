@@ -27,9 +27,7 @@ function paint(x: number, y: number): Rgba | null {
   if (redDotRing && inRoundedSquare) return WHITE;
   if (!inRoundedSquare) return null;
   const crossArm = 0.13;
-  const inCross =
-    (Math.abs(x - 0.42) <= crossArm && Math.abs(y - 0.42) <= 0.3) ||
-    (Math.abs(y - 0.42) <= crossArm && Math.abs(x - 0.42) <= 0.3);
+  const inCross = (Math.abs(x - 0.42) <= crossArm && Math.abs(y - 0.42) <= 0.3) || (Math.abs(y - 0.42) <= crossArm && Math.abs(x - 0.42) <= 0.3);
   if (inCross) return WHITE;
   const t = y;
   return BLUE_TOP.map((c, i) => Math.round(c * (1 - t) + (BLUE_BOTTOM[i] ?? 0) * t)) as Rgba;

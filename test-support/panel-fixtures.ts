@@ -147,7 +147,14 @@ export function wildcardCredentialsVerdict(url: string): Verdict {
       summary: `Replace "*" with ${PAGE_ORIGIN} and send Access-Control-Allow-Credentials: true.`,
       details: 'Credentialed requests need the exact origin echoed back.',
       snippets: [
-        { stack: 'express', label: 'Express (cors)', language: 'js', verified: { version: 'express 5.3.0, cors 2.8.6' }, versions: 'Express 4.x and 5.x with cors 2.8', code: `app.use(cors({ origin: '${PAGE_ORIGIN}', credentials: true }));` },
+        {
+          stack: 'express',
+          label: 'Express (cors)',
+          language: 'js',
+          verified: { version: 'express 5.3.0, cors 2.8.6' },
+          versions: 'Express 4.x and 5.x with cors 2.8',
+          code: `app.use(cors({ origin: '${PAGE_ORIGIN}', credentials: true }));`,
+        },
       ],
       traps: [],
     },
@@ -248,9 +255,7 @@ export function wildcardCredentialsEntry(overrides: Partial<ReportEntry> = {}): 
         { name: 'Cookie', value: 'sid=abc123' },
       ],
     },
-    redirects: [
-      { url: `${API}/login-redirect`, status: 302, location: url, headers: [{ name: 'Location', value: url }] },
-    ],
+    redirects: [{ url: `${API}/login-redirect`, status: 302, location: url, headers: [{ name: 'Location', value: url }] }],
     response: { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: '*' }] },
     error: 'net::ERR_FAILED',
     verdict: wildcardCredentialsVerdict(url),
@@ -277,7 +282,14 @@ export function mixedEntries(count: number): ReportEntry[] {
   const builders = [makeEntry, missingAllowOriginEntry, makeEntry, headerDisallowedEntry, wildcardCredentialsEntry, makeEntry, networkErrorEntry];
   return Array.from({ length: count }, (_, i) => {
     const build = builders[i % builders.length]!;
-    return build({ request: { url: `${API}/api/v1/resource-${i}/details?page=${i % 50}`, method: i % 3 ? 'GET' : 'POST', type: i % 11 ? 'xmlhttprequest' : 'font', headers: [{ name: 'Origin', value: PAGE_ORIGIN }] } });
+    return build({
+      request: {
+        url: `${API}/api/v1/resource-${i}/details?page=${i % 50}`,
+        method: i % 3 ? 'GET' : 'POST',
+        type: i % 11 ? 'xmlhttprequest' : 'font',
+        headers: [{ name: 'Origin', value: PAGE_ORIGIN }],
+      },
+    });
   });
 }
 

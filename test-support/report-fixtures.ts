@@ -46,8 +46,7 @@ export interface Secrets {
   refererSession: string;
 }
 
-const CHROMIUM_UA =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+const CHROMIUM_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 /** The four observed exchanges, carrying `SECRETS` in every place traffic can carry them. */
 function observedEntries(SECRETS: Secrets): ObservedEntry[] {

@@ -200,7 +200,8 @@ function seededProfile(distDir: string, watch: 'everything' | 'watched-tabs', he
         args: [...QUIET_FLAGS, `--disable-extensions-except=${distDir}`, `--load-extension=${distDir}`],
       });
       const group = chromiumProcessGroup(dir);
-      const worker = context.serviceWorkers().find(isExtensionWorker) ?? (await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 }));
+      const worker =
+        context.serviceWorkers().find(isExtensionWorker) ?? (await context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 30_000 }));
       await setWatchMode(worker, watch);
       await context.close();
       // Copied only once every process that could still write to it has exited.

@@ -76,7 +76,8 @@ export interface FirefoxCorsMessage {
   pageUrl: string;
 }
 
-const CORS_MESSAGE = /^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+)\. \(Reason: (.*?)\)\.(?: Status code: (\d+|\(null\))\.)?$/s;
+const CORS_MESSAGE =
+  /^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+)\. \(Reason: (.*?)\)\.(?: Status code: (\d+|\(null\))\.)?$/s;
 
 /** Splits Firefox's console text into URL, reason and status; null for any other message. */
 export function parseFirefoxCorsMessage(text: string, pageUrl = ''): FirefoxCorsMessage | null {
@@ -114,9 +115,7 @@ export interface FirefoxExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(
-  options: { headless?: boolean; distDir?: string; args?: string[] } = {},
-): Promise<FirefoxExtensionBrowser> {
+export async function launchFirefoxWithExtension(options: { headless?: boolean; distDir?: string; args?: string[] } = {}): Promise<FirefoxExtensionBrowser> {
   const distDir = options.distDir ?? FIREFOX_DIST_DIR;
   const manifestPath = join(distDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`No built Firefox add-on in ${distDir}: run \`npm run build:firefox\` first.`);
@@ -161,7 +160,10 @@ export async function launchFirefoxWithExtension(
   try {
     for (const page of await browser.pages()) collectConsole(page);
     browser.on('targetcreated', (target) => {
-      void target.page().then((page) => page && collectConsole(page), () => {});
+      void target.page().then(
+        (page) => page && collectConsole(page),
+        () => {},
+      );
     });
     installed = await browser.installExtension(distDir);
   } catch (error) {
@@ -197,17 +199,14 @@ export async function launchFirefoxWithExtension(
     await helper.evaluate(async (target) => {
       await chrome.tabs.create({ url: target });
     }, url);
-    const page = await waitForValue(
-      async () => {
-        for (const candidate of await browser.pages()) {
-          if (candidate === helper || claimed.has(candidate)) continue;
-          const href = await candidate.evaluate(() => location.href).catch(() => null);
-          if (href === url) return candidate;
-        }
-        return null;
-      },
-      `a tab on ${url}`,
-    );
+    const page = await waitForValue(async () => {
+      for (const candidate of await browser.pages()) {
+        if (candidate === helper || claimed.has(candidate)) continue;
+        const href = await candidate.evaluate(() => location.href).catch(() => null);
+        if (href === url) return candidate;
+      }
+      return null;
+    }, `a tab on ${url}`);
     claimed.add(page);
     await waitUntilLoaded(page, url);
     return page;
@@ -289,13 +288,10 @@ export async function launchFirefoxWithExtension(
 
 /** Waits until the page's own document is `url` and has finished loading. */
 async function waitUntilLoaded(page: Page, url: string): Promise<void> {
-  await waitForValue(
-    async () => {
-      const state = await page.evaluate(() => [location.href, document.readyState] as const).catch(() => null);
-      return state && state[0] === url && state[1] === 'complete' ? true : null;
-    },
-    `${url} to load`,
-  );
+  await waitForValue(async () => {
+    const state = await page.evaluate(() => [location.href, document.readyState] as const).catch(() => null);
+    return state && state[0] === url && state[1] === 'complete' ? true : null;
+  }, `${url} to load`);
 }
 
 /** Polls `read` until it returns a non-null value (for what BiDi sends no event for). */

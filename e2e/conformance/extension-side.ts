@@ -16,10 +16,7 @@ export async function clearReport(browser: ExtensionBrowser, tabId: number): Pro
 
 /** A preflight that surfaced as an entry of its own (it should be folded into its request's entry). */
 function isStandalonePreflight(entry: ReportEntry): boolean {
-  return (
-    entry.request.method === 'OPTIONS' &&
-    (entry.request.headers ?? []).some((header) => header.name.toLowerCase() === 'access-control-request-method')
-  );
+  return entry.request.method === 'OPTIONS' && (entry.request.headers ?? []).some((header) => header.name.toLowerCase() === 'access-control-request-method');
 }
 
 /** Entries keyed by the normalized first URL, oldest first. */

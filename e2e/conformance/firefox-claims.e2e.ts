@@ -71,7 +71,10 @@ describe('cross-browser statements, checked in real Firefox', () => {
   function exchangeOf(url: string, method: string, preflightAnswer: Array<[string, string]>, responseAnswer: Array<[string, string]>): ObservedExchange {
     const path = new URL(url).pathname;
     const preflight = preflights(url).at(-1)!;
-    const actual = lab.requests({ path }).filter((entry) => entry.method !== 'OPTIONS').at(-1)!;
+    const actual = lab
+      .requests({ path })
+      .filter((entry) => entry.method !== 'OPTIONS')
+      .at(-1)!;
     const origin = lab.origins.page;
     const fill = (pairs: Array<[string, string]>) => lines(pairs.map(([name, value]) => [name, value.replace('{origin}', origin)]));
     return {
@@ -112,27 +115,59 @@ describe('cross-browser statements, checked in real Firefox', () => {
   });
 
   it('each header only Chromium safelists triggers a preflight in Firefox, as the warning says', async () => {
-    const values: Array<[string, string]> = [['DPR', '1.5'], ['Device-Memory', '8'], ['Save-Data', 'on'], ['Viewport-Width', '1024'], ['Width', '640']];
+    const values: Array<[string, string]> = [
+      ['DPR', '1.5'],
+      ['Device-Memory', '8'],
+      ['Save-Data', 'on'],
+      ['Viewport-Width', '1024'],
+      ['Width', '640'],
+    ];
     for (const [name, value] of values) {
-      const { url } = tagged({ preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Headers', name]] }, response: { headers: [ACAO_ECHO], body: 'json' } }, `safelisted-${name}`);
+      const { url } = tagged(
+        { preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Headers', name]] }, response: { headers: [ACAO_ECHO], body: 'json' } },
+        `safelisted-${name}`,
+      );
       expect(await fetchInFirefox(url, { headers: [[name, value]] })).toEqual(['ok 200']);
       const sent = preflights(url);
-      expect({ name, asked: sent.map((entry) => entry.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1]) }).toEqual({ name, asked: [name.toLowerCase()] });
+      expect({ name, asked: sent.map((entry) => entry.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1]) }).toEqual({
+        name,
+        asked: [name.toLowerCase()],
+      });
       const simple: ObservedExchange = {
         initiator: lab.origins.page,
-        request: { url, method: 'GET', type: 'xmlhttprequest', headers: lines([['Origin', lab.origins.page], [name, value]]) },
+        request: {
+          url,
+          method: 'GET',
+          type: 'xmlhttprequest',
+          headers: lines([
+            ['Origin', lab.origins.page],
+            [name, value],
+          ]),
+        },
         preflight: null,
         redirects: [],
         response: { status: 200, headers: lines([['Access-Control-Allow-Origin', lab.origins.page]]) },
         outcome: { kind: 'completed' },
       };
-      expect(judgeExchange(simple).warnings.find((w) => w.code === 'chromium-only-safelisted-header')?.message).toContain('in Firefox and per the Fetch standard it triggers a preflight');
+      expect(judgeExchange(simple).warnings.find((w) => w.code === 'chromium-only-safelisted-header')?.message).toContain(
+        'in Firefox and per the Fetch standard it triggers a preflight',
+      );
     }
   });
 
   it('Firefox writes Access-Control-Request-Headers lower-case, sorted, comma-separated without spaces, as the echo warning says', async () => {
-    const { url } = tagged({ preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Headers', '{acrh}']] }, response: { headers: [ACAO_ECHO], body: 'json' } }, 'acrh-format');
-    expect(await fetchInFirefox(url, { headers: [['X-Zeta', '1'], ['X-Alpha', '2']] })).toEqual(['ok 200']);
+    const { url } = tagged(
+      { preflight: { status: 204, headers: [ACAO_ECHO, ['Access-Control-Allow-Headers', '{acrh}']] }, response: { headers: [ACAO_ECHO], body: 'json' } },
+      'acrh-format',
+    );
+    expect(
+      await fetchInFirefox(url, {
+        headers: [
+          ['X-Zeta', '1'],
+          ['X-Alpha', '2'],
+        ],
+      }),
+    ).toEqual(['ok 200']);
     const asked = preflights(url)[0]!.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1];
     expect(asked).toBe('x-alpha,x-zeta');
     const exchange = exchangeOf(url, 'GET', [ACAO_ECHO, ['Access-Control-Allow-Headers', asked!]], [ACAO_ECHO]);

@@ -80,7 +80,9 @@ describe('conformance with Firefox: every verdict equals Firefox’s own console
     const tabId = await firefox.tabIdOf(page);
     await firefox.sendMessage({ type: 'clearTab', tabId });
     const compareBatch = async (results: FirefoxStepResult[]) => {
-      const expected = results.filter((r) => isCorsModeRequest(r.step === 0 ? r.scenario.steps[0]!.request : r.scenario.steps[r.step]!.request) && !exclusionOf(r.scenario.id));
+      const expected = results.filter(
+        (r) => isCorsModeRequest(r.step === 0 ? r.scenario.steps[0]!.request : r.scenario.steps[r.step]!.request) && !exclusionOf(r.scenario.id),
+      );
       const complete = (byUrl: Map<string, ReportEntry[]>) => expected.every((r) => (byUrl.get(new URL(r.scenario.url).href)?.length ?? 0) > r.step);
       let byUrl = entriesByUrl(await firefox.sendMessage<Report>({ type: 'getReport', tabId }));
       const deadline = Date.now() + 20_000;
@@ -92,7 +94,14 @@ describe('conformance with Firefox: every verdict equals Firefox’s own console
         const request = result.scenario.steps[result.step]!.request;
         const entry = byUrl.get(new URL(result.scenario.url).href)?.[result.step];
         const extension = isCorsModeRequest(request) ? extensionClass(entry) : { outcome: 'not-cors' as const, key: null };
-        comparisons.push({ scenario: result.scenario, step: result.step, firefox: result.firefox, extension, exclusion: exclusionOf(result.scenario.id), captured: entry ? { request: entry.request, preflight: entry.preflight, response: entry.response, error: entry.error } : null });
+        comparisons.push({
+          scenario: result.scenario,
+          step: result.step,
+          firefox: result.firefox,
+          extension,
+          exclusion: exclusionOf(result.scenario.id),
+          captured: entry ? { request: entry.request, preflight: entry.preflight, response: entry.response, error: entry.error } : null,
+        });
       }
     };
     // The whole corpus takes minutes in Firefox on a busy 2-core machine; `npm test` runs every
@@ -120,7 +129,13 @@ describe('conformance with Firefox: every verdict equals Firefox’s own console
     const { agreesWithFirefox } = await import('./firefox-results-doc');
     const disagreements = comparisons
       .filter((c) => !c.exclusion && !agreesWithFirefox(c))
-      .map((c) => ({ scenario: c.scenario.id, step: c.step + 1, firefox: c.firefox.outcome === 'pass' ? 'pass' : `${c.firefox.outcome} ${c.firefox.key}`, corsDoctor: c.extension, captured: c.captured }));
+      .map((c) => ({
+        scenario: c.scenario.id,
+        step: c.step + 1,
+        firefox: c.firefox.outcome === 'pass' ? 'pass' : `${c.firefox.outcome} ${c.firefox.key}`,
+        corsDoctor: c.extension,
+        captured: c.captured,
+      }));
     expect(disagreements).toEqual([]);
   });
 });

@@ -109,9 +109,17 @@ if (process.argv[1] && import.meta.filename === (await import('node:fs')).realpa
   const fixture = await record();
   // One scenario per line: small, and a re-recording diffs scenario by scenario.
   const body = fixture.scenarios.map((scenario) => JSON.stringify(scenario)).join(',\n');
-  writeFileSync(FIXTURE_PATH, `{"firefox":${JSON.stringify(fixture.firefox)},"recorded":${JSON.stringify(fixture.recorded)},"seed":${fixture.seed},"scenarios":[\n${body}\n]}\n`);
+  writeFileSync(
+    FIXTURE_PATH,
+    `{"firefox":${JSON.stringify(fixture.firefox)},"recorded":${JSON.stringify(fixture.recorded)},"seed":${fixture.seed},"scenarios":[\n${body}\n]}\n`,
+  );
   const differing = fixture.scenarios.flatMap((s) =>
-    s.steps.map((step, index) => ({ id: s.id, step: index + 1, chromium: step.chromium, firefox: step.firefox.outcome === 'pass' ? 'pass' : `${step.firefox.outcome} ${step.firefox.key}` })),
+    s.steps.map((step, index) => ({
+      id: s.id,
+      step: index + 1,
+      chromium: step.chromium,
+      firefox: step.firefox.outcome === 'pass' ? 'pass' : `${step.firefox.outcome} ${step.firefox.key}`,
+    })),
   );
   console.log(`${fixture.firefox}: ${differing.length} requests recorded in ${FIXTURE_PATH}`);
 }

@@ -42,13 +42,21 @@ export function renderFirefoxSection(input: { firefoxVersion: string; origins: R
       `or passed, and for a block name the same Firefox reason key.`,
   );
   lines.push('');
-  lines.push(`**Firefox agreement: ${agreeing.length} of ${included.length} requests (${percent(agreeing.length, included.length)})**` + (input.comparisons.length > included.length ? `, plus ${input.comparisons.length - included.length} excluded (see below).` : '.'));
+  lines.push(
+    `**Firefox agreement: ${agreeing.length} of ${included.length} requests (${percent(agreeing.length, included.length)})**` +
+      (input.comparisons.length > included.length ? `, plus ${input.comparisons.length - included.length} excluded (see below).` : '.'),
+  );
   lines.push('');
   lines.push('| Firefox verdict | Requests | Agree | Firefox agreement |');
   lines.push('|---|---:|---:|---:|');
   const buckets = new Map<string, FirefoxComparison[]>();
   for (const c of included) {
-    const bucket = c.firefox.outcome === 'cors' ? (c.firefox.key ?? 'cors') : c.firefox.outcome === 'network-error' ? 'network error (CORSDidNotSucceed)' : c.firefox.outcome;
+    const bucket =
+      c.firefox.outcome === 'cors'
+        ? (c.firefox.key ?? 'cors')
+        : c.firefox.outcome === 'network-error'
+          ? 'network error (CORSDidNotSucceed)'
+          : c.firefox.outcome;
     buckets.set(bucket, [...(buckets.get(bucket) ?? []), c]);
   }
   for (const bucket of [...buckets.keys()].sort()) {
@@ -64,7 +72,9 @@ export function renderFirefoxSection(input: { firefoxVersion: string; origins: R
   else {
     lines.push('| Scenario | Step | Firefox | CORS Doctor |', '|---|---:|---|---|');
     for (const c of disagreements) {
-      lines.push(`| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.extension.outcome === null ? 'no report entry' : `${c.extension.outcome}${c.extension.key ? ` ${c.extension.key}` : ''}`)} |`);
+      lines.push(
+        `| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.extension.outcome === null ? 'no report entry' : `${c.extension.outcome}${c.extension.key ? ` ${c.extension.key}` : ''}`)} |`,
+      );
     }
   }
   lines.push('');
@@ -73,7 +83,10 @@ export function renderFirefoxSection(input: { firefoxVersion: string; origins: R
   if (!excluded.length) lines.push('None.');
   else {
     lines.push('| Scenario | Step | Firefox | Why |', '|---|---:|---|---|');
-    for (const c of excluded) lines.push(`| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.exclusion!)} |`);
+    for (const c of excluded)
+      lines.push(
+        `| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.exclusion!)} |`,
+      );
   }
   lines.push('', FIREFOX_SECTION_END, '');
   let text = lines.join('\n');

@@ -102,12 +102,7 @@ function responseSpec(answer: ActualAnswer): ResponseSpec {
 }
 
 /** Chromium's preflight pipeline after the redirect and network checks (docs/chromium-behaviour.md). */
-function expectPreflight(
-  answer: PreflightAnswer,
-  requestShape: RequestShape,
-  includeCredentials: boolean,
-  origin: string,
-): Failure | null {
+function expectPreflight(answer: PreflightAnswer, requestShape: RequestShape, includeCredentials: boolean, origin: string): Failure | null {
   const access = expectAccess(answer.allowOrigin, answer.allowCredentials, origin, includeCredentials, true);
   if (access) return access;
   if (answer.status < 200 || answer.status > 299) return { rule: 'PreflightInvalidStatus', failedParameter: '' };
@@ -192,13 +187,7 @@ class CorpusBuilder {
   }
 
   /** One request, one expectation. */
-  single(
-    family: string,
-    slug: string,
-    title: string,
-    build: (id: string) => { request: PageRequest; expected: Expectation },
-    serial = false,
-  ): void {
+  single(family: string, slug: string, title: string, build: (id: string) => { request: PageRequest; expected: Expectation }, serial = false): void {
     const id = this.id(family, slug);
     const step = build(id);
     this.add(id, family, title, [step], serial);
@@ -229,10 +218,15 @@ function simpleResponseFamily(b: CorpusBuilder, random: Random): void {
       const passesOrigin = expectAccess(allowOrigin, ACAC_TRUE, b.page, include) === null;
       const allowCredentials = include && passesOrigin ? ACAC_TRUE : random.pick(credentials);
       const status = random.pick(RESPONSE_STATUSES);
-      b.single(family, `${allowOrigin.slug}-${caller}`, `${requestShape.method} by ${callerLabel(caller)}; response ${status} with ${allowOrigin.slug}, ${allowCredentials.slug}`, (id) => ({
-        request: callerRequest(caller, b.route(b.ctx.origins.api, { response: responseSpec({ allowOrigin, allowCredentials, status }) }, id), requestShape),
-        expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, include)),
-      }));
+      b.single(
+        family,
+        `${allowOrigin.slug}-${caller}`,
+        `${requestShape.method} by ${callerLabel(caller)}; response ${status} with ${allowOrigin.slug}, ${allowCredentials.slug}`,
+        (id) => ({
+          request: callerRequest(caller, b.route(b.ctx.origins.api, { response: responseSpec({ allowOrigin, allowCredentials, status }) }, id), requestShape),
+          expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, include)),
+        }),
+      );
     }
   }
   for (const originSlug of ['acao-echo', 'acao-upper-case-name', 'acao-wildcard']) {
@@ -241,10 +235,19 @@ function simpleResponseFamily(b: CorpusBuilder, random: Random): void {
     for (const allowCredentials of variants) {
       const caller = random.pick(CREDENTIALED_CALLERS);
       const requestShape = random.pick(shapes);
-      b.single(family, `${originSlug}-${allowCredentials.slug}-${caller}`, `${requestShape.method} by ${caller}; ${originSlug}, ${allowCredentials.slug}`, (id) => ({
-        request: callerRequest(caller, b.route(b.ctx.origins.api, { response: responseSpec({ allowOrigin, allowCredentials, status: 200 }) }, id), requestShape),
-        expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, true)),
-      }));
+      b.single(
+        family,
+        `${originSlug}-${allowCredentials.slug}-${caller}`,
+        `${requestShape.method} by ${caller}; ${originSlug}, ${allowCredentials.slug}`,
+        (id) => ({
+          request: callerRequest(
+            caller,
+            b.route(b.ctx.origins.api, { response: responseSpec({ allowOrigin, allowCredentials, status: 200 }) }, id),
+            requestShape,
+          ),
+          expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, true)),
+        }),
+      );
     }
   }
 }
@@ -330,22 +333,22 @@ function preflightAnswerFamily(b: CorpusBuilder, random: Random): void {
       const caller = random.pick([...UNCREDENTIALED_CALLERS, ...CREDENTIALED_CALLERS]);
       const requestShape = random.pick(shapes);
       const slug = `redirect-${status}-${hopOrigin.length ? 'with-cors' : 'without-cors'}`;
-      b.single(family, slug, `${requestShape.slug} by ${caller}; preflight answered ${status} (${hopOrigin.length ? 'with' : 'without'} CORS headers)`, (id) => {
-        const target = b.route(
-          b.ctx.origins.api,
-          { preflight: preflightSpec(permissivePreflight(requestShape, echo)), response: okResponse },
-          id,
-          1,
-        );
-        return {
-          request: callerRequest(
-            caller,
-            b.route(b.ctx.origins.api, { preflight: { headers: hopOrigin, redirect: { to: target, status } }, response: okResponse }, id),
-            requestShape,
-          ),
-          expected: corsError('PreflightDisallowedRedirect'),
-        };
-      });
+      b.single(
+        family,
+        slug,
+        `${requestShape.slug} by ${caller}; preflight answered ${status} (${hopOrigin.length ? 'with' : 'without'} CORS headers)`,
+        (id) => {
+          const target = b.route(b.ctx.origins.api, { preflight: preflightSpec(permissivePreflight(requestShape, echo)), response: okResponse }, id, 1);
+          return {
+            request: callerRequest(
+              caller,
+              b.route(b.ctx.origins.api, { preflight: { headers: hopOrigin, redirect: { to: target, status } }, response: okResponse }, id),
+              requestShape,
+            ),
+            expected: corsError('PreflightDisallowedRedirect'),
+          };
+        },
+      );
     }
   }
 }
@@ -360,9 +363,10 @@ function allowMethodsFamily(b: CorpusBuilder, random: Random): void {
   for (const allowMethods of allowMethodsVariants()) {
     const methods = allowMethods.parsed === 'invalid' ? random.sample(METHODS_FOR_ALLOW_METHODS, 2) : METHODS_FOR_ALLOW_METHODS;
     for (const method of methods) {
-      const callerGroups = allowMethods.parsed !== 'invalid' && allowMethods.parsed.includes('*')
-        ? [UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS]
-        : [random.pick([UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS])];
+      const callerGroups =
+        allowMethods.parsed !== 'invalid' && allowMethods.parsed.includes('*')
+          ? [UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS]
+          : [random.pick([UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS])];
       for (const callers of callerGroups) {
         const caller = random.pick(callers);
         const requestShape: RequestShape = { slug: method, method, headers: [], unsafeHeaders: [] };
@@ -382,14 +386,20 @@ const HEADER_SETS: RequestShape[] = [
   {
     slug: 'x-custom-and-authorization',
     method: 'GET',
-    headers: [['X-Custom', '1'], ['Authorization', 'Bearer lab-token']],
+    headers: [
+      ['X-Custom', '1'],
+      ['Authorization', 'Bearer lab-token'],
+    ],
     unsafeHeaders: ['x-custom', 'authorization'],
   },
   { slug: 'json', method: 'POST', headers: [['Content-Type', 'application/json']], unsafeHeaders: ['content-type'] },
   {
     slug: 'json-and-x-custom',
     method: 'POST',
-    headers: [['X-Custom', '1'], ['Content-Type', 'application/json']],
+    headers: [
+      ['X-Custom', '1'],
+      ['Content-Type', 'application/json'],
+    ],
     unsafeHeaders: ['x-custom', 'content-type'],
   },
 ];
@@ -402,9 +412,10 @@ function allowHeadersFamily(b: CorpusBuilder, random: Random): void {
   for (const allowHeaders of allowHeadersVariants()) {
     const headerSets = allowHeaders.parsed === 'invalid' ? random.sample(HEADER_SETS, 2) : HEADER_SETS;
     for (const requestShape of headerSets) {
-      const callerGroups = allowHeaders.parsed !== 'invalid' && allowHeaders.parsed.includes('*')
-        ? [UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS]
-        : [random.pick([UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS])];
+      const callerGroups =
+        allowHeaders.parsed !== 'invalid' && allowHeaders.parsed.includes('*')
+          ? [UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS]
+          : [random.pick([UNCREDENTIALED_CALLERS, CREDENTIALED_CALLERS])];
       for (const callers of callerGroups) {
         const caller = random.pick(callers);
         const answer: PreflightAnswer = { allowOrigin: echo, allowCredentials: ACAC_TRUE, status: 200, allowMethods: NO_LIST, allowHeaders };
@@ -510,10 +521,15 @@ function redirectFamily(b: CorpusBuilder, random: Random): void {
           status: index === chain.path.length - 1 ? 200 : random.pick(REDIRECT_STATUSES),
         }));
         const requestShape = random.pick(simpleShapes().filter((s) => s.method === 'GET'));
-        b.single(family, `${chain.slug}-hop-${hopSlug}-final-${finalSlug}`, `GET by ${caller}: ${chain.path.join(' → ')}, hops ${hopSlug}, final ${finalSlug}`, (id) => ({
-          request: callerRequest(caller, hopUrl(b, id, hops, 0), requestShape),
-          expected: expectRedirectChain(hops, origins, include),
-        }));
+        b.single(
+          family,
+          `${chain.slug}-hop-${hopSlug}-final-${finalSlug}`,
+          `GET by ${caller}: ${chain.path.join(' → ')}, hops ${hopSlug}, final ${finalSlug}`,
+          (id) => ({
+            request: callerRequest(caller, hopUrl(b, id, hops, 0), requestShape),
+            expected: expectRedirectChain(hops, origins, include),
+          }),
+        );
       }
     }
   }
@@ -526,10 +542,15 @@ function redirectFamily(b: CorpusBuilder, random: Random): void {
           { origin: 'api', allowOrigin: variant(hopSlug), allowCredentials: ACAC_TRUE, status: random.pick(REDIRECT_STATUSES), locationUserinfo: userinfo },
           { origin: target, allowOrigin: variant('acao-wildcard'), allowCredentials: ACAC_ABSENT, status: 200 },
         ];
-        b.single(family, `credentials-in-location-${target}-${userinfo.replace(/[:@]/g, '')}-${hopSlug}`, `GET by ${caller}: redirect to ${userinfo}${target}, hop ${hopSlug}`, (id) => ({
-          request: callerRequest(caller, hopUrl(b, id, hops, 0), { method: 'GET', headers: [] }),
-          expected: expectRedirectChain(hops, origins, includesCredentials(caller)),
-        }));
+        b.single(
+          family,
+          `credentials-in-location-${target}-${userinfo.replace(/[:@]/g, '')}-${hopSlug}`,
+          `GET by ${caller}: redirect to ${userinfo}${target}, hop ${hopSlug}`,
+          (id) => ({
+            request: callerRequest(caller, hopUrl(b, id, hops, 0), { method: 'GET', headers: [] }),
+            expected: expectRedirectChain(hops, origins, includesCredentials(caller)),
+          }),
+        );
       }
     }
   }
@@ -555,25 +576,31 @@ function redirectedPreflightedRequests(b: CorpusBuilder, random: Random): void {
   for (const item of cases) {
     for (const requestShape of [put, custom]) {
       const caller = random.pick(UNCREDENTIALED_CALLERS);
-      b.single(family, `preflighted-${requestShape.slug}-${item.slug}`, `${requestShape.slug} by ${caller}, preflight ok, actual answered ${item.status} to ${item.target}`, (id) => {
-        const targetPreflight = permissivePreflight(requestShape, allowOriginVariant(b.page, item.targetPreflightOrigin));
-        const targetAnswer = { allowOrigin: allowOriginVariant(b.page, item.targetOrigin), allowCredentials: ACAC_ABSENT, status: 200 };
-        const targetUrl = b.route(b.ctx.origins[item.target], { preflight: preflightSpec(targetPreflight), response: responseSpec(targetAnswer) }, id, 1);
-        const firstUrl = b.route(
-          b.ctx.origins.api,
-          {
-            preflight: preflightSpec(permissivePreflight(requestShape, echo)),
-            response: { headers: [ECHO], redirect: { to: targetUrl, status: item.status } },
-          },
-          id,
-        );
-        const origin = item.target === 'api' ? b.page : 'null';
-        const preflightFailure = expectPreflight(targetPreflight, requestShape, false, origin);
-        return {
-          request: callerRequest(caller, firstUrl, requestShape),
-          expected: toExpectation(preflightFailure ?? expectAccess(targetAnswer.allowOrigin, targetAnswer.allowCredentials, origin, false)),
-        };
-      }, true);
+      b.single(
+        family,
+        `preflighted-${requestShape.slug}-${item.slug}`,
+        `${requestShape.slug} by ${caller}, preflight ok, actual answered ${item.status} to ${item.target}`,
+        (id) => {
+          const targetPreflight = permissivePreflight(requestShape, allowOriginVariant(b.page, item.targetPreflightOrigin));
+          const targetAnswer = { allowOrigin: allowOriginVariant(b.page, item.targetOrigin), allowCredentials: ACAC_ABSENT, status: 200 };
+          const targetUrl = b.route(b.ctx.origins[item.target], { preflight: preflightSpec(targetPreflight), response: responseSpec(targetAnswer) }, id, 1);
+          const firstUrl = b.route(
+            b.ctx.origins.api,
+            {
+              preflight: preflightSpec(permissivePreflight(requestShape, echo)),
+              response: { headers: [ECHO], redirect: { to: targetUrl, status: item.status } },
+            },
+            id,
+          );
+          const origin = item.target === 'api' ? b.page : 'null';
+          const preflightFailure = expectPreflight(targetPreflight, requestShape, false, origin);
+          return {
+            request: callerRequest(caller, firstUrl, requestShape),
+            expected: toExpectation(preflightFailure ?? expectAccess(targetAnswer.allowOrigin, targetAnswer.allowCredentials, origin, false)),
+          };
+        },
+        true,
+      );
     }
   }
 }
@@ -586,7 +613,12 @@ function redirectEdges(b: CorpusBuilder, random: Random): void {
     b.single(family, `redirect-mode-manual-${slug}`, `fetch redirect: 'manual', hop ${slug}`, (id) => {
       const target = b.route(b.ctx.origins.api, { response: echoOk }, id, 1);
       return {
-        request: callerRequest('fetch-omit', b.route(b.ctx.origins.api, { response: { headers: hopHeaders, redirect: { to: target, status: 302 } } }, id), { method: 'GET', headers: [] }, { redirect: 'manual' }),
+        request: callerRequest(
+          'fetch-omit',
+          b.route(b.ctx.origins.api, { response: { headers: hopHeaders, redirect: { to: target, status: 302 } } }, id),
+          { method: 'GET', headers: [] },
+          { redirect: 'manual' },
+        ),
         expected,
       };
     });
@@ -595,22 +627,38 @@ function redirectEdges(b: CorpusBuilder, random: Random): void {
   b.single(family, 'redirect-mode-error', "fetch redirect: 'error' meets a redirect", (id) => {
     const target = b.route(b.ctx.origins.api, { response: echoOk }, id, 1);
     return {
-      request: callerRequest('fetch-omit', b.route(b.ctx.origins.api, { response: { headers: [ECHO], redirect: { to: target, status: 302 } } }, id), { method: 'GET', headers: [] }, { redirect: 'error' }),
+      request: callerRequest(
+        'fetch-omit',
+        b.route(b.ctx.origins.api, { response: { headers: [ECHO], redirect: { to: target, status: 302 } } }, id),
+        { method: 'GET', headers: [] },
+        { redirect: 'error' },
+      ),
       expected: networkError(),
     };
   });
-  for (const requestShape of [{ method: 'GET', headers: [] as Header[], slug: 'get' }, { method: 'PUT', headers: [] as Header[], slug: 'put' }]) {
+  for (const requestShape of [
+    { method: 'GET', headers: [] as Header[], slug: 'get' },
+    { method: 'PUT', headers: [] as Header[], slug: 'put' },
+  ]) {
     b.single(family, `to-data-url-${requestShape.slug}`, `${requestShape.method} redirected to a data: URL`, (id) => {
       const preflight = preflightSpec(permissivePreflight({ ...requestShape, unsafeHeaders: [] }, allowOriginVariant(b.page, 'acao-echo')));
       return {
-        request: callerRequest(random.pick(UNCREDENTIALED_CALLERS), b.route(b.ctx.origins.api, { preflight, response: { headers: [ECHO], redirect: { to: 'data:,lab', status: 302 } } }, id), requestShape),
+        request: callerRequest(
+          random.pick(UNCREDENTIALED_CALLERS),
+          b.route(b.ctx.origins.api, { preflight, response: { headers: [ECHO], redirect: { to: 'data:,lab', status: 302 } } }, id),
+          requestShape,
+        ),
         // net::ERR_UNSAFE_REDIRECT in Chromium 156, with or without a preflight: never CorsDisabledScheme.
         expected: networkError(),
       };
     });
   }
   b.single(family, 'to-refused-port', 'GET redirected to a port where nothing listens', (id) => ({
-    request: callerRequest(random.pick(UNCREDENTIALED_CALLERS), b.route(b.ctx.origins.api, { response: { headers: [ECHO], redirect: { to: `${b.ctx.refusedOrigin}/${b.tag(id)}`, status: 302 } } }, id), { method: 'GET', headers: [] }),
+    request: callerRequest(
+      random.pick(UNCREDENTIALED_CALLERS),
+      b.route(b.ctx.origins.api, { response: { headers: [ECHO], redirect: { to: `${b.ctx.refusedOrigin}/${b.tag(id)}`, status: 302 } } }, id),
+      { method: 'GET', headers: [] },
+    ),
     expected: networkError(),
   }));
   b.single(family, 'loop', 'GET into a redirect loop (more than 20 redirects)', (id) => {
@@ -680,17 +728,36 @@ function destinationFamily(b: CorpusBuilder, random: Random): void {
       const allowOrigin = allowOriginVariant(b.page, originSlug);
       const allowCredentials = include ? ACAC_TRUE : random.pick(allowCredentialsVariants());
       b.single(family, `${destinationSlug(destination)}-${originSlug}`, `${destinationSlug(destination)}; ${originSlug}, ${allowCredentials.slug}`, (id) => ({
-        request: destinationRequest(destination, b.route(b.ctx.origins.api2, { response: { status: 200, headers: [...allowOrigin.lines, ...allowCredentials.lines], body: destinationBody(destination) } }, id)),
+        request: destinationRequest(
+          destination,
+          b.route(
+            b.ctx.origins.api2,
+            { response: { status: 200, headers: [...allowOrigin.lines, ...allowCredentials.lines], body: destinationBody(destination) } },
+            id,
+          ),
+        ),
         expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, include)),
       }));
     }
     if (include) {
       const allowCredentials = random.pick(allowCredentialsVariants().filter((v) => !v.accepted));
       const allowOrigin = allowOriginVariant(b.page, 'acao-echo');
-      b.single(family, `${destinationSlug(destination)}-${allowCredentials.slug}`, `${destinationSlug(destination)}; acao-echo, ${allowCredentials.slug}`, (id) => ({
-        request: destinationRequest(destination, b.route(b.ctx.origins.api2, { response: { status: 200, headers: [...allowOrigin.lines, ...allowCredentials.lines], body: destinationBody(destination) } }, id)),
-        expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, true)),
-      }));
+      b.single(
+        family,
+        `${destinationSlug(destination)}-${allowCredentials.slug}`,
+        `${destinationSlug(destination)}; acao-echo, ${allowCredentials.slug}`,
+        (id) => ({
+          request: destinationRequest(
+            destination,
+            b.route(
+              b.ctx.origins.api2,
+              { response: { status: 200, headers: [...allowOrigin.lines, ...allowCredentials.lines], body: destinationBody(destination) } },
+              id,
+            ),
+          ),
+          expected: toExpectation(expectAccess(allowOrigin, allowCredentials, b.page, true)),
+        }),
+      );
     }
   }
   const noCorsDestinations: Destination[] = [
@@ -701,7 +768,14 @@ function destinationFamily(b: CorpusBuilder, random: Random): void {
   for (const destination of noCorsDestinations) {
     for (const originSlug of ['acao-absent', 'acao-trailing-slash']) {
       b.single(family, `${destinationSlug(destination)}-${originSlug}`, `${destinationSlug(destination)} (no-cors); ${originSlug}`, (id) => ({
-        request: destinationRequest(destination, b.route(b.ctx.origins.api2, { response: { status: 200, headers: allowOriginVariant(b.page, originSlug).lines, body: destinationBody(destination) } }, id)),
+        request: destinationRequest(
+          destination,
+          b.route(
+            b.ctx.origins.api2,
+            { response: { status: 200, headers: allowOriginVariant(b.page, originSlug).lines, body: destinationBody(destination) } },
+            id,
+          ),
+        ),
         expected: pass(),
       }));
     }
@@ -722,10 +796,15 @@ function destinationFamily(b: CorpusBuilder, random: Random): void {
       allowCredentials: ACAC_TRUE,
       status: index === item.path.length - 1 ? 200 : random.pick(REDIRECT_STATUSES),
     }));
-    b.single(family, `${destinationSlug(item.destination)}-redirect-${item.path.join('-')}-${item.hop}-${item.final}`, `${destinationSlug(item.destination)} via ${item.path.join(' → ')}, hop ${item.hop}, final ${item.final}`, (id) => ({
-      request: destinationRequest(item.destination, hopUrl(b, id, hops, 0, destinationBody(item.destination))),
-      expected: expectRedirectChain(hops, b.ctx.origins, include),
-    }));
+    b.single(
+      family,
+      `${destinationSlug(item.destination)}-redirect-${item.path.join('-')}-${item.hop}-${item.final}`,
+      `${destinationSlug(item.destination)} via ${item.path.join(' → ')}, hop ${item.hop}, final ${item.final}`,
+      (id) => ({
+        request: destinationRequest(item.destination, hopUrl(b, id, hops, 0, destinationBody(item.destination))),
+        expected: expectRedirectChain(hops, b.ctx.origins, include),
+      }),
+    );
   }
 }
 
@@ -744,7 +823,16 @@ function noCorsFamily(b: CorpusBuilder, random: Random): void {
     for (const originSlug of random.sample(originSlugs, 2)) {
       const caller = random.pick(['fetch-omit', 'fetch-include'] as const);
       b.single(family, `${requestShape.slug}-${originSlug}-${caller}`, `no-cors ${requestShape.slug} by ${caller}; ${originSlug}`, (id) => ({
-        request: callerRequest(caller, b.route(b.ctx.origins.api, { preflight: { status: 500 }, response: { status: 200, headers: allowOriginVariant(b.page, originSlug).lines, body: 'json' } }, id), requestShape, { mode: 'no-cors' }),
+        request: callerRequest(
+          caller,
+          b.route(
+            b.ctx.origins.api,
+            { preflight: { status: 500 }, response: { status: 200, headers: allowOriginVariant(b.page, originSlug).lines, body: 'json' } },
+            id,
+          ),
+          requestShape,
+          { mode: 'no-cors' },
+        ),
         expected: pass(),
       }));
     }
@@ -752,7 +840,12 @@ function noCorsFamily(b: CorpusBuilder, random: Random): void {
   b.single(family, 'cross-origin-redirect', 'no-cors GET through a cross-origin redirect without CORS headers', (id) => {
     const target = b.route(b.ctx.origins.api2, { response: { status: 200, body: 'json' } }, id, 1);
     return {
-      request: callerRequest('fetch-omit', b.route(b.ctx.origins.api, { response: { redirect: { to: target, status: 302 } } }, id), { method: 'GET', headers: [] }, { mode: 'no-cors' }),
+      request: callerRequest(
+        'fetch-omit',
+        b.route(b.ctx.origins.api, { response: { redirect: { to: target, status: 302 } } }, id),
+        { method: 'GET', headers: [] },
+        { mode: 'no-cors' },
+      ),
       expected: pass(),
     };
   });
@@ -775,7 +868,11 @@ function networkFailureFamily(b: CorpusBuilder, random: Random): void {
       expected: networkError(),
     }));
     b.single(family, `actual-dropped-after-preflight-${caller}`, `PUT by ${caller}; preflight ok, then the connection drops`, (id) => ({
-      request: callerRequest(caller, b.route(b.ctx.origins.api, { preflight: preflightSpec(permissivePreflight(put, echo)), response: { drop: true } }, id), put),
+      request: callerRequest(
+        caller,
+        b.route(b.ctx.origins.api, { preflight: preflightSpec(permissivePreflight(put, echo)), response: { drop: true } }, id),
+        put,
+      ),
       expected: networkError(),
     }));
   }
@@ -786,7 +883,11 @@ function networkFailureFamily(b: CorpusBuilder, random: Random): void {
       expected: networkError(),
     }));
   }
-  for (const destination of [{ kind: 'font' }, { kind: 'image', crossOrigin: 'anonymous' }, { kind: 'stylesheet', crossOrigin: 'anonymous' }] as Destination[]) {
+  for (const destination of [
+    { kind: 'font' },
+    { kind: 'image', crossOrigin: 'anonymous' },
+    { kind: 'stylesheet', crossOrigin: 'anonymous' },
+  ] as Destination[]) {
     b.single(family, `${destinationSlug(destination)}-dropped`, `${destinationSlug(destination)}; the server closes the connection`, (id) => ({
       request: destinationRequest(destination, b.route(b.ctx.origins.api2, { response: { drop: true } }, id)),
       expected: networkError(),
@@ -810,12 +911,20 @@ function preflightCacheFamily(b: CorpusBuilder): void {
   const del: RequestShape = { slug: 'delete', method: 'DELETE', headers: [], unsafeHeaders: [] };
   const withA: RequestShape = { slug: 'x-a', method: 'PUT', headers: [['X-A', '1']], unsafeHeaders: ['x-a'] };
   const withB: RequestShape = { slug: 'x-b', method: 'PUT', headers: [['X-B', '1']], unsafeHeaders: ['x-b'] };
-  const twice = (slug: string, title: string, maxAge: string, steps: Array<[Caller, RequestShape]>, answer?: (first: RequestShape) => PreflightAnswer, response: ResponseSpec = okResponse) => {
+  const twice = (
+    slug: string,
+    title: string,
+    maxAge: string,
+    steps: Array<[Caller, RequestShape]>,
+    answer?: (first: RequestShape) => PreflightAnswer,
+    response: ResponseSpec = okResponse,
+  ) => {
     const id = b.id(family, slug);
     const first = steps[0]![1];
     const preflight = answer ? answer(first) : permissivePreflight(first, echo, maxAge);
     const url = b.route(b.ctx.origins.api, { preflight: preflightSpec({ ...preflight, maxAge }), response }, id);
-    const responseAnswer = response === okResponse ? null : { allowOrigin: allowOriginVariant(b.page, 'acao-absent'), allowCredentials: ACAC_ABSENT, status: 200 };
+    const responseAnswer =
+      response === okResponse ? null : { allowOrigin: allowOriginVariant(b.page, 'acao-absent'), allowCredentials: ACAC_ABSENT, status: 200 };
     b.add(
       id,
       family,
@@ -838,10 +947,16 @@ function preflightCacheFamily(b: CorpusBuilder): void {
     ['fetch-omit', put],
     ['xhr', put],
   ]);
-  twice('cached-omit-then-include', 'PUT without credentials, then with: the cached entry cannot serve credentials', '600', [
-    ['fetch-omit', put],
-    ['fetch-include', put],
-  ], (first) => ({ ...permissivePreflight(first, echo), allowCredentials: ACAC_ABSENT }));
+  twice(
+    'cached-omit-then-include',
+    'PUT without credentials, then with: the cached entry cannot serve credentials',
+    '600',
+    [
+      ['fetch-omit', put],
+      ['fetch-include', put],
+    ],
+    (first) => ({ ...permissivePreflight(first, echo), allowCredentials: ACAC_ABSENT }),
+  );
   twice('cached-then-other-method', 'PUT, then DELETE that the cached answer does not allow', '600', [
     ['fetch-omit', put],
     ['fetch-omit', del],
@@ -850,14 +965,27 @@ function preflightCacheFamily(b: CorpusBuilder): void {
     ['fetch-omit', withA],
     ['fetch-omit', withB],
   ]);
-  twice('cached-then-response-fails', 'PUT twice; preflight cached, the actual response lacks Access-Control-Allow-Origin', '600', [
-    ['fetch-omit', put],
-    ['xhr', put],
-  ], undefined, { status: 200, body: 'json' });
-  twice('cached-wildcard-methods', 'PUT, then DELETE; Access-Control-Allow-Methods: * cached', '600', [
-    ['fetch-omit', put],
-    ['fetch-omit', del],
-  ], (first) => ({ ...permissivePreflight(first, echo), allowMethods: findVariant(allowMethodsVariants(), 'acam-wildcard') }));
+  twice(
+    'cached-then-response-fails',
+    'PUT twice; preflight cached, the actual response lacks Access-Control-Allow-Origin',
+    '600',
+    [
+      ['fetch-omit', put],
+      ['xhr', put],
+    ],
+    undefined,
+    { status: 200, body: 'json' },
+  );
+  twice(
+    'cached-wildcard-methods',
+    'PUT, then DELETE; Access-Control-Allow-Methods: * cached',
+    '600',
+    [
+      ['fetch-omit', put],
+      ['fetch-omit', del],
+    ],
+    (first) => ({ ...permissivePreflight(first, echo), allowMethods: findVariant(allowMethodsVariants(), 'acam-wildcard') }),
+  );
 }
 
 /**

@@ -66,7 +66,7 @@ function answerLines(spec: ResponseSpec, request: LoggedRequest, origins: Lab['o
     lines.push({ name: 'Location', value: target.startsWith('/') && !target.startsWith('//') ? origins[request.origin] + target : target });
   }
   const body = typeof spec.body === 'string' ? spec.body : undefined;
-  const contentType = spec.contentType ?? (body === undefined ? null : BODY_TYPES[body] ?? 'text/plain; charset=utf-8');
+  const contentType = spec.contentType ?? (body === undefined ? null : (BODY_TYPES[body] ?? 'text/plain; charset=utf-8'));
   if (!STATUSES_WITHOUT_BODY.has(status) && contentType && !has('content-type')) lines.push({ name: 'Content-Type', value: contentType });
   if (!has('cache-control')) lines.push({ name: 'Cache-Control', value: 'no-store' });
   return lines;
@@ -81,7 +81,17 @@ function answerTo(request: LoggedRequest, origins: Lab['origins']): { response: 
   if (!request.path.startsWith(INLINE_ROUTE_PREFIX)) return null;
   const route = decodeInlineRouteSpec(request.path);
   const spec = request.method === 'OPTIONS' ? route.preflight : route.response;
-  if (!spec) return { response: { status: 404, headers: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }, { name: 'Cache-Control', value: 'no-store' }] }, location: null };
+  if (!spec)
+    return {
+      response: {
+        status: 404,
+        headers: [
+          { name: 'Content-Type', value: 'text/plain; charset=utf-8' },
+          { name: 'Cache-Control', value: 'no-store' },
+        ],
+      },
+      location: null,
+    };
   if (spec.drop) return null;
   const headers = answerLines(spec, request, origins);
   return { response: { status: statusOf(spec), headers }, location: headers.find((line) => line.name === 'Location')?.value ?? null };
@@ -178,7 +188,10 @@ export function exchangesFromLab(lab: Lab, scenario: Scenario, tag: string): Obs
         // 'manual' or 'error'), nothing listens there, or the browser refused to follow.
         const labOrigin = Object.values(lab.origins).includes(next.origin);
         const stopsAtRedirect = request.kind === 'fetch' && request.redirect !== 'follow';
-        exchange.outcome = { kind: 'error', error: stopsAtRedirect ? 'NS_BINDING_ABORTED' : labOrigin ? 'NS_ERROR_DOM_BAD_URI' : 'NS_ERROR_CONNECTION_REFUSED' };
+        exchange.outcome = {
+          kind: 'error',
+          error: stopsAtRedirect ? 'NS_BINDING_ABORTED' : labOrigin ? 'NS_ERROR_DOM_BAD_URI' : 'NS_ERROR_CONNECTION_REFUSED',
+        };
         continue;
       }
       exchange.response = answer.response;

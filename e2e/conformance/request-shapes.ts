@@ -95,8 +95,24 @@ export function preflightedShapes(): RequestShape[] {
     shape('save-data-off', 'GET', [['Save-Data', 'off']], ['save-data']),
     shape('dpr-not-a-number', 'GET', [['DPR', 'abc']], ['dpr']),
     shape('cache-control', 'GET', [['Cache-Control', 'no-cache']], ['cache-control']),
-    shape('two-custom-headers', 'GET', [['X-Zeta', '1'], ['X-Alpha', '2']], ['x-zeta', 'x-alpha']),
-    shape('json-and-custom', 'POST', [['X-Custom', '1'], ['Content-Type', 'application/json']], ['x-custom', 'content-type']),
+    shape(
+      'two-custom-headers',
+      'GET',
+      [
+        ['X-Zeta', '1'],
+        ['X-Alpha', '2'],
+      ],
+      ['x-zeta', 'x-alpha'],
+    ),
+    shape(
+      'json-and-custom',
+      'POST',
+      [
+        ['X-Custom', '1'],
+        ['Content-Type', 'application/json'],
+      ],
+      ['x-custom', 'content-type'],
+    ),
     shape('put-and-custom', 'PUT', [['X-Custom', '1']], ['x-custom']),
     shape('safelisted-1025-bytes', 'GET', safelistedBudget(127), [
       'viewport-width',

@@ -59,8 +59,10 @@ function renderWithPorts(input: ResultsDocInput): string {
       `${code('failedParameter')}, and a request Chromium did not block by CORS is not called a CORS block.`,
   );
   lines.push('');
-  lines.push(`**Agreement: ${agreeing.length} of ${included.length} requests (${percent(agreeing.length, included.length)})**` +
-    (all.length > included.length ? `, plus ${all.length - included.length} excluded (see below).` : '.'));
+  lines.push(
+    `**Agreement: ${agreeing.length} of ${included.length} requests (${percent(agreeing.length, included.length)})**` +
+      (all.length > included.length ? `, plus ${all.length - included.length} excluded (see below).` : '.'),
+  );
   lines.push('');
 
   lines.push('## By Chromium verdict');
@@ -134,7 +136,9 @@ function renderWithPorts(input: ResultsDocInput): string {
     lines.push('|---|---|---|---|---|');
     for (const c of excluded) {
       const what = c.exclusion!.fields?.length ? c.exclusion!.fields.join(', ') : 'whole request';
-      lines.push(`| ${code(c.scenario.id)} | ${what} | ${cell(describeChromium(c.chromium))} | ${cell(describeExtension(c.extension))} | ${cell(c.exclusion!.reason)} |`);
+      lines.push(
+        `| ${code(c.scenario.id)} | ${what} | ${cell(describeChromium(c.chromium))} | ${cell(describeExtension(c.extension))} | ${cell(c.exclusion!.reason)} |`,
+      );
     }
   }
   lines.push('');

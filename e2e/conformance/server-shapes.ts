@@ -62,7 +62,11 @@ export function allowOriginVariants(page: string): AllowOriginVariant[] {
     },
     { slug: 'acao-other-host', lines: [[ACAO, otherHost]], effect: { kind: 'exact', value: otherHost } },
     { slug: 'acao-https-scheme', lines: [[ACAO, page.replace('http://', 'https://')]], effect: { kind: 'exact', value: page.replace('http://', 'https://') } },
-    { slug: 'acao-other-port', lines: [[ACAO, `${pageUrl.protocol}//${pageUrl.hostname}:1`]], effect: { kind: 'exact', value: `${pageUrl.protocol}//${pageUrl.hostname}:1` } },
+    {
+      slug: 'acao-other-port',
+      lines: [[ACAO, `${pageUrl.protocol}//${pageUrl.hostname}:1`]],
+      effect: { kind: 'exact', value: `${pageUrl.protocol}//${pageUrl.hostname}:1` },
+    },
     { slug: 'acao-bare-host', lines: [[ACAO, 'app.example.com']], effect: { kind: 'invalid', value: 'app.example.com' } },
     { slug: 'acao-host-and-port', lines: [[ACAO, pageUrl.host]], effect: { kind: 'invalid', value: pageUrl.host } },
     { slug: 'acao-upper-case-null', lines: [[ACAO, 'NULL']], effect: { kind: 'invalid', value: 'NULL' } },
@@ -77,9 +81,30 @@ export function allowOriginVariants(page: string): AllowOriginVariant[] {
       lines: [[ACAO, `${page} https://app.example.com`]],
       effect: { kind: 'multiple', value: `${page} https://app.example.com` },
     },
-    { slug: 'acao-duplicated-echo', lines: [[ACAO, '{origin}'], [ACAO, '{origin}']], effect: { kind: 'multiple', value: 'echo, echo' } },
-    { slug: 'acao-duplicated-wildcard', lines: [[ACAO, '*'], [ACAO, '*']], effect: { kind: 'multiple', value: '*, *' } },
-    { slug: 'acao-wildcard-and-echo', lines: [[ACAO, '*'], [ACAO, '{origin}']], effect: { kind: 'multiple', value: '*, echo' } },
+    {
+      slug: 'acao-duplicated-echo',
+      lines: [
+        [ACAO, '{origin}'],
+        [ACAO, '{origin}'],
+      ],
+      effect: { kind: 'multiple', value: 'echo, echo' },
+    },
+    {
+      slug: 'acao-duplicated-wildcard',
+      lines: [
+        [ACAO, '*'],
+        [ACAO, '*'],
+      ],
+      effect: { kind: 'multiple', value: '*, *' },
+    },
+    {
+      slug: 'acao-wildcard-and-echo',
+      lines: [
+        [ACAO, '*'],
+        [ACAO, '{origin}'],
+      ],
+      effect: { kind: 'multiple', value: '*, echo' },
+    },
     { slug: 'acao-lower-case-name', lines: [['access-control-allow-origin', '{origin}']], effect: { kind: 'exact', value: 'echo' } },
     { slug: 'acao-upper-case-name', lines: [['ACCESS-CONTROL-ALLOW-ORIGIN', '{origin}']], effect: { kind: 'exact', value: 'echo' } },
   ];
@@ -93,7 +118,15 @@ export function allowCredentialsVariants(): AllowCredentialsVariant[] {
     { slug: 'acac-upper-case', lines: [[ACAC, 'TRUE']], accepted: false, value: 'TRUE' },
     { slug: 'acac-false', lines: [[ACAC, 'false']], accepted: false, value: 'false' },
     { slug: 'acac-one', lines: [[ACAC, '1']], accepted: false, value: '1' },
-    { slug: 'acac-duplicated', lines: [[ACAC, 'true'], [ACAC, 'true']], accepted: false, value: 'true, true' },
+    {
+      slug: 'acac-duplicated',
+      lines: [
+        [ACAC, 'true'],
+        [ACAC, 'true'],
+      ],
+      accepted: false,
+      value: 'true, true',
+    },
     { slug: 'acac-lower-case-name', lines: [['access-control-allow-credentials', 'true']], accepted: true, value: 'true' },
   ];
 }

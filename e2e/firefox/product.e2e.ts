@@ -70,7 +70,11 @@ describe('CORS Doctor in Firefox', () => {
   });
 
   it('counts the two blocks on the toolbar badge', async () => {
-    const badge = await waitFor(() => firefox.readBadge(tabId), (b) => b.text === '2', { what: 'badge "2"' });
+    const badge = await waitFor(
+      () => firefox.readBadge(tabId),
+      (b) => b.text === '2',
+      { what: 'badge "2"' },
+    );
     expect(badge).toEqual({ text: '2', title: '2 CORS failures on this page' });
   });
 
@@ -84,7 +88,12 @@ describe('CORS Doctor in Firefox', () => {
     const json = await firefox.sendMessage<ExportResult>({ type: 'exportReport', tabId, format: 'json' });
     const exported = JSON.parse(json.text) as Report;
     expect(exported.browser?.name).toBe('Firefox');
-    expect(exported.entries.filter((e) => e.verdict.blocked).map((e) => [e.verdict.firefox?.key, e.verdict.rule]).sort()).toEqual([
+    expect(
+      exported.entries
+        .filter((e) => e.verdict.blocked)
+        .map((e) => [e.verdict.firefox?.key, e.verdict.rule])
+        .sort(),
+    ).toEqual([
       ['CORSMethodNotFound', 'MethodDisallowedByPreflightResponse'],
       ['CORSMissingAllowOrigin', 'MissingAllowOriginHeader'],
     ]);

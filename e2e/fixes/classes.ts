@@ -55,7 +55,12 @@ export function failureClasses(pageOrigin: string): FailureClass[] {
       path: '/data',
       init: {},
       // One header line with two values is what the browser sees when two layers each add one.
-      broken: { headers: [[ACAO, '{origin}, {origin}'], ['Vary', 'Origin']] },
+      broken: {
+        headers: [
+          [ACAO, '{origin}, {origin}'],
+          ['Vary', 'Origin'],
+        ],
+      },
       proxied: { upstreamHeaders: [[ACAO, '{origin}']], broken: { headers: echo } },
     },
     { id: 'wildcard-with-credentials', path: '/data', init: { credentials: 'include' }, broken: { headers: [[ACAO, '*']] } },
@@ -112,8 +117,9 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'module-script': 'the same server fix as missing-allow-origin (a simple GET); a public asset host usually answers *',
   'header-not-exposed': 'not a block: the request passes, so CORS Doctor has no exchange to fix (expose the header with Access-Control-Expose-Headers)',
   'error-path-without-cors': 'the same server fix as error-without-cors, verified there (the CORS layer must also cover error responses)',
-  'dev-server-host-check': "the dev server's own host/origin check refuses it before any app code: its setting is the fix (CORS Doctor says so instead of a CORS snippet)",
-  'local-network-target': "the fix is on the client: targetAddressSpace must name where the host really is; no server header helps",
+  'dev-server-host-check':
+    "the dev server's own host/origin check refuses it before any app code: its setting is the fix (CORS Doctor says so instead of a CORS snippet)",
+  'local-network-target': 'the fix is on the client: targetAddressSpace must name where the host really is; no server header helps',
   'no-cors-opaque': "the fix is on the client: mode: 'no-cors' makes no CORS check; the server fix is then missing-allow-origin's",
   'cached-preflight': 'not a block: the second request passes from the preflight cache (a note, no failing exchange to fix)',
   'reflect-any-origin': 'not a block: the request passes (a warning); the fix is an allow-list, shown on missing-allow-origin and wrong-origin',
@@ -122,7 +128,8 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'authorization-wildcard': 'not a block in Chromium: the request passes (a warning); header-not-allowed verifies listing headers by name',
   'max-age-cap': 'not a block: the request passes (a warning about the cap)',
   'wildcard-with-credentials-header': 'not a block: the request passes without credentials (a warning); wildcard-with-credentials verifies the fix',
-  'http-origin-trusted': 'not a block: the request passes (a warning); the fix is to trust https origins only, which the allow-list snippets do for the origins you list',
+  'http-origin-trusted':
+    'not a block: the request passes (a warning); the fix is to trust https origins only, which the allow-list snippets do for the origins you list',
   'network-error': 'not CORS: the server sent no response, so there is no CORS layer to fix',
   'max-age-unparsable': 'not a block: the request passes (a warning); the verified snippets send Access-Control-Max-Age as a number',
   'private-network-header': 'not a block: the request passes (a warning); the fix is deleting the obsolete header',

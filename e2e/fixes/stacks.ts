@@ -108,14 +108,10 @@ function jsValue(value: string, originVar: string): string {
 }
 
 function nodeServe(name: string, file: string, source: string): Promise<RunningServer> {
-  return serve(
-    name,
-    { [file]: source },
-    (dir, port) => {
-      symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      return { cmd: process.execPath, args: [file], env: { PORT: String(port), NODE_ENV: 'production' } };
-    },
-  );
+  return serve(name, { [file]: source }, (dir, port) => {
+    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    return { cmd: process.execPath, args: [file], env: { PORT: String(port), NODE_ENV: 'production' } };
+  });
 }
 
 const express: StackRunner = {
@@ -294,9 +290,7 @@ const django: StackRunner = {
   id: 'django',
   missing: () => (pythonHas('django') && pythonHas('corsheaders') ? null : 'python3-django and python3-django-cors-headers'),
   version: () =>
-    pythonVersions(
-      "import django, importlib.metadata as m; print(f\"Django {django.get_version()}, django-cors-headers {m.version('django-cors-headers')}\")",
-    ),
+    pythonVersions('import django, importlib.metadata as m; print(f"Django {django.get_version()}, django-cors-headers {m.version(\'django-cors-headers\')}")'),
   broken: (spec) =>
     [
       'def broken_cors(get_response):',
@@ -375,8 +369,7 @@ urlpatterns = [path('data', data), path('auth', auth), path('error', error)]
 const flask: StackRunner = {
   id: 'flask',
   missing: () => (pythonHas('flask') && pythonHas('flask_cors') ? null : 'python3-flask and python3-flask-cors'),
-  version: () =>
-    pythonVersions("import importlib.metadata as m; print(f\"Flask {m.version('flask')}, flask-cors {m.version('flask-cors')}\")"),
+  version: () => pythonVersions("import importlib.metadata as m; print(f\"Flask {m.version('flask')}, flask-cors {m.version('flask-cors')}\")"),
   broken: (spec) =>
     [
       ...(spec.preflight
@@ -436,7 +429,12 @@ app.run(host='127.0.0.1', port=int(os.environ['PORT']))
 // Ruby Rack with rack-cors, served by puma.
 
 function rbValue(value: string): string {
-  return value.includes('{origin}') ? value.split('{origin}').map((part) => JSON.stringify(part)).join(' + origin + ') : JSON.stringify(value);
+  return value.includes('{origin}')
+    ? value
+        .split('{origin}')
+        .map((part) => JSON.stringify(part))
+        .join(' + origin + ')
+    : JSON.stringify(value);
 }
 
 const rack: StackRunner = {
@@ -520,7 +518,12 @@ run LabApp
 // Go net/http: compiled in the temp dir (the build cache is Go's usual per-user one).
 
 function goValue(value: string): string {
-  return value.includes('{origin}') ? value.split('{origin}').map((part) => JSON.stringify(part)).join(' + origin + ') : JSON.stringify(value);
+  return value.includes('{origin}')
+    ? value
+        .split('{origin}')
+        .map((part) => JSON.stringify(part))
+        .join(' + origin + ')
+    : JSON.stringify(value);
 }
 
 const go: StackRunner = {
@@ -745,7 +748,8 @@ async function proxied(
       name,
       {},
       (dir, port) => {
-        for (const [file, text] of Object.entries(templates)) writeFileSync(join(dir, file), text.replaceAll('{{PORT}}', String(port)).replaceAll('{{DIR}}', dir));
+        for (const [file, text] of Object.entries(templates))
+          writeFileSync(join(dir, file), text.replaceAll('{{PORT}}', String(port)).replaceAll('{{DIR}}', dir));
         return command(join(dir, configFile), port);
       },
       upstream.close,
@@ -836,8 +840,12 @@ const apache: StackRunner = {
         : []),
       ...(spec.preflight
         ? [
-            ...spec.preflight.headers.map(([n, v]) => `Header always add ${n} ${quoteConf(v.replaceAll('{origin}', '%{ORIGIN}e'))} "expr=%{REQUEST_METHOD} == 'OPTIONS'"`),
-            ...spec.headers.map(([n, v]) => `Header always add ${n} ${quoteConf(v.replaceAll('{origin}', '%{ORIGIN}e'))} "expr=%{REQUEST_METHOD} == 'OPTIONS'"`),
+            ...spec.preflight.headers.map(
+              ([n, v]) => `Header always add ${n} ${quoteConf(v.replaceAll('{origin}', '%{ORIGIN}e'))} "expr=%{REQUEST_METHOD} == 'OPTIONS'"`,
+            ),
+            ...spec.headers.map(
+              ([n, v]) => `Header always add ${n} ${quoteConf(v.replaceAll('{origin}', '%{ORIGIN}e'))} "expr=%{REQUEST_METHOD} == 'OPTIONS'"`,
+            ),
             'RewriteEngine On',
             'RewriteCond %{REQUEST_METHOD} =OPTIONS',
             `RewriteRule ^ - [R=${spec.preflight.status},L]`,

@@ -30,7 +30,14 @@ export interface CellSetup {
 export async function stopFixedServers(setup: CellSetup): Promise<void> {
   const servers = [...setup.fixedServers.values()];
   setup.fixedServers.clear();
-  await Promise.all(servers.map((started) => started.then((server) => server.stop(), () => {})));
+  await Promise.all(
+    servers.map((started) =>
+      started.then(
+        (server) => server.stop(),
+        () => {},
+      ),
+    ),
+  );
 }
 
 export interface CellResult {
@@ -80,7 +87,8 @@ export async function verifyCell(setup: CellSetup, runner: StackRunner, failure:
     const url = `${server.origin}${failure.path}?run=${tag}-broken`;
     const outcome = await fetchFrom(setup.page, url, failure.init);
     const chromium = await chromiumVerdict(setup.verdicts, url);
-    if (!chromium.corsError) throw new Error(`The broken ${runner.id} server did not fail in Chromium (fetch said ${outcome}, ${chromium.errorText ?? 'no error'})`);
+    if (!chromium.corsError)
+      throw new Error(`The broken ${runner.id} server did not fail in Chromium (fetch said ${outcome}, ${chromium.errorText ?? 'no error'})`);
     const entry = await reportEntry(setup, url);
     if (!entry.verdict.blocked || entry.verdict.rule !== chromium.corsError) {
       throw new Error(`Chromium said ${chromium.corsError}, CORS Doctor said ${entry.verdict.rule ?? entry.verdict.kind}`);

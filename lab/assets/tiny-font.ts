@@ -134,12 +134,22 @@ function os2Table(): TableWriter {
     .u16(400) // usWeightClass: regular
     .u16(5) // usWidthClass: medium
     .u16(0) // fsType: installable
-    .i16(650).i16(600).i16(0).i16(75) // subscript size and offset
-    .i16(650).i16(600).i16(0).i16(350) // superscript size and offset
-    .i16(50).i16(250) // strikeout size and position
+    .i16(650)
+    .i16(600)
+    .i16(0)
+    .i16(75) // subscript size and offset
+    .i16(650)
+    .i16(600)
+    .i16(0)
+    .i16(350) // superscript size and offset
+    .i16(50)
+    .i16(250) // strikeout size and position
     .i16(0) // sFamilyClass
     .zeros(10) // PANOSE: any
-    .u32(1).u32(0).u32(0).u32(0) // ulUnicodeRange: Basic Latin
+    .u32(1)
+    .u32(0)
+    .u32(0)
+    .u32(0) // ulUnicodeRange: Basic Latin
     .tag('NONE')
     .u16(0x40) // fsSelection: REGULAR
     .u16(MAPPED_CHARACTER)
@@ -149,7 +159,8 @@ function os2Table(): TableWriter {
     .i16(0)
     .u16(ASCENDER)
     .u16(-DESCENDER)
-    .u32(1).u32(0) // ulCodePageRange: Latin 1
+    .u32(1)
+    .u32(0) // ulCodePageRange: Latin 1
     .i16(500) // sxHeight
     .i16(BOX.yMax) // sCapHeight
     .u16(0)
@@ -195,7 +206,13 @@ function nameTable(): TableWriter {
   for (const [nameId, text] of names) {
     const offset = strings.length;
     for (const char of text) strings.u16(char.charCodeAt(0)); // UTF-16BE, ASCII only here
-    records.u16(3).u16(1).u16(0x0409).u16(nameId).u16(strings.length - offset).u16(offset);
+    records
+      .u16(3)
+      .u16(1)
+      .u16(0x0409)
+      .u16(nameId)
+      .u16(strings.length - offset)
+      .u16(offset);
   }
   return new TableWriter()
     .u16(0)

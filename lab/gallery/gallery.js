@@ -55,9 +55,7 @@
   function withTimeout(promise, what) {
     return Promise.race([
       promise,
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`${what} did not settle within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS),
-      ),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS)),
     ]);
   }
 

@@ -18,7 +18,18 @@ const hostile = fc.oneof(
   fc.constant('x'.repeat(70_000)),
 );
 const header = fc.record({
-  name: fc.oneof(fc.constantFrom('Origin', 'Access-Control-Allow-Origin', 'Access-Control-Request-Method', 'Access-Control-Allow-Methods', 'Sec-Fetch-Mode', 'Location', 'Content-Type'), hostile),
+  name: fc.oneof(
+    fc.constantFrom(
+      'Origin',
+      'Access-Control-Allow-Origin',
+      'Access-Control-Request-Method',
+      'Access-Control-Allow-Methods',
+      'Sec-Fetch-Mode',
+      'Location',
+      'Content-Type',
+    ),
+    hostile,
+  ),
   value: fc.oneof(fc.constantFrom(PAGE, '*', 'cors', 'no-cors', 'PUT', 'http://localhost:5000/next'), hostile),
 });
 const headers = fc.oneof(fc.array(header, { maxLength: 8 }), fc.constant(Array.from({ length: 3_000 }, (_, i) => ({ name: `X-${i}`, value: `${i}` }))));
@@ -48,7 +59,16 @@ describe('ExchangeAssembler fuzz', () => {
         });
         let clock = 1_000;
         for (const e of events) {
-          const base = { requestId: e.requestId, url: e.url, method: e.method, type: e.type, tabId: e.tabId, frameId: 0, initiator: e.initiator, timeStamp: (clock += 3) };
+          const base = {
+            requestId: e.requestId,
+            url: e.url,
+            method: e.method,
+            type: e.type,
+            tabId: e.tabId,
+            frameId: 0,
+            initiator: e.initiator,
+            timeStamp: (clock += 3),
+          };
           if (e.kind === 'send') assembler.onSendHeaders({ ...base, requestHeaders: e.headers });
           else if (e.kind === 'headers') assembler.onHeadersReceived({ ...base, statusCode: e.statusCode, responseHeaders: e.headers });
           else if (e.kind === 'completed') assembler.onCompleted({ ...base, statusCode: e.statusCode, responseHeaders: e.headers });
@@ -67,7 +87,17 @@ describe('ExchangeAssembler fuzz', () => {
         const next = new ExchangeAssembler(() => {});
         next.restoreFlights([...persisted.values()]);
         next.restorePreflightPool(structuredClone(assembler.preflightPool()));
-        next.onErrorOccurred({ requestId: '1', url: 'http://localhost:5000/a', method: 'GET', type: 'xmlhttprequest', tabId: 1, frameId: 0, initiator: PAGE, timeStamp: clock + 5, error: 'net::ERR_FAILED' });
+        next.onErrorOccurred({
+          requestId: '1',
+          url: 'http://localhost:5000/a',
+          method: 'GET',
+          type: 'xmlhttprequest',
+          tabId: 1,
+          frameId: 0,
+          initiator: PAGE,
+          timeStamp: clock + 5,
+          error: 'net::ERR_FAILED',
+        });
       }),
       { numRuns: 10_000 },
     );

@@ -89,9 +89,16 @@ describe('ExchangeAssembler', () => {
 
   it('pairs a failed preflight with its actual request, whose only event is the error', () => {
     const { assembler, closed, base } = fixture();
-    const preflightHeaders = corsHeaders([['Access-Control-Request-Method', 'PUT'], ['Access-Control-Request-Headers', 'x-token']]);
+    const preflightHeaders = corsHeaders([
+      ['Access-Control-Request-Method', 'PUT'],
+      ['Access-Control-Request-Headers', 'x-token'],
+    ]);
     assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: preflightHeaders });
-    assembler.onHeadersReceived({ ...base('p', { method: 'OPTIONS' }), statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onHeadersReceived({
+      ...base('p', { method: 'OPTIONS' }),
+      statusCode: 204,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
     assembler.onCompleted({ ...base('p', { method: 'OPTIONS' }), statusCode: 204 });
     expect(closed).toEqual([]);
     assembler.onErrorOccurred({ ...base('a', { method: 'PUT' }), error: 'net::ERR_FAILED' });
@@ -110,7 +117,11 @@ describe('ExchangeAssembler', () => {
     const { assembler, closed, base } = fixture();
     const preflightHeaders = corsHeaders([['Access-Control-Request-Method', 'OPTIONS']]);
     assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: preflightHeaders });
-    assembler.onHeadersReceived({ ...base('p', { method: 'OPTIONS' }), statusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onHeadersReceived({
+      ...base('p', { method: 'OPTIONS' }),
+      statusCode: 204,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
     assembler.onCompleted({ ...base('p', { method: 'OPTIONS' }), statusCode: 204 });
     assembler.onErrorOccurred({ ...base('a', { method: 'OPTIONS' }), error: 'net::ERR_FAILED' });
     expect(closed).toHaveLength(1);
@@ -233,7 +244,10 @@ describe('ExchangeAssembler', () => {
     assembler.onHeadersReceived({
       ...put(),
       statusCode: 307,
-      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Location', value: target }],
+      responseHeaders: [
+        { name: 'Access-Control-Allow-Origin', value: PAGE },
+        { name: 'Location', value: target },
+      ],
     });
     // Chromium preflights the target before following; this one lacks Allow-Origin, so the PUT dies there.
     preflight('p2', target, null);

@@ -51,7 +51,14 @@ describe('attribution', () => {
   });
 
   it("a tab's worker origins are its page's and its frames'; only web pages' workers count", () => {
-    const origins = originsOfTab({ pageUrl: 'http://page.test:8080/app', frames: [[3, 'http://frame.test/x'], [4, 'about:blank'], [5, 'not a url']] });
+    const origins = originsOfTab({
+      pageUrl: 'http://page.test:8080/app',
+      frames: [
+        [3, 'http://frame.test/x'],
+        [4, 'about:blank'],
+        [5, 'not a url'],
+      ],
+    });
     expect([...origins].sort()).toEqual(['http://frame.test', 'http://page.test:8080']);
     expect(originsOfTab(null).size).toBe(0);
     expect(isWebWorkerRequest({ tabId: -1, initiator: 'http://page.test' })).toBe(true);

@@ -7,11 +7,7 @@ describe('badge', () => {
 
   it('says the count plainly', () => {
     expect([badgeText(0), badgeText(1), badgeText(1000)]).toEqual(['', '1', '999+']);
-    expect([badgeTitle(0), badgeTitle(1), badgeTitle(3)]).toEqual([
-      'CORS Doctor',
-      '1 CORS failure on this page',
-      '3 CORS failures on this page',
-    ]);
+    expect([badgeTitle(0), badgeTitle(1), badgeTitle(3)]).toEqual(['CORS Doctor', '1 CORS failure on this page', '3 CORS failures on this page']);
   });
 
   it('throttles a burst and always lands the last count', () => {

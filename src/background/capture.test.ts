@@ -12,7 +12,11 @@ function fakeWebRequest() {
     addListener: (fn: (d: never) => void, filter: Listener['filter'], extra: string[] = []) => {
       events.set(name, [...(events.get(name) ?? []), { fn, filter, extra }]);
     },
-    removeListener: (fn: (d: never) => void) => events.set(name, (events.get(name) ?? []).filter((l) => l.fn !== fn)),
+    removeListener: (fn: (d: never) => void) =>
+      events.set(
+        name,
+        (events.get(name) ?? []).filter((l) => l.fn !== fn),
+      ),
   });
   const api = {
     onSendHeaders: eventApi('onSendHeaders'),
@@ -39,9 +43,29 @@ function recordingSink() {
 }
 
 const send = (tabId: number, requestId: string, timeStamp = 1): SendHeadersDetails =>
-  ({ requestId, tabId, url: 'http://api.test/x', method: 'GET', type: 'xmlhttprequest', frameId: 0, initiator: 'http://page.test', timeStamp, requestHeaders: [] }) as SendHeadersDetails;
+  ({
+    requestId,
+    tabId,
+    url: 'http://api.test/x',
+    method: 'GET',
+    type: 'xmlhttprequest',
+    frameId: 0,
+    initiator: 'http://page.test',
+    timeStamp,
+    requestHeaders: [],
+  }) as SendHeadersDetails;
 const failed = (tabId: number, requestId: string): ErrorDetails =>
-  ({ requestId, tabId, url: 'http://api.test/x', method: 'GET', type: 'xmlhttprequest', frameId: 0, initiator: 'http://page.test', timeStamp: 2, error: 'net::ERR_FAILED' }) as ErrorDetails;
+  ({
+    requestId,
+    tabId,
+    url: 'http://api.test/x',
+    method: 'GET',
+    type: 'xmlhttprequest',
+    frameId: 0,
+    initiator: 'http://page.test',
+    timeStamp: 2,
+    error: 'net::ERR_FAILED',
+  }) as ErrorDetails;
 
 afterEach(() => vi.useRealTimers());
 

@@ -96,12 +96,7 @@ export function judgeSafely(judge: Judge, exchange: ObservedExchange): Verdict {
   }
 }
 
-export function buildEntryDraft(
-  closed: ClosedExchange,
-  verdict: Verdict,
-  frameUrl: string | null,
-  limits: EntryLimits = DEFAULT_ENTRY_LIMITS,
-): EntryDraft {
+export function buildEntryDraft(closed: ClosedExchange, verdict: Verdict, frameUrl: string | null, limits: EntryLimits = DEFAULT_ENTRY_LIMITS): EntryDraft {
   const { exchange } = closed;
   const truncated: Truncation[] = [];
   const cutString = (value: string, path: string, max = limits.maxString): string => {
@@ -139,10 +134,7 @@ export function buildEntryDraft(
                 headers: cutHeaders(exchange.preflight.response.headers, 'preflight.response.headers'),
               }
             : null,
-          redirectedTo:
-            exchange.preflight.redirectedTo == null
-              ? null
-              : cutString(exchange.preflight.redirectedTo, 'preflight.redirectedTo'),
+          redirectedTo: exchange.preflight.redirectedTo == null ? null : cutString(exchange.preflight.redirectedTo, 'preflight.redirectedTo'),
           error: exchange.preflight.error,
         }
       : null,
@@ -152,9 +144,7 @@ export function buildEntryDraft(
       location: cutString(hop.location, `redirects[${i}].location`),
       headers: cutHeaders(hop.headers, `redirects[${i}].headers`),
     })),
-    response: exchange.response
-      ? { status: exchange.response.status, headers: cutHeaders(exchange.response.headers, 'response.headers') }
-      : null,
+    response: exchange.response ? { status: exchange.response.status, headers: cutHeaders(exchange.response.headers, 'response.headers') } : null,
     error: exchange.outcome.kind === 'error' ? exchange.outcome.error : null,
     fromCache: exchange.fromCache ?? false,
     ...(exchange.context ? { context: exchange.context } : {}),

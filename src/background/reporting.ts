@@ -51,12 +51,7 @@ export async function buildReport(parts: ReportParts, tabId: number): Promise<Re
  * the worker log, since the tab's log was last cleared. Workers outlive pages: they are shown on
  * the current page.
  */
-async function workerEntriesOf(
-  parts: ReportParts,
-  meta: Readonly<TabMeta> | null,
-  tabUrl: string | null,
-  currentPageId: number,
-): Promise<ReportEntry[]> {
+async function workerEntriesOf(parts: ReportParts, meta: Readonly<TabMeta> | null, tabUrl: string | null, currentPageId: number): Promise<ReportEntry[]> {
   const origins = tabOrigins(meta, tabUrl);
   if (origins.size === 0) return [];
   const from = meta?.workerLogFrom ?? 0;

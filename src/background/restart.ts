@@ -158,7 +158,7 @@ export class RestartState {
       journals = await this.readEarlierJournals();
       await this.noteForcedStop(this.inheritedOpenRequests || journals.length > 0);
     } catch (error) {
-      console.warn('CORS Doctor: could not read back the previous worker\'s state', error);
+      console.warn("CORS Doctor: could not read back the previous worker's state", error);
     }
     const held = this.held ?? [];
     this.held = null;

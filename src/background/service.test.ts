@@ -97,7 +97,13 @@ describe('Background', () => {
     const report = await background.report(9);
     // Never a CORS block: the engine's one "could not judge" verdict says what the browser did
     // (net::ERR_FAILED, a network error) and names no rule, so the badge does not count it.
-    expect(report.entries[0]?.verdict).toMatchObject({ blocked: false, kind: 'network-error', networkError: 'net::ERR_FAILED', rule: null, confidence: 'inferred' });
+    expect(report.entries[0]?.verdict).toMatchObject({
+      blocked: false,
+      kind: 'network-error',
+      networkError: 'net::ERR_FAILED',
+      rule: null,
+      confidence: 'inferred',
+    });
     expect(report.entries[0]?.verdict.explanation).toContain('engine blew up');
     expect(report.summary.failures).toBe(0);
     expect(badges.filter(([tabId, text]) => tabId === 9 && text !== '')).toEqual([]);
@@ -150,7 +156,10 @@ describe('Background', () => {
     first.capture.onSendHeaders({
       ...preflight,
       timeStamp: 1,
-      requestHeaders: [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }],
+      requestHeaders: [
+        { name: 'Origin', value: PAGE },
+        { name: 'Access-Control-Request-Method', value: 'PUT' },
+      ],
     });
     first.capture.onHeadersReceived({ ...preflight, timeStamp: 2, statusCode: 204, responseHeaders: [] });
     first.capture.onCompleted({ ...preflight, timeStamp: 3, statusCode: 204 });
@@ -175,20 +184,34 @@ describe('Background', () => {
     const api = 'http://localhost:5000';
     const request = (requestId: string, url: string, method = 'GET') =>
       ({ requestId, url, method, type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE }) as const;
-    const sent = [{ name: 'Origin', value: PAGE }, { name: 'Cookie', value: 'sid=1' }];
+    const sent = [
+      { name: 'Origin', value: PAGE },
+      { name: 'Cookie', value: 'sid=1' },
+    ];
     // Blocked: its response headers come only with onHeadersReceived, never with the error.
     first.capture.onSendHeaders({ ...request('blocked', `${api}/a`), timeStamp: 1, requestHeaders: sent });
-    first.capture.onHeadersReceived({ ...request('blocked', `${api}/a`), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Seen', value: 'first' }] });
+    first.capture.onHeadersReceived({
+      ...request('blocked', `${api}/a`),
+      timeStamp: 2,
+      statusCode: 200,
+      responseHeaders: [{ name: 'X-Seen', value: 'first' }],
+    });
     // Redirected in the first worker, answered in the next.
     first.capture.onSendHeaders({ ...request('moved', `${api}/old`), timeStamp: 3, requestHeaders: sent });
     first.capture.onHeadersReceived({
       ...request('moved', `${api}/old`),
       timeStamp: 4,
       statusCode: 307,
-      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Location', value: `${api}/new` }],
+      responseHeaders: [
+        { name: 'Access-Control-Allow-Origin', value: PAGE },
+        { name: 'Location', value: `${api}/new` },
+      ],
     });
     // Preflighted: the preflight passed, the actual request sent its headers, then the stop.
-    const preflightHeaders = [{ name: 'Origin', value: PAGE }, { name: 'Access-Control-Request-Method', value: 'PUT' }];
+    const preflightHeaders = [
+      { name: 'Origin', value: PAGE },
+      { name: 'Access-Control-Request-Method', value: 'PUT' },
+    ];
     first.capture.onSendHeaders({ ...request('p', `${api}/put`, 'OPTIONS'), timeStamp: 5, requestHeaders: preflightHeaders });
     first.capture.onCompleted({ ...request('p', `${api}/put`, 'OPTIONS'), timeStamp: 6, statusCode: 204, responseHeaders: [] });
     first.capture.onSendHeaders({ ...request('put', `${api}/put`, 'PUT'), timeStamp: 7, requestHeaders: sent });

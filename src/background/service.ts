@@ -36,12 +36,7 @@ export { fitEntry } from './recording';
 export { mayBeMissingNotice, startedAfterLoadNotice, stopWindowNotice, summarize } from './reporting';
 export type { PortLike } from './subscriptions';
 
-export type ExportReport = (
-  report: Report,
-  format: ExportFormat,
-  includeSecrets: boolean,
-  stack?: string,
-) => ExportResult | Promise<ExportResult>;
+export type ExportReport = (report: Report, format: ExportFormat, includeSecrets: boolean, stack?: string) => ExportResult | Promise<ExportResult>;
 
 export interface BackgroundDeps {
   area: SessionArea;

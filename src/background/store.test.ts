@@ -76,7 +76,7 @@ describe('TabStore', () => {
     expect(store.bytesInUse).toBe(stored.reduce((sum, e) => sum + utf8Length(JSON.stringify(e)), 0));
   });
 
-  it('writes each task\'s appends in one batch, and a new store on the same area reloads everything', async () => {
+  it("writes each task's appends in one batch, and a new store on the same area reloads everything", async () => {
     const { area, calls } = recordingArea();
     const store = new TabStore(area);
     await store.whenReady();
@@ -134,7 +134,11 @@ describe('TabStore', () => {
     const store = new TabStore(memoryArea(), { budgetBytes: 20_000, maxEntriesPerTab: 3, onDropped: (tabId) => told.push(tabId) });
     for (let i = 0; i < 5; i++) await store.append(2, draft(false));
     await Promise.resolve();
-    expect({ dropped: (await store.meta(2))?.dropped, forSpace: (await store.meta(2))?.droppedForSpace, told }).toEqual({ dropped: 2, forSpace: undefined, told: [2, 2] });
+    expect({ dropped: (await store.meta(2))?.dropped, forSpace: (await store.meta(2))?.droppedForSpace, told }).toEqual({
+      dropped: 2,
+      forSpace: undefined,
+      told: [2, 2],
+    });
     told.length = 0;
     const big = draft(false, { frameUrl: 'x'.repeat(6_000) });
     for (let i = 0; i < 3; i++) await store.append(1, big);
@@ -190,7 +194,7 @@ describe('TabStore', () => {
     expect(keys.sort()).toEqual(Array.from({ length: meta.nextSeq - meta.firstSeq }, (_, i) => `entry:1:${meta.firstSeq + i}`).sort());
   });
 
-  it('clears a tab and frees a closed tab\'s keys', async () => {
+  it("clears a tab and frees a closed tab's keys", async () => {
     const { area, inner } = recordingArea();
     const store = new TabStore(area);
     await store.append(1, draft(true));

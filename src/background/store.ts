@@ -390,9 +390,7 @@ export class TabStore {
   private quotaExceeded(): void {
     this.budgetBytes = Math.min(this.budgetBytes, Math.floor(this.totalBytes * 0.75));
     const dropped = this.trimToBudget(this.budgetBytes);
-    this.storage.notice(
-      `Session storage was full: dropped the ${dropped} oldest entries to make room. Close unused tabs or clear the log to keep more.`,
-    );
+    this.storage.notice(`Session storage was full: dropped the ${dropped} oldest entries to make room. Close unused tabs or clear the log to keep more.`);
   }
 
   private async loadMetas(): Promise<void> {

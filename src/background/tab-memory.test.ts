@@ -5,11 +5,24 @@ import type { ObservedExchange } from '../engine/types';
 import { TabMemory } from './tab-memory';
 
 const preflighted = (): ObservedExchange => ({
-  ...simpleExchange({ method: 'PUT', response: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']] }),
+  ...simpleExchange({
+    method: 'PUT',
+    response: [
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Vary', 'Origin'],
+    ],
+  }),
   preflight: {
     url: `${API}/v1/items`,
     request: { headers: preflightRequestHeaders('PUT', null) },
-    response: { status: 204, headers: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Access-Control-Allow-Methods', value: 'PUT' }, { name: 'Access-Control-Max-Age', value: '600' }] },
+    response: {
+      status: 204,
+      headers: [
+        { name: 'Access-Control-Allow-Origin', value: PAGE },
+        { name: 'Access-Control-Allow-Methods', value: 'PUT' },
+        { name: 'Access-Control-Max-Age', value: '600' },
+      ],
+    },
     error: null,
   },
 });
@@ -18,7 +31,13 @@ describe('TabMemory', () => {
   it('gives a cached request the earlier preflight of the same page origin and URL, in the same tab only', () => {
     const memory = new TabMemory();
     memory.observe(1, preflighted(), 1_000);
-    const cached = simpleExchange({ method: 'PUT', response: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']] });
+    const cached = simpleExchange({
+      method: 'PUT',
+      response: [
+        ['Access-Control-Allow-Origin', PAGE],
+        ['Vary', 'Origin'],
+      ],
+    });
     const context = memory.contextFor(1, cached, 5_000);
     expect(context?.earlierPreflight?.time).toBe(1_000);
     expect(context?.requestTime).toBe(5_000);
@@ -32,7 +51,7 @@ describe('TabMemory', () => {
     expect(memory.contextFor(1, cached, 5_000)).toBeNull();
   });
 
-  it('remembers which origins a server echoed, and never lists the exchange\'s own origin', () => {
+  it("remembers which origins a server echoed, and never lists the exchange's own origin", () => {
     const memory = new TabMemory();
     const from = (origin: string): ObservedExchange => ({
       ...simpleExchange({ response: [['Access-Control-Allow-Origin', origin]] }),

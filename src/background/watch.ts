@@ -227,9 +227,7 @@ function numbersOf(value: unknown): number[] {
 
 function pairsOf(value: unknown): Array<[number, number]> {
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (pair): pair is [number, number] => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && Number.isInteger(pair[1]),
-  );
+  return value.filter((pair): pair is [number, number] => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && Number.isInteger(pair[1]));
 }
 
 /**

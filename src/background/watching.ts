@@ -18,12 +18,16 @@ interface ActionColorApi {
 export interface Watching {
   badge: WatchedBadge;
   /** Registers the listeners (synchronously) and starts reading the watch state. */
-  start(parts: { capture: CaptureSink; session: SessionArea; documentResponse(details: RequestDetails): void }): { watch: WatchController; fullCapture: FullCapture };
+  start(parts: { capture: CaptureSink; session: SessionArea; documentResponse(details: RequestDetails): void }): {
+    watch: WatchController;
+    fullCapture: FullCapture;
+  };
 }
 
 export function createWatching(innerBadge: BadgeSurface): Watching {
-  const action = ((browser as unknown as { action?: ActionColorApi }).action ??
-    (browser as unknown as { browserAction?: ActionColorApi }).browserAction) as ActionColorApi | undefined;
+  const action = ((browser as unknown as { action?: ActionColorApi }).action ?? (browser as unknown as { browserAction?: ActionColorApi }).browserAction) as
+    | ActionColorApi
+    | undefined;
   let watch: WatchController | null = null;
   const badge = new WatchedBadge(
     { ...innerBadge, setColor: (tabId, color) => action?.setBadgeBackgroundColor({ tabId, color }) ?? Promise.resolve() },

@@ -42,6 +42,7 @@ export function parseUrlOption(text: string, flag = 'URL'): string {
 export function parseMethodOption(text: string): string {
   if (!isToken(text)) throw new UsageError(`--method "${text}" is not a valid method name.`);
   const upper = text.toUpperCase();
-  if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK') throw new UsageError(`--method ${text}: browsers forbid this method, fetch() throws before sending anything.`);
+  if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK')
+    throw new UsageError(`--method ${text}: browsers forbid this method, fetch() throws before sending anything.`);
   return text;
 }

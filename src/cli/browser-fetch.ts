@@ -11,15 +11,7 @@
 import { judgeExchange, preflightReasonsFor } from '../engine';
 import { corsUnsafeNotForbiddenRequestHeaderNames, isCorsSafelistedMethod, normalizeMethod } from '../engine/fetch-spec';
 import { getHeader, isPotentiallyTrustworthyOrigin, originOfUrl } from '../engine/http';
-import type {
-  HeaderLine,
-  ObservedExchange,
-  ObservedPreflight,
-  ObservedRedirect,
-  ObservedResponse,
-  PreflightReason,
-  Verdict,
-} from '../engine/types';
+import type { HeaderLine, ObservedExchange, ObservedPreflight, ObservedRedirect, ObservedResponse, PreflightReason, Verdict } from '../engine/types';
 import { NetworkError, type Transport, type WireRequest, type WireResponse } from './transport';
 
 export interface BrowserRequest {
@@ -98,17 +90,30 @@ function browserHeaders(url: string, origin: string, identity: BrowserIdentity):
   const after: HeaderLine[] = [];
   // Sec-Fetch-* go only to potentially trustworthy URLs (https, localhost, loopback).
   if (isPotentiallyTrustworthyOrigin(originOfUrl(url))) {
-    after.push({ name: 'Sec-Fetch-Site', value: secFetchSite(origin, url) }, { name: 'Sec-Fetch-Mode', value: 'cors' }, { name: 'Sec-Fetch-Dest', value: 'empty' });
+    after.push(
+      { name: 'Sec-Fetch-Site', value: secFetchSite(origin, url) },
+      { name: 'Sec-Fetch-Mode', value: 'cors' },
+      { name: 'Sec-Fetch-Dest', value: 'empty' },
+    );
   }
   after.push({ name: 'Accept-Encoding', value: 'gzip, deflate, br, zstd' }, { name: 'Accept-Language', value: 'en-US,en;q=0.9' });
   return {
-    before: [{ name: 'Host', value: host }, { name: 'User-Agent', value: identity.userAgent }],
+    before: [
+      { name: 'Host', value: host },
+      { name: 'User-Agent', value: identity.userAgent },
+    ],
     after,
   };
 }
 
 /** https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 steps 1–5: the preflight request's headers. */
-export function preflightRequestHeaders(url: string, serializedOrigin: string, method: string, unsafeNames: readonly string[], identity: BrowserIdentity): HeaderLine[] {
+export function preflightRequestHeaders(
+  url: string,
+  serializedOrigin: string,
+  method: string,
+  unsafeNames: readonly string[],
+  identity: BrowserIdentity,
+): HeaderLine[] {
   const { before, after } = browserHeaders(url, serializedOrigin, identity);
   const lines: HeaderLine[] = [...before, { name: 'Accept', value: '*/*' }, { name: 'Access-Control-Request-Method', value: method }];
   // Step 5: the CORS-unsafe request-header names, lower-cased, sorted, joined with "," (no space).
@@ -203,8 +208,21 @@ export async function browserFetch(input: BrowserRequest, send: Transport, ident
         error: null,
       };
       // What webRequest shows when the preflight fails: the preflight, and a request that never sent headers.
-      const atPreflight = judged({ ...exchangeSoFar(null, true), request: { url: input.url, method, type: 'xmlhttprequest', headers: hop === 0 ? null : sentHeaders } });
-      steps.push({ kind: 'preflight', method: 'OPTIONS', url, requestHeaders: headers, status: answer.status, statusText: answer.statusText, responseHeaders: answer.headers, redirectTo: preflight.redirectedTo ?? null, check: checkOf(atPreflight) });
+      const atPreflight = judged({
+        ...exchangeSoFar(null, true),
+        request: { url: input.url, method, type: 'xmlhttprequest', headers: hop === 0 ? null : sentHeaders },
+      });
+      steps.push({
+        kind: 'preflight',
+        method: 'OPTIONS',
+        url,
+        requestHeaders: headers,
+        status: answer.status,
+        statusText: answer.statusText,
+        responseHeaders: answer.headers,
+        redirectTo: preflight.redirectedTo ?? null,
+        check: checkOf(atPreflight),
+      });
       if (atPreflight.blocked) return finish(exchangeSoFar(null, true), atPreflight);
     }
 
@@ -217,16 +235,30 @@ export async function browserFetch(input: BrowserRequest, send: Transport, ident
       const target = resolveLocation(location, url);
       redirects.push({ url, status: answer.status, location: target, headers: answer.headers });
       const atRedirect = judged(exchangeSoFar(null, true));
-      steps.push({ kind: 'request', method: currentMethod, url, requestHeaders: headers, status: answer.status, statusText: answer.statusText, responseHeaders: answer.headers, redirectTo: target, check: checkOf(atRedirect) });
+      steps.push({
+        kind: 'request',
+        method: currentMethod,
+        url,
+        requestHeaders: headers,
+        status: answer.status,
+        statusText: answer.statusText,
+        responseHeaders: answer.headers,
+        redirectTo: target,
+        check: checkOf(atRedirect),
+      });
       if (atRedirect.blocked) return finish(exchangeSoFar(null, true), atRedirect);
-      if (redirects.length > MAX_REDIRECTS) throw new NetworkError(`More than ${MAX_REDIRECTS} redirects, starting at ${input.url}.`, 'TOO_MANY_REDIRECTS', url, 'net::ERR_TOO_MANY_REDIRECTS');
+      if (redirects.length > MAX_REDIRECTS)
+        throw new NetworkError(`More than ${MAX_REDIRECTS} redirects, starting at ${input.url}.`, 'TOO_MANY_REDIRECTS', url, 'net::ERR_TOO_MANY_REDIRECTS');
       // https://fetch.spec.whatwg.org/#concept-request-tainted-origin step 4: the origin serializes
       // as "null" once a redirect goes from one origin to another that is not the page's.
       const targetOrigin = originOfUrl(target);
       if (targetOrigin !== urlOrigin && urlOrigin !== origin) tainted = true;
       // Step 12: 301/302 turn POST into GET, 303 turns everything but GET/HEAD into GET; the body and
       // its headers go.
-      if (((answer.status === 301 || answer.status === 302) && currentMethod === 'POST') || (answer.status === 303 && currentMethod !== 'GET' && currentMethod !== 'HEAD')) {
+      if (
+        ((answer.status === 301 || answer.status === 302) && currentMethod === 'POST') ||
+        (answer.status === 303 && currentMethod !== 'GET' && currentMethod !== 'HEAD')
+      ) {
         currentMethod = 'GET';
         body = undefined;
         currentHeaders = currentHeaders.filter((line) => !REQUEST_BODY_HEADERS.has(line.name.toLowerCase()));
@@ -241,7 +273,17 @@ export async function browserFetch(input: BrowserRequest, send: Transport, ident
     const response = asResponse(answer);
     const failedExchange = exchangeSoFar(response, true);
     const atResponse = judged(failedExchange);
-    steps.push({ kind: 'request', method: currentMethod, url, requestHeaders: headers, status: answer.status, statusText: answer.statusText, responseHeaders: answer.headers, redirectTo: null, check: checkOf(atResponse) });
+    steps.push({
+      kind: 'request',
+      method: currentMethod,
+      url,
+      requestHeaders: headers,
+      status: answer.status,
+      statusText: answer.statusText,
+      responseHeaders: answer.headers,
+      redirectTo: null,
+      check: checkOf(atResponse),
+    });
     if (atResponse.blocked) return finish(failedExchange, atResponse);
     const completed = exchangeSoFar(response, false);
     return finish(completed, judged(completed));

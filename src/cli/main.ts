@@ -111,11 +111,13 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   });
   const stack = stackOption(values.stack);
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError(`--timeout "${values.timeout}" must be a positive number of milliseconds.`);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    throw new UsageError(`--timeout "${values.timeout}" must be a positive number of milliseconds.`);
   const send = timeoutMs === undefined ? io.transport : nodeTransport({ timeoutMs });
 
   if (values.config !== undefined) {
-    if (positionals.length > 0 || values.origin !== undefined) throw new UsageError('--config takes its URLs and origins from the file; give no URL or --origin with it.');
+    if (positionals.length > 0 || values.origin !== undefined)
+      throw new UsageError('--config takes its URLs and origins from the file; give no URL or --origin with it.');
     let text: string;
     try {
       text = io.readFile(values.config);
@@ -152,7 +154,14 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   try {
     const result = await browserFetch({ url, origin, method, headers, credentials, body: values.body }, send, IDENTITY);
     if (values.json) io.stdout(`${JSON.stringify(checkJson(result, { url, origin, credentials }), null, 2)}\n`);
-    else io.stdout(renderCheck(result, stack, headers.map((h) => h.name)));
+    else
+      io.stdout(
+        renderCheck(
+          result,
+          stack,
+          headers.map((h) => h.name),
+        ),
+      );
     return result.allowed ? EXIT_ALLOWED : EXIT_BLOCKED;
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;

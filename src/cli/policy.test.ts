@@ -40,10 +40,14 @@ endpoints:
 
   it('rejects a policy that could not mean what it says', () => {
     expect(() => parsePolicy('endpoints: []', 'p.yaml')).toThrow(UsageError);
-    expect(() => parsePolicy('endpoints: [{ url: "https://a.example", allow: ["https://app.example.com/"] }]', 'p.yaml')).toThrow(/did you mean "https:\/\/app.example.com"/);
+    expect(() => parsePolicy('endpoints: [{ url: "https://a.example", allow: ["https://app.example.com/"] }]', 'p.yaml')).toThrow(
+      /did you mean "https:\/\/app.example.com"/,
+    );
     expect(() => parsePolicy('endpoints: [{ url: "https://a.example" }]', 'p.yaml')).toThrow(/no origins/);
     expect(() => parsePolicy('{ "endpoints": [', 'p.json')).toThrow(/not valid JSON/);
-    expect(() => endpointUrl({ url: '/x', name: '/x', method: 'GET', headers: [], credentials: false, allow: ['https://a.example'], refuse: [] }, null)).toThrow(/baseUrl/);
+    expect(() =>
+      endpointUrl({ url: '/x', name: '/x', method: 'GET', headers: [], credentials: false, allow: ['https://a.example'], refuse: [] }, null),
+    ).toThrow(/baseUrl/);
   });
 
   it('renders one aligned row per origin check and a tally', () => {

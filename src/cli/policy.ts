@@ -58,7 +58,8 @@ function originList(value: unknown, where: string): string[] {
     } catch {
       throw new UsageError(`${where}: "${origin}" is not an origin (scheme://host[:port]).`);
     }
-    if (parsed.origin !== origin) throw new UsageError(`${where}: "${origin}" is not an origin; did you mean "${parsed.origin}"? Origins have no path or trailing slash.`);
+    if (parsed.origin !== origin)
+      throw new UsageError(`${where}: "${origin}" is not an origin; did you mean "${parsed.origin}"? Origins have no path or trailing slash.`);
   }
   return list;
 }
@@ -79,7 +80,9 @@ export function parsePolicy(text: string, fileName: string): Policy {
   try {
     data = fileName.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UsageError(`${fileName} is not valid ${fileName.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `${fileName} is not valid ${fileName.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!isObject(data) || !Array.isArray(data.endpoints) || data.endpoints.length === 0) {
     throw new UsageError(`${fileName} must have an "endpoints" list (see docs/cli.md).`);
@@ -119,9 +122,22 @@ export async function runPolicy(policy: Policy, baseUrl: string | null, send: Tr
     for (const { origin, expected } of checks) {
       const label = endpoint.name === endpoint.url ? url : endpoint.name;
       try {
-        const result = await browserFetch({ url, origin, method: endpoint.method, headers: endpoint.headers, credentials: endpoint.credentials }, send, identity);
+        const result = await browserFetch(
+          { url, origin, method: endpoint.method, headers: endpoint.headers, credentials: endpoint.credentials },
+          send,
+          identity,
+        );
         const actual = result.allowed ? 'allowed' : 'refused';
-        rows.push({ endpoint: label, method: result.exchange.request.method, origin, expected, actual, ok: actual === expected, detail: result.verdict.blocked ? result.verdict.rule ?? 'blocked' : result.verdict.title, result });
+        rows.push({
+          endpoint: label,
+          method: result.exchange.request.method,
+          origin,
+          expected,
+          actual,
+          ok: actual === expected,
+          detail: result.verdict.blocked ? (result.verdict.rule ?? 'blocked') : result.verdict.title,
+          result,
+        });
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
         rows.push({ endpoint: label, method: endpoint.method, origin, expected, actual: 'error', ok: false, detail: error.message, result: null });
@@ -135,7 +151,15 @@ export async function runPolicy(policy: Policy, baseUrl: string | null, send: Tr
 export function renderPolicyTable(rows: readonly PolicyRow[]): string {
   const header = ['', 'Endpoint', 'Method', 'Origin', 'Must be', 'Browser', 'Rule / detail'];
   // A network error is no CORS verdict: its row says ERROR, not FAIL, and the tally counts it apart.
-  const body = rows.map((row) => [row.actual === 'error' ? 'ERROR' : row.ok ? 'ok' : 'FAIL', row.endpoint, row.method, row.origin, row.expected, row.actual, row.detail]);
+  const body = rows.map((row) => [
+    row.actual === 'error' ? 'ERROR' : row.ok ? 'ok' : 'FAIL',
+    row.endpoint,
+    row.method,
+    row.origin,
+    row.expected,
+    row.actual,
+    row.detail,
+  ]);
   const widths = header.map((_, column) => Math.max(header[column]!.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) =>
     cells

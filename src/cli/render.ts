@@ -43,7 +43,11 @@ export function renderSteps(result: BrowserFetchResult, authorHeaderNames: reado
     const lines = corsResponseLines(step.responseHeaders);
     if (lines.length === 0) out.push('    (no Access-Control-* headers)');
     for (const line of lines) out.push(`    ${line.name}: ${line.value}`);
-    out.push(step.check.passed ? '  ✓ passes the CORS checks' : `  ✗ ${step.check.rule ?? 'blocked'}${step.check.failedParameter ? ` (failedParameter "${step.check.failedParameter}")` : ''}`);
+    out.push(
+      step.check.passed
+        ? '  ✓ passes the CORS checks'
+        : `  ✗ ${step.check.rule ?? 'blocked'}${step.check.failedParameter ? ` (failedParameter "${step.check.failedParameter}")` : ''}`,
+    );
     out.push('');
   }
   return out.join('\n');

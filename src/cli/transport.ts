@@ -72,9 +72,12 @@ export function describeNetworkFailure(error: unknown, url: string): NetworkErro
   // Node reports a server that closes without answering as ECONNRESET "socket hang up"; Chromium
   // calls that net::ERR_EMPTY_RESPONSE (measured with the CORS lab's network-error card).
   if (/socket hang up/i.test(detail)) return new NetworkError(`${host} closed the connection without a response.`, code, url, 'net::ERR_EMPTY_RESPONSE');
-  if (code === 'ECONNRESET' || code === 'EPIPE') return new NetworkError(`The connection to ${host} was reset before a response arrived.`, code, url, 'net::ERR_CONNECTION_RESET');
-  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkError(`No response from ${host} in time (${code}).`, code, url, 'net::ERR_TIMED_OUT');
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new NetworkError(`${host} is unreachable (${code}).`, code, url, 'net::ERR_ADDRESS_UNREACHABLE');
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return new NetworkError(`The connection to ${host} was reset before a response arrived.`, code, url, 'net::ERR_CONNECTION_RESET');
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT')
+    return new NetworkError(`No response from ${host} in time (${code}).`, code, url, 'net::ERR_TIMED_OUT');
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return new NetworkError(`${host} is unreachable (${code}).`, code, url, 'net::ERR_ADDRESS_UNREACHABLE');
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(detail)) {
     return new NetworkError(`TLS failed for ${host}: ${detail}`, code, url, 'net::ERR_CERT_INVALID');
   }

@@ -49,13 +49,15 @@ const ACTUAL_TO_PREFLIGHT: Partial<Record<CorsErrorName, CorsErrorName>> = {
  * The CORS check, https://fetch.spec.whatwg.org/#concept-cors-check, as cors.cc CheckAccess runs
  * it: the spec's failure, named the way Chromium reports it (see checkAccessValues for the steps).
  */
-export function checkAccess(
-  responseUrl: string,
-  responseHeaders: HeaderList,
-  credentials: CredentialsMode,
-  serializedOrigin: string,
-): CorsErrorStatus | null {
-  return checkAccessValues(responseUrl, combinedHeaderValue(responseHeaders, 'access-control-allow-origin'), responseHeaders, null, credentials, serializedOrigin);
+export function checkAccess(responseUrl: string, responseHeaders: HeaderList, credentials: CredentialsMode, serializedOrigin: string): CorsErrorStatus | null {
+  return checkAccessValues(
+    responseUrl,
+    combinedHeaderValue(responseHeaders, 'access-control-allow-origin'),
+    responseHeaders,
+    null,
+    credentials,
+    serializedOrigin,
+  );
 }
 
 /**
@@ -99,7 +101,8 @@ export function checkAccessValues(
   // Step 5: credentials mode not "include" → success.
   // Steps 6–8: `Access-Control-Allow-Credentials` is exactly `true` → success; else failure.
   if (include) {
-    const allowCredentials = allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : combinedHeaderValue(responseHeaders, 'access-control-allow-credentials');
+    const allowCredentials =
+      allowCredentialsRead !== null ? allowCredentialsRead.allowCredentials : combinedHeaderValue(responseHeaders, 'access-control-allow-credentials');
     if (allowCredentials !== 'true') return { corsError: 'InvalidAllowCredentials', failedParameter: allowCredentials ?? '' };
   }
   return null;
@@ -145,10 +148,7 @@ export interface PreflightResult {
  * (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 steps 7.1–7.3: extract both; either
  * failing is a network error).
  */
-export function createPreflightResult(
-  responseHeaders: HeaderList,
-  credentials: CredentialsMode,
-): PreflightResult | CorsErrorStatus {
+export function createPreflightResult(responseHeaders: HeaderList, credentials: CredentialsMode): PreflightResult | CorsErrorStatus {
   const methods = extractHeaderListValues(combinedHeaderValue(responseHeaders, 'access-control-allow-methods'));
   if (methods === 'failure') return { corsError: 'InvalidAllowMethodsPreflightResponse', failedParameter: '' };
   const headers = extractHeaderListValues(combinedHeaderValue(responseHeaders, 'access-control-allow-headers'));
@@ -183,19 +183,11 @@ export function ensureAllowedCrossOriginMethod(result: PreflightResult, method: 
  * without credentials), over the lower-cased CORS-unsafe, non-forbidden names in the order
  * Chromium checks them.
  */
-export function ensureAllowedCrossOriginHeaders(
-  result: PreflightResult,
-  unsafeHeaderNames: readonly string[],
-  options: EngineOptions,
-): CorsErrorStatus | null {
+export function ensureAllowedCrossOriginHeaders(result: PreflightResult, unsafeHeaderNames: readonly string[], options: EngineOptions): CorsErrorStatus | null {
   if (!result.credentials && result.headers.has('*')) {
     // Deviation(Chromium): step 7.6 holds only with its NonWildcardRequestHeadersSupport feature;
     // without it, `*` covers `Authorization` too (options.authorizationCoveredByWildcard).
-    if (
-      !options.authorizationCoveredByWildcard &&
-      unsafeHeaderNames.includes('authorization') &&
-      !result.headers.has('authorization')
-    ) {
+    if (!options.authorizationCoveredByWildcard && unsafeHeaderNames.includes('authorization') && !result.headers.has('authorization')) {
       return { corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'authorization' };
     }
     return null;
@@ -208,12 +200,7 @@ export function ensureAllowedCrossOriginHeaders(
 
 /** preflight_result.cc HasAuthorizationCoveredByWildcard: `*` is what let Authorization through. */
 export function hasAuthorizationCoveredByWildcard(result: PreflightResult, unsafeHeaderNames: readonly string[]): boolean {
-  return (
-    !result.credentials &&
-    result.headers.has('*') &&
-    !result.headers.has('authorization') &&
-    unsafeHeaderNames.includes('authorization')
-  );
+  return !result.credentials && result.headers.has('*') && !result.headers.has('authorization') && unsafeHeaderNames.includes('authorization');
 }
 
 /**
@@ -223,13 +210,7 @@ export function hasAuthorizationCoveredByWildcard(result: PreflightResult, unsaf
  * Deviation(Chromium): step 9 in its older wording, which also fails a same-origin Location
  * when the request is redirect-tainted.
  */
-export function checkRedirectLocation(
-  locationUrl: string,
-  mode: string,
-  initiatorOrigin: string,
-  corsFlag: boolean,
-  tainted: boolean,
-): CorsErrorStatus | null {
+export function checkRedirectLocation(locationUrl: string, mode: string, initiatorOrigin: string, corsFlag: boolean, tainted: boolean): CorsErrorStatus | null {
   const corsMode = mode === 'cors' || mode === 'cors-with-forced-preflight';
   if (!corsFlag && !corsMode) return null;
   if (!urlIncludesCredentials(locationUrl)) return null;

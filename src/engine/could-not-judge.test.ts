@@ -28,6 +28,9 @@ describe('an exchange the engine cannot judge gets the one documented verdict', 
     expect(judgeExchange(unreadable({ kind: 'completed' }))).toMatchObject({ kind: 'passed', blocked: false, rule: null, networkError: null });
   });
   it('another network error is named as such', () => {
-    expect(judgeExchange(unreadable({ kind: 'error', error: 'net::ERR_CONNECTION_REFUSED' }))).toMatchObject({ kind: 'network-error', networkError: 'net::ERR_CONNECTION_REFUSED' });
+    expect(judgeExchange(unreadable({ kind: 'error', error: 'net::ERR_CONNECTION_REFUSED' }))).toMatchObject({
+      kind: 'network-error',
+      networkError: 'net::ERR_CONNECTION_REFUSED',
+    });
   });
 });

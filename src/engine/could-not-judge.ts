@@ -15,7 +15,8 @@ const CHROMIUM_CORS_ERROR = 'net::ERR_FAILED';
 export function couldNotJudgeVerdict(exchange: unknown, error: unknown): Verdict {
   const failedWith = browserErrorOf(exchange);
   const reason = describeError(error);
-  const outcome = failedWith === null ? 'completed' : `failed with ${failedWith}${failedWith === CHROMIUM_CORS_ERROR ? ' (the error Chromium ends a CORS block with)' : ''}`;
+  const outcome =
+    failedWith === null ? 'completed' : `failed with ${failedWith}${failedWith === CHROMIUM_CORS_ERROR ? ' (the error Chromium ends a CORS block with)' : ''}`;
   return {
     kind: failedWith === null ? 'passed' : 'network-error',
     blocked: false,

@@ -33,7 +33,13 @@ describe('a stated credentials mode (ObservedExchange.credentials)', () => {
 
   it('omit on a completed request: the credentials mode is reported, not guessed', () => {
     // A response that would pass either way: without a stated mode the engine cannot tell which it was.
-    const response = { status: 200, headers: [{ name: 'Access-Control-Allow-Origin', value: PAGE }, { name: 'Access-Control-Allow-Credentials', value: 'true' }] };
+    const response = {
+      status: 200,
+      headers: [
+        { name: 'Access-Control-Allow-Origin', value: PAGE },
+        { name: 'Access-Control-Allow-Credentials', value: 'true' },
+      ],
+    };
     expect(judgeExchange(wildcardExchange({ response, outcome: { kind: 'completed' } }))).toMatchObject({ kind: 'passed', credentials: 'unknown' });
     const passed = judgeExchange(wildcardExchange({ credentials: 'omit', response, outcome: { kind: 'completed' } }));
     expect(passed).toMatchObject({ kind: 'passed', credentials: 'omit-or-same-origin' });

@@ -28,13 +28,28 @@ export function browserHeaders(extra: [string, string][] = [], mode = 'cors'): H
 }
 
 export function responseHeaders(...extra: [string, string][]): HeaderList {
-  return h(['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', '27'], ['Date', 'Wed, 26 Nov 2025 08:00:00 GMT'], ['Connection', 'keep-alive'], ...extra);
+  return h(
+    ['Content-Type', 'application/json; charset=utf-8'],
+    ['Content-Length', '27'],
+    ['Date', 'Wed, 26 Nov 2025 08:00:00 GMT'],
+    ['Connection', 'keep-alive'],
+    ...extra,
+  );
 }
 
 export function preflightRequestHeaders(method: string, acrh: string | null, origin = PAGE): HeaderList {
-  const lines: [string, string][] = [['Accept', '*/*'], ['Access-Control-Request-Method', method]];
+  const lines: [string, string][] = [
+    ['Accept', '*/*'],
+    ['Access-Control-Request-Method', method],
+  ];
   if (acrh !== null) lines.push(['Access-Control-Request-Headers', acrh]);
-  lines.push(['Origin', origin], ['User-Agent', 'Mozilla/5.0 Chrome/156.0.0.0'], ['Sec-Fetch-Mode', 'cors'], ['Sec-Fetch-Site', 'same-site'], ['Sec-Fetch-Dest', 'empty']);
+  lines.push(
+    ['Origin', origin],
+    ['User-Agent', 'Mozilla/5.0 Chrome/156.0.0.0'],
+    ['Sec-Fetch-Mode', 'cors'],
+    ['Sec-Fetch-Site', 'same-site'],
+    ['Sec-Fetch-Dest', 'empty'],
+  );
   return h(...lines);
 }
 
@@ -102,25 +117,93 @@ export const RULE_EXAMPLES: Partial<Record<CorsErrorName, ObservedExchange>> = {
   MultipleAllowOriginValues: simpleExchange({ response: [ACAO_PAGE, ['Access-Control-Allow-Origin', '*']], error: 'net::ERR_FAILED' }),
   InvalidAllowOriginValue: simpleExchange({ response: [['Access-Control-Allow-Origin', 'app.example.com']], error: 'net::ERR_FAILED' }),
   AllowOriginMismatch: simpleExchange({ response: [['Access-Control-Allow-Origin', `${PAGE}/`]], error: 'net::ERR_FAILED' }),
-  WildcardOriginNotAllowed: simpleExchange({ requestExtra: [['Cookie', 'session=abc']], response: [['Access-Control-Allow-Origin', '*']], error: 'net::ERR_FAILED' }),
+  WildcardOriginNotAllowed: simpleExchange({
+    requestExtra: [['Cookie', 'session=abc']],
+    response: [['Access-Control-Allow-Origin', '*']],
+    error: 'net::ERR_FAILED',
+  }),
   InvalidAllowCredentials: simpleExchange({ requestExtra: [['Cookie', 'session=abc']], response: [ACAO_PAGE, ['Vary', 'Origin']], error: 'net::ERR_FAILED' }),
-  PreflightMissingAllowOriginHeader: preflightedExchange({ method: 'PUT', acrh: 'content-type', preflightStatus: 404, preflightResponse: [['Content-Type', 'text/html']] }),
-  PreflightMultipleAllowOriginValues: preflightedExchange({ method: 'DELETE', acrh: null, preflightResponse: [['Access-Control-Allow-Origin', `${PAGE}, https://admin.example.com`]] }),
+  PreflightMissingAllowOriginHeader: preflightedExchange({
+    method: 'PUT',
+    acrh: 'content-type',
+    preflightStatus: 404,
+    preflightResponse: [['Content-Type', 'text/html']],
+  }),
+  PreflightMultipleAllowOriginValues: preflightedExchange({
+    method: 'DELETE',
+    acrh: null,
+    preflightResponse: [['Access-Control-Allow-Origin', `${PAGE}, https://admin.example.com`]],
+  }),
   PreflightInvalidAllowOriginValue: preflightedExchange({ method: 'DELETE', acrh: null, preflightResponse: [['Access-Control-Allow-Origin', 'https://']] }),
-  PreflightAllowOriginMismatch: preflightedExchange({ method: 'PUT', acrh: 'content-type', preflightResponse: [['Access-Control-Allow-Origin', 'https://www.example.com']] }),
-  PreflightWildcardOriginNotAllowed: preflightedExchange({ method: 'PUT', acrh: 'content-type', preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }),
-  PreflightInvalidAllowCredentials: preflightedExchange({ method: 'PATCH', acrh: 'content-type', preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Credentials', 'True'], ['Access-Control-Allow-Methods', 'PATCH'], ['Access-Control-Allow-Headers', 'content-type']] }),
-  PreflightInvalidStatus: preflightedExchange({ method: 'POST', acrh: 'authorization,content-type', preflightStatus: 401, preflightResponse: [ACAO_PAGE, ['WWW-Authenticate', 'Bearer']] }),
-  PreflightDisallowedRedirect: preflightedExchange({ method: 'PUT', acrh: 'content-type', preflightStatus: 301, preflightResponse: [['Location', `${API}/v1/items/42/`]], redirectedTo: `${API}/v1/items/42/` }),
-  InvalidAllowMethodsPreflightResponse: preflightedExchange({ method: 'PUT', acrh: null, preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'GET; PUT']] }),
-  InvalidAllowHeadersPreflightResponse: preflightedExchange({ method: 'POST', acrh: 'x-api-key', preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Headers', '"X-Api-Key"']] }),
-  MethodDisallowedByPreflightResponse: preflightedExchange({ method: 'PUT', acrh: 'content-type', preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'get, post, put'], ['Access-Control-Allow-Headers', 'Content-Type']] }),
-  HeaderDisallowedByPreflightResponse: preflightedExchange({ method: 'POST', acrh: 'content-type,x-api-key', preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'GET, POST'], ['Access-Control-Allow-Headers', 'Content-Type']] }),
+  PreflightAllowOriginMismatch: preflightedExchange({
+    method: 'PUT',
+    acrh: 'content-type',
+    preflightResponse: [['Access-Control-Allow-Origin', 'https://www.example.com']],
+  }),
+  PreflightWildcardOriginNotAllowed: preflightedExchange({
+    method: 'PUT',
+    acrh: 'content-type',
+    preflightResponse: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Methods', 'PUT'],
+      ['Access-Control-Allow-Headers', 'content-type'],
+    ],
+  }),
+  PreflightInvalidAllowCredentials: preflightedExchange({
+    method: 'PATCH',
+    acrh: 'content-type',
+    preflightResponse: [
+      ACAO_PAGE,
+      ['Access-Control-Allow-Credentials', 'True'],
+      ['Access-Control-Allow-Methods', 'PATCH'],
+      ['Access-Control-Allow-Headers', 'content-type'],
+    ],
+  }),
+  PreflightInvalidStatus: preflightedExchange({
+    method: 'POST',
+    acrh: 'authorization,content-type',
+    preflightStatus: 401,
+    preflightResponse: [ACAO_PAGE, ['WWW-Authenticate', 'Bearer']],
+  }),
+  PreflightDisallowedRedirect: preflightedExchange({
+    method: 'PUT',
+    acrh: 'content-type',
+    preflightStatus: 301,
+    preflightResponse: [['Location', `${API}/v1/items/42/`]],
+    redirectedTo: `${API}/v1/items/42/`,
+  }),
+  InvalidAllowMethodsPreflightResponse: preflightedExchange({
+    method: 'PUT',
+    acrh: null,
+    preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'GET; PUT']],
+  }),
+  InvalidAllowHeadersPreflightResponse: preflightedExchange({
+    method: 'POST',
+    acrh: 'x-api-key',
+    preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Headers', '"X-Api-Key"']],
+  }),
+  MethodDisallowedByPreflightResponse: preflightedExchange({
+    method: 'PUT',
+    acrh: 'content-type',
+    preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'get, post, put'], ['Access-Control-Allow-Headers', 'Content-Type']],
+  }),
+  HeaderDisallowedByPreflightResponse: preflightedExchange({
+    method: 'POST',
+    acrh: 'content-type,x-api-key',
+    preflightResponse: [ACAO_PAGE, ['Access-Control-Allow-Methods', 'GET, POST'], ['Access-Control-Allow-Headers', 'Content-Type']],
+  }),
   RedirectContainsCredentials: {
     initiator: PAGE,
     request: { url: `${API}/download`, method: 'GET', type: 'xmlhttprequest', headers: browserHeaders() },
     preflight: null,
-    redirects: [{ url: `${API}/download`, status: 302, location: 'https://user:secret@files.example.net/file.zip', headers: h(ACAO_PAGE, ['Location', 'https://user:secret@files.example.net/file.zip']) }],
+    redirects: [
+      {
+        url: `${API}/download`,
+        status: 302,
+        location: 'https://user:secret@files.example.net/file.zip',
+        headers: h(ACAO_PAGE, ['Location', 'https://user:secret@files.example.net/file.zip']),
+      },
+    ],
     response: null,
     outcome: { kind: 'error', error: 'net::ERR_FAILED' },
   },
@@ -136,7 +219,14 @@ export const RULE_EXAMPLES: Partial<Record<CorsErrorName, ObservedExchange>> = {
     initiator: PAGE,
     request: { url: `${API}/legacy`, method: 'GET', type: 'xmlhttprequest', headers: browserHeaders() },
     preflight: null,
-    redirects: [{ url: `${API}/legacy`, status: 302, location: 'ftp://files.example.com/data.csv', headers: h(ACAO_PAGE, ['Location', 'ftp://files.example.com/data.csv']) }],
+    redirects: [
+      {
+        url: `${API}/legacy`,
+        status: 302,
+        location: 'ftp://files.example.com/data.csv',
+        headers: h(ACAO_PAGE, ['Location', 'ftp://files.example.com/data.csv']),
+      },
+    ],
     response: null,
     outcome: { kind: 'error', error: 'net::ERR_FAILED' },
   },

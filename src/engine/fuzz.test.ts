@@ -37,25 +37,69 @@ function assertWellFormed(v: Verdict): void {
   expect(['certain', 'inferred']).toContain(v.confidence);
   expect(['include', 'omit-or-same-origin', 'unknown']).toContain(v.credentials);
   expect(() => JSON.stringify(v)).not.toThrow();
-  if (v.cause != null) expect([typeof v.cause.code, typeof v.cause.title, typeof v.cause.summary, Array.isArray(v.cause.evidence)]).toEqual(['string', 'string', 'string', true]);
+  if (v.cause != null)
+    expect([typeof v.cause.code, typeof v.cause.title, typeof v.cause.summary, Array.isArray(v.cause.evidence)]).toEqual(['string', 'string', 'string', true]);
   for (const warning of v.warnings) expect(['high', 'medium', 'low']).toContain(warning.severity);
 }
 
 const headerName = fc.oneof(
-  fc.constantFrom('Access-Control-Allow-Origin', 'access-control-allow-credentials', 'Access-Control-Allow-Methods', 'ACCESS-CONTROL-ALLOW-HEADERS', 'Access-Control-Max-Age', 'Origin', 'Cookie', 'Sec-Fetch-Mode', 'Content-Type', 'Vary', 'Location', 'Access-Control-Request-Method', 'Access-Control-Request-Headers', 'Authorization', 'Range', 'Accept'),
+  fc.constantFrom(
+    'Access-Control-Allow-Origin',
+    'access-control-allow-credentials',
+    'Access-Control-Allow-Methods',
+    'ACCESS-CONTROL-ALLOW-HEADERS',
+    'Access-Control-Max-Age',
+    'Origin',
+    'Cookie',
+    'Sec-Fetch-Mode',
+    'Content-Type',
+    'Vary',
+    'Location',
+    'Access-Control-Request-Method',
+    'Access-Control-Request-Headers',
+    'Authorization',
+    'Range',
+    'Accept',
+  ),
   fc.string(),
 );
-const headerValue = fc.oneof(fc.constantFrom('*', 'null', 'https://app.example.com', 'true', 'GET, PUT', 'bad value', 'cors', 'no-cors', 'same-origin', 'bytes=0-1'), fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 200 }));
+const headerValue = fc.oneof(
+  fc.constantFrom('*', 'null', 'https://app.example.com', 'true', 'GET, PUT', 'bad value', 'cors', 'no-cors', 'same-origin', 'bytes=0-1'),
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+);
 const headers = fc.array(fc.record({ name: headerName, value: headerValue }), { maxLength: 30 });
-const url = fc.oneof(fc.constantFrom('https://api.example.com/x', 'https://app.example.com/y', 'http://u:p@b.example/z', 'ftp://f/x', 'data:,hi', 'not a url', ''), fc.webUrl());
+const url = fc.oneof(
+  fc.constantFrom('https://api.example.com/x', 'https://app.example.com/y', 'http://u:p@b.example/z', 'ftp://f/x', 'data:,hi', 'not a url', ''),
+  fc.webUrl(),
+);
 const response = fc.option(fc.record({ status: fc.integer({ min: -1, max: 999 }), headers }));
 const exchange = fc.record({
   initiator: fc.option(fc.oneof(fc.constantFrom('https://app.example.com', 'null'), fc.string())),
-  request: fc.record({ url, method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'patch', 'OPTIONS'), fc.string()), type: fc.constantFrom('xmlhttprequest', 'font', 'main_frame', 'image', 'other'), headers: fc.option(headers) }),
-  preflight: fc.option(fc.record({ url, request: fc.record({ headers }), response, redirectedTo: fc.option(url), error: fc.option(fc.constantFrom('net::ERR_CONNECTION_REFUSED', 'net::ERR_FAILED')) })),
+  request: fc.record({
+    url,
+    method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'patch', 'OPTIONS'), fc.string()),
+    type: fc.constantFrom('xmlhttprequest', 'font', 'main_frame', 'image', 'other'),
+    headers: fc.option(headers),
+  }),
+  preflight: fc.option(
+    fc.record({
+      url,
+      request: fc.record({ headers }),
+      response,
+      redirectedTo: fc.option(url),
+      error: fc.option(fc.constantFrom('net::ERR_CONNECTION_REFUSED', 'net::ERR_FAILED')),
+    }),
+  ),
   redirects: fc.array(fc.record({ url, status: fc.constantFrom(301, 302, 303, 307, 308, 200), location: url, headers }), { maxLength: 4 }),
   response,
-  outcome: fc.oneof(fc.constant({ kind: 'completed' as const }), fc.record({ kind: fc.constant('error' as const), error: fc.constantFrom('net::ERR_FAILED', 'net::ERR_EMPTY_RESPONSE', 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS', 'weird') })),
+  outcome: fc.oneof(
+    fc.constant({ kind: 'completed' as const }),
+    fc.record({
+      kind: fc.constant('error' as const),
+      error: fc.constantFrom('net::ERR_FAILED', 'net::ERR_EMPTY_RESPONSE', 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS', 'weird'),
+    }),
+  ),
   fromCache: fc.boolean(),
 });
 
@@ -81,7 +125,12 @@ const hostileString = fc.oneof(
   { weight: 10, arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 20 }) },
   // Lone surrogates: invalid UTF-16, what a header decoded from invalid UTF-8 can end up as.
   { weight: 10, arbitrary: fc.array(fc.integer({ min: 0xd800, max: 0xdfff }), { minLength: 1, maxLength: 4 }).map((units) => String.fromCharCode(...units)) },
-  { weight: 10, arbitrary: fc.tuple(fc.constantFrom('https://api.example.com', 'https://app.example.com', '*', 'null'), fc.constantFrom(...HOSTILE_SAMPLES)).map(([a, b]) => a + b) },
+  {
+    weight: 10,
+    arbitrary: fc
+      .tuple(fc.constantFrom('https://api.example.com', 'https://app.example.com', '*', 'null'), fc.constantFrom(...HOSTILE_SAMPLES))
+      .map(([a, b]) => a + b),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...HUGE_SAMPLES) },
 );
 /** Thousands of headers, prebuilt once: built per case they would cost more than the judging. */
@@ -93,28 +142,59 @@ const hostileHeaders = fc.oneof(
   { weight: 30, arbitrary: fc.array(fc.record({ name: fc.oneof(headerName, hostileString), value: fc.oneof(headerValue, hostileString) }), { maxLength: 12 }) },
   { weight: 1, arbitrary: fc.constant(THOUSANDS_OF_HEADERS) },
 );
-const hostileUrl = fc.oneof(url, hostileString, fc.constantFrom(...HOSTILE_SAMPLES).map((v) => `https://api.example.com/?q=${v}`));
+const hostileUrl = fc.oneof(
+  url,
+  hostileString,
+  fc.constantFrom(...HOSTILE_SAMPLES).map((v) => `https://api.example.com/?q=${v}`),
+);
 const hostileResponse = fc.option(fc.record({ status: fc.constantFrom(0, 200, 204, 301, 307, 403, 500), headers: hostileHeaders }));
 const hostileExchange = fc.record({
   initiator: fc.option(fc.oneof(fc.constantFrom('https://app.example.com', 'null'), hostileString)),
-  request: fc.record({ url: hostileUrl, method: fc.oneof(fc.constantFrom('GET', 'POST', 'DELETE'), hostileString), type: fc.constantFrom('xmlhttprequest', 'font', 'script', 'other'), headers: fc.option(hostileHeaders) }),
-  preflight: fc.option(fc.record({ url: hostileUrl, request: fc.record({ headers: hostileHeaders }), response: hostileResponse, redirectedTo: fc.option(hostileUrl), error: fc.option(fc.constantFrom('net::ERR_FAILED', 'net::ERR_CONNECTION_REFUSED')) })),
-  redirects: fc.array(fc.record({ url: hostileUrl, status: fc.constantFrom(301, 302, 307, 308), location: hostileUrl, headers: hostileHeaders }), { maxLength: 3 }),
+  request: fc.record({
+    url: hostileUrl,
+    method: fc.oneof(fc.constantFrom('GET', 'POST', 'DELETE'), hostileString),
+    type: fc.constantFrom('xmlhttprequest', 'font', 'script', 'other'),
+    headers: fc.option(hostileHeaders),
+  }),
+  preflight: fc.option(
+    fc.record({
+      url: hostileUrl,
+      request: fc.record({ headers: hostileHeaders }),
+      response: hostileResponse,
+      redirectedTo: fc.option(hostileUrl),
+      error: fc.option(fc.constantFrom('net::ERR_FAILED', 'net::ERR_CONNECTION_REFUSED')),
+    }),
+  ),
+  redirects: fc.array(fc.record({ url: hostileUrl, status: fc.constantFrom(301, 302, 307, 308), location: hostileUrl, headers: hostileHeaders }), {
+    maxLength: 3,
+  }),
   response: hostileResponse,
-  outcome: fc.oneof(fc.constant({ kind: 'completed' as const }), fc.record({ kind: fc.constant('error' as const), error: fc.oneof(fc.constantFrom('net::ERR_FAILED', 'net::ERR_EMPTY_RESPONSE'), hostileString) })),
+  outcome: fc.oneof(
+    fc.constant({ kind: 'completed' as const }),
+    fc.record({ kind: fc.constant('error' as const), error: fc.oneof(fc.constantFrom('net::ERR_FAILED', 'net::ERR_EMPTY_RESPONSE'), hostileString) }),
+  ),
   fromCache: fc.boolean(),
 });
 
 // Tens of thousands of property runs: on a loaded 2-core machine (load 40 measured) they take minutes, not seconds; the budget is for correctness, not speed.
 describe('judgeExchange never throws and always returns a well-formed verdict', { timeout: 300_000 }, () => {
   it('for arbitrary well-typed exchanges', () => {
-    fc.assert(fc.property(exchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(exchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))),
+      { numRuns: RUNS },
+    );
   }, 300_000);
   it('for hostile values in every header, URL, method and origin', () => {
-    fc.assert(fc.property(hostileExchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(hostileExchange, (ex) => assertJudged(judgeExchange(ex as ObservedExchange))),
+      { numRuns: RUNS },
+    );
   }, 300_000);
   it('for arbitrary values cast in', () => {
-    fc.assert(fc.property(fc.anything(), (value) => assertWellFormed(judgeExchange(value as ObservedExchange))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.anything(), (value) => assertWellFormed(judgeExchange(value as ObservedExchange))),
+      { numRuns: RUNS },
+    );
   }, 300_000);
   it('for examples with fields replaced by wrong types', () => {
     const bases = [simpleExchange(), ...Object.values(RULE_EXAMPLES)] as ObservedExchange[];
@@ -130,9 +210,16 @@ describe('judgeExchange never throws and always returns a well-formed verdict', 
   }, 300_000);
   it('for huge, duplicated and non-ASCII header lists', () => {
     const base = simpleExchange({ error: 'net::ERR_FAILED' });
-    const huge = Array.from({ length: 5000 }, (_, i) => ({ name: i % 2 ? 'Access-Control-Allow-Origin' : `X-${i}-ü`, value: 'é'.repeat(i % 300) + '\u0000\uD800' }));
+    const huge = Array.from({ length: 5000 }, (_, i) => ({
+      name: i % 2 ? 'Access-Control-Allow-Origin' : `X-${i}-ü`,
+      value: 'é'.repeat(i % 300) + '\u0000\uD800',
+    }));
     assertJudged(judgeExchange({ ...base, response: { status: 200, headers: huge }, request: { ...base.request, headers: huge } }));
-    const getterThrows = { get request() { throw new Error('boom'); } };
+    const getterThrows = {
+      get request() {
+        throw new Error('boom');
+      },
+    };
     assertWellFormed(judgeExchange(getterThrows as unknown as ObservedExchange));
   });
 });

@@ -7,7 +7,10 @@ import { API, PAGE, browserHeaders, preflightRequestHeaders, responseHeaders, si
 import type { HeaderList, ObservedExchange } from './types';
 
 const h = (...pairs: [string, string][]): HeaderList => pairs.map(([name, value]) => ({ name, value }));
-const ECHO: [string, string][] = [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']];
+const ECHO: [string, string][] = [
+  ['Access-Control-Allow-Origin', PAGE],
+  ['Vary', 'Origin'],
+];
 
 function preflighted(options: {
   method?: string;
@@ -43,12 +46,27 @@ export const CAUSE_EXAMPLES: Record<string, ObservedExchange> = {
     acrh: 'authorization',
     requestExtra: [['Authorization', 'Bearer abc']],
     preflightStatus: 401,
-    preflightHeaders: [['WWW-Authenticate', 'Bearer realm="api"'], ['Content-Length', '0']],
+    preflightHeaders: [
+      ['WWW-Authenticate', 'Bearer realm="api"'],
+      ['Content-Length', '0'],
+    ],
     response: null,
     error: 'net::ERR_FAILED',
   }),
-  'dev-server-refused-origin': simpleExchange({ url: 'http://localhost:5173/api/items', status: 403, response: [['Content-Type', 'text/plain']], error: 'net::ERR_FAILED' }),
-  'duplicate-cors-layer': simpleExchange({ response: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Origin', PAGE], ['Via', '1.1 varnish']], error: 'net::ERR_FAILED' }),
+  'dev-server-refused-origin': simpleExchange({
+    url: 'http://localhost:5173/api/items',
+    status: 403,
+    response: [['Content-Type', 'text/plain']],
+    error: 'net::ERR_FAILED',
+  }),
+  'duplicate-cors-layer': simpleExchange({
+    response: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Via', '1.1 varnish'],
+    ],
+    error: 'net::ERR_FAILED',
+  }),
   'local-network-access': {
     initiator: PAGE,
     request: { url: 'http://192.168.1.20/api/status', method: 'GET', type: 'xmlhttprequest', headers: browserHeaders() },
@@ -62,10 +80,21 @@ export const CAUSE_EXAMPLES: Record<string, ObservedExchange> = {
 
 export const HAZARD_EXAMPLES: Record<string, ObservedExchange> = {
   'null-origin-allowed': simpleExchange({ response: [['Access-Control-Allow-Origin', 'null']] }),
-  'wildcard-with-credentials': simpleExchange({ response: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Credentials', 'true']] }),
+  'wildcard-with-credentials': simpleExchange({
+    response: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Credentials', 'true'],
+    ],
+  }),
   'missing-vary-origin': simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE]] }),
   'http-origin-trusted': {
-    ...simpleExchange({ response: [['Access-Control-Allow-Origin', 'http://app.example.com'], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']] }),
+    ...simpleExchange({
+      response: [
+        ['Access-Control-Allow-Origin', 'http://app.example.com'],
+        ['Access-Control-Allow-Credentials', 'true'],
+        ['Vary', 'Origin'],
+      ],
+    }),
     initiator: 'http://app.example.com',
     request: {
       url: `${API}/v1/items`,
@@ -83,26 +112,42 @@ export const HAZARD_EXAMPLES: Record<string, ObservedExchange> = {
       headers: h(['Accept', '*/*'], ['Origin', 'null'], ['Cookie', 'session=1'], ['Sec-Fetch-Mode', 'cors']),
     },
     preflight: null,
-    redirects: [{ url: `${API}/v1/start`, status: 302, location: 'https://data.example.net/v1/items', headers: h(...ECHO, ['Access-Control-Allow-Credentials', 'true']) }],
-    response: { status: 200, headers: responseHeaders(['Access-Control-Allow-Origin', 'null'], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']) },
+    redirects: [
+      { url: `${API}/v1/start`, status: 302, location: 'https://data.example.net/v1/items', headers: h(...ECHO, ['Access-Control-Allow-Credentials', 'true']) },
+    ],
+    response: {
+      status: 200,
+      headers: responseHeaders(['Access-Control-Allow-Origin', 'null'], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']),
+    },
     outcome: { kind: 'completed' },
   },
   'preflight-echoes-request': preflighted({
     method: 'PUT',
     acrh: 'content-type,x-request-id',
-    requestExtra: [['Content-Type', 'application/json'], ['X-Request-Id', '42']],
+    requestExtra: [
+      ['Content-Type', 'application/json'],
+      ['X-Request-Id', '42'],
+    ],
     preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type,x-request-id']],
   }),
   'authorization-wildcard': preflighted({
     method: 'GET',
     acrh: 'authorization',
     requestExtra: [['Authorization', 'Bearer abc']],
-    preflightHeaders: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Headers', '*']],
+    preflightHeaders: [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Headers', '*'],
+    ],
     response: [['Access-Control-Allow-Origin', '*']],
   }),
   'max-age-above-cap': preflighted({ preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'GET, PUT'], ['Access-Control-Max-Age', '86400']] }),
   'max-age-unparsable': preflighted({ preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'GET, PUT'], ['Access-Control-Max-Age', '10 minutes']] }),
-  'cors-missing-on-errors': preflighted({ preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'GET, PUT']], status: 500, response: [], error: 'net::ERR_FAILED' }),
+  'cors-missing-on-errors': preflighted({
+    preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'GET, PUT']],
+    status: 500,
+    response: [],
+    error: 'net::ERR_FAILED',
+  }),
   'header-not-exposed': simpleExchange({ response: [...ECHO, ['X-Total-Count', '42']] }),
   'no-cors-opaque': {
     initiator: PAGE,
@@ -146,7 +191,12 @@ export const CORRECT_SETUPS: Record<string, ObservedExchange> = {
     method: 'PUT',
     acrh: 'content-type',
     requestExtra: [['Content-Type', 'application/json']],
-    preflightHeaders: [...ECHO, ['Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE'], ['Access-Control-Allow-Headers', 'Content-Type, Authorization'], ['Access-Control-Max-Age', '600']],
+    preflightHeaders: [
+      ...ECHO,
+      ['Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE'],
+      ['Access-Control-Allow-Headers', 'Content-Type, Authorization'],
+      ['Access-Control-Max-Age', '600'],
+    ],
   }),
   'Authorization listed by name': preflighted({
     method: 'GET',

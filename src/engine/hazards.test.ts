@@ -19,7 +19,7 @@ describe('causes: "not really a CORS bug"', () => {
     }
   });
 
-  it('an error status without CORS headers: says so and shows the status; the rule stays Chromium\'s', () => {
+  it("an error status without CORS headers: says so and shows the status; the rule stays Chromium's", () => {
     const verdict = judgeExchange(CAUSE_EXAMPLES['error-status-without-cors']!);
     expect(verdict.rule).toBe('MissingAllowOriginHeader');
     expect(verdict.cause!.summary).toContain('HTTP 500');
@@ -33,7 +33,9 @@ describe('causes: "not really a CORS bug"', () => {
   it('no cause for a plain missing header on a 200, a 400, or a wrong origin on a 500', () => {
     expect(judgeExchange(simpleExchange({ error: 'net::ERR_FAILED' })).cause ?? null).toBeNull();
     expect(judgeExchange(simpleExchange({ status: 400, error: 'net::ERR_FAILED' })).cause ?? null).toBeNull();
-    const wrongOrigin = judgeExchange(simpleExchange({ status: 500, response: [['Access-Control-Allow-Origin', 'https://other.example']], error: 'net::ERR_FAILED' }));
+    const wrongOrigin = judgeExchange(
+      simpleExchange({ status: 500, response: [['Access-Control-Allow-Origin', 'https://other.example']], error: 'net::ERR_FAILED' }),
+    );
     expect(wrongOrigin.rule).toBe('AllowOriginMismatch');
     expect(wrongOrigin.cause ?? null).toBeNull();
   });
@@ -76,7 +78,17 @@ describe('causes: "not really a CORS bug"', () => {
     const exchange: ObservedExchange = {
       initiator: PAGE,
       request: { url: 'http://localhost:8080/api', method: 'PUT', type: 'xmlhttprequest', headers: null },
-      preflight: { url: 'http://localhost:8080/api', request: { headers: [{ name: 'Access-Control-Request-Method', value: 'PUT' }, { name: 'Origin', value: PAGE }] }, response: null, error: 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS' },
+      preflight: {
+        url: 'http://localhost:8080/api',
+        request: {
+          headers: [
+            { name: 'Access-Control-Request-Method', value: 'PUT' },
+            { name: 'Origin', value: PAGE },
+          ],
+        },
+        response: null,
+        error: 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS',
+      },
       redirects: [],
       response: null,
       outcome: { kind: 'error', error: 'net::ERR_FAILED' },
@@ -113,7 +125,14 @@ describe('causes: "not really a CORS bug"', () => {
 describe('hazards on exchanges that pass', () => {
   it('every hazard of the catalogue has an example that raises it, with its title and a severity', () => {
     for (const code of Object.keys(HAZARDS)) {
-      if (code === 'model-disagreement' || code === 'engine-error' || code === 'chromium-only-safelisted-header' || code === 'private-network-header' || code === 'authorization-dropped-on-redirect') continue;
+      if (
+        code === 'model-disagreement' ||
+        code === 'engine-error' ||
+        code === 'chromium-only-safelisted-header' ||
+        code === 'private-network-header' ||
+        code === 'authorization-dropped-on-redirect'
+      )
+        continue;
       const example = HAZARD_EXAMPLES[code];
       expect(example, code).toBeDefined();
       const warning = judgeExchange(example!).warnings.find((w) => w.code === code);
@@ -135,7 +154,17 @@ describe('hazards on exchanges that pass', () => {
   it('high only for credential-bearing, origin-trusting configurations', () => {
     const severity = (exchange: ObservedExchange, code: string) => judgeExchange(exchange).warnings.find((w) => w.code === code)?.severity;
     expect(severity(HAZARD_EXAMPLES['null-origin-allowed']!, 'null-origin-allowed')).toBe('medium');
-    expect(severity(simpleExchange({ response: [['Access-Control-Allow-Origin', 'null'], ['Access-Control-Allow-Credentials', 'true']] }), 'null-origin-allowed')).toBe('high');
+    expect(
+      severity(
+        simpleExchange({
+          response: [
+            ['Access-Control-Allow-Origin', 'null'],
+            ['Access-Control-Allow-Credentials', 'true'],
+          ],
+        }),
+        'null-origin-allowed',
+      ),
+    ).toBe('high');
     expect(severity(HAZARD_EXAMPLES['origin-reflected']!, 'origin-reflected')).toBe('high');
     expect(severity(HAZARD_EXAMPLES['http-origin-trusted']!, 'http-origin-trusted')).toBe('high');
     expect(severity(HAZARD_EXAMPLES['wildcard-with-credentials']!, 'wildcard-with-credentials')).toBe('low');
@@ -148,7 +177,11 @@ describe('hazards on exchanges that pass', () => {
     const second = (credentials: boolean): ObservedExchange => ({
       ...simpleExchange({
         requestExtra: credentials ? [['Cookie', 'a=1']] : [],
-        response: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin'], ...(credentials ? ([['Access-Control-Allow-Credentials', 'true']] as [string, string][]) : [])],
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Vary', 'Origin'],
+          ...(credentials ? ([['Access-Control-Allow-Credentials', 'true']] as [string, string][]) : []),
+        ],
       }),
       context: { requestTime: 0, earlierPreflight: null, echoedOrigins: ['https://evil.example'] },
     });
@@ -166,8 +199,29 @@ describe('hazards on exchanges that pass', () => {
   });
 
   it('a custom response header is flagged only when not exposed, and infrastructure headers never', () => {
-    expect(codes(simpleExchange({ response: [['Access-Control-Allow-Origin', '*'], ['X-Powered-By', 'Express'], ['ETag', 'W/"1"'], ['Access-Control-Expose-Headers', 'ETag']] }))).toEqual([]);
-    expect(codes(simpleExchange({ response: [['Access-Control-Allow-Origin', '*'], ['X-Total-Count', '1'], ['Access-Control-Expose-Headers', '*']] }))).toEqual([]);
+    expect(
+      codes(
+        simpleExchange({
+          response: [
+            ['Access-Control-Allow-Origin', '*'],
+            ['X-Powered-By', 'Express'],
+            ['ETag', 'W/"1"'],
+            ['Access-Control-Expose-Headers', 'ETag'],
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      codes(
+        simpleExchange({
+          response: [
+            ['Access-Control-Allow-Origin', '*'],
+            ['X-Total-Count', '1'],
+            ['Access-Control-Expose-Headers', '*'],
+          ],
+        }),
+      ),
+    ).toEqual([]);
     expect(judgeExchange(HAZARD_EXAMPLES['header-not-exposed']!).warnings[0]!.message).toContain('If your code reads it');
   });
 
@@ -209,7 +263,11 @@ describe('cached preflights', () => {
   it('caps the lifetime as Chromium does, and raises no staleness when the answer is unchanged', () => {
     const example = structuredClone(HAZARD_EXAMPLES['preflight-cache-stale']!);
     example.context!.earlierPreflight!.preflight.response!.headers = example.context!.earlierPreflight!.preflight.response!.headers.map((line) =>
-      line.name === 'Access-Control-Max-Age' ? { ...line, value: '86400' } : line.name === 'Access-Control-Allow-Methods' ? { ...line, value: 'GET, POST' } : line,
+      line.name === 'Access-Control-Max-Age'
+        ? { ...line, value: '86400' }
+        : line.name === 'Access-Control-Allow-Methods'
+          ? { ...line, value: 'GET, POST' }
+          : line,
     );
     const verdict = judgeExchange(example);
     expect(verdict.warnings.find((w) => w.code === 'preflight-from-cache')!.message).toContain('Chromium keeps it 7200 s');

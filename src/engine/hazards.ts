@@ -42,7 +42,8 @@ export const CAUSES = {
   'preflight-auth-layer': {
     code: 'preflight-auth-layer',
     title: 'The preflight was answered by an authentication layer',
-    trigger: 'The OPTIONS preflight got 401 or 403: browsers never send cookies or `Authorization` on a preflight, so an authentication (or origin-checking) layer in front of the CORS handler rejected it.',
+    trigger:
+      'The OPTIONS preflight got 401 or 403: browsers never send cookies or `Authorization` on a preflight, so an authentication (or origin-checking) layer in front of the CORS handler rejected it.',
     fix: 'Let `OPTIONS` through authentication (answer it before the auth middleware or security filter, with 204 and the CORS headers). Adding more CORS headers to the authenticated route changes nothing.',
   },
   'dev-server-refused-origin': {
@@ -55,7 +56,8 @@ export const CAUSES = {
   'duplicate-cors-layer': {
     code: 'duplicate-cors-layer',
     title: 'Two layers add Access-Control-Allow-Origin',
-    trigger: 'The response had two or more `Access-Control-Allow-Origin` lines: a proxy, CDN or API gateway and the application both add the header, and the browser rejects the combined value.',
+    trigger:
+      'The response had two or more `Access-Control-Allow-Origin` lines: a proxy, CDN or API gateway and the application both add the header, and the browser rejects the combined value.',
     fix: 'Remove the header from one layer (usually the proxy: `proxy_hide_header Access-Control-Allow-Origin;` in nginx, or turn off the gateway/CDN CORS feature) so exactly one layer answers CORS.',
   },
   'local-network-access': {
@@ -68,7 +70,8 @@ export const CAUSES = {
   'network-error': {
     code: 'network-error',
     title: 'A network error, not CORS',
-    trigger: 'The request failed with a network error (connection refused, DNS, TLS, reset, blocked by an extension …), not with a CORS check: no response arrived that a CORS header could be on.',
+    trigger:
+      'The request failed with a network error (connection refused, DNS, TLS, reset, blocked by an extension …), not with a CORS check: no response arrived that a CORS header could be on.',
     fix: 'Fix the connectivity or the server first (is it running, is the host and port right, is the certificate valid, is an extension blocking it?). CORS headers cannot help a request that got no response.',
   },
 } as const satisfies Record<string, CauseEntry>;
@@ -80,28 +83,32 @@ export const HAZARDS = {
     code: 'null-origin-allowed',
     title: '`null` origin allowed',
     severity: 'medium',
-    trigger: '`Access-Control-Allow-Origin: null`. Sandboxed iframes, `file:` pages, `data:` documents and redirect-tainted requests of any site send `Origin: null`, so this grants access to all of them. High with `Access-Control-Allow-Credentials: true`.',
+    trigger:
+      '`Access-Control-Allow-Origin: null`. Sandboxed iframes, `file:` pages, `data:` documents and redirect-tainted requests of any site send `Origin: null`, so this grants access to all of them. High with `Access-Control-Allow-Credentials: true`.',
     notFlagged: 'An allow-list echo of a real origin.',
   },
   'wildcard-with-credentials': {
     code: 'wildcard-with-credentials',
     title: '`*` together with credentials',
     severity: 'low',
-    trigger: '`Access-Control-Allow-Origin: *` and `Access-Control-Allow-Credentials: true` on a request that passed without credentials: the moment the page sends cookies, every browser rejects it.',
+    trigger:
+      '`Access-Control-Allow-Origin: *` and `Access-Control-Allow-Credentials: true` on a request that passed without credentials: the moment the page sends cookies, every browser rejects it.',
     notFlagged: '`*` without `Access-Control-Allow-Credentials` (public data).',
   },
   'missing-vary-origin': {
     code: 'missing-vary-origin',
     title: 'Echoed origin without `Vary: Origin`',
     severity: 'low',
-    trigger: "`Access-Control-Allow-Origin` equals the page's origin and `Vary` does not list `Origin`: if the value depends on the request's `Origin`, a shared cache can serve one origin's answer to another. Medium when the same server was seen echoing other origins too.",
+    trigger:
+      "`Access-Control-Allow-Origin` equals the page's origin and `Vary` does not list `Origin`: if the value depends on the request's `Origin`, a shared cache can serve one origin's answer to another. Medium when the same server was seen echoing other origins too.",
     notFlagged: 'An echo with `Vary: Origin`; `*`.',
   },
   'http-origin-trusted': {
     code: 'http-origin-trusted',
     title: 'An `http:` origin trusted by an `https:` resource',
     severity: 'low',
-    trigger: 'An https resource allows a plain-http origin, which anyone on the network path can impersonate. High with `Access-Control-Allow-Credentials: true`.',
+    trigger:
+      'An https resource allows a plain-http origin, which anyone on the network path can impersonate. High with `Access-Control-Allow-Credentials: true`.',
     notFlagged: 'https origins; http resources (local development).',
   },
   'origin-reflected': {
@@ -116,21 +123,24 @@ export const HAZARDS = {
     code: 'preflight-echoes-request',
     title: 'Allow-Headers / Allow-Methods echo the request',
     severity: 'low',
-    trigger: '`Access-Control-Allow-Headers` is byte-for-byte the browser\'s own `Access-Control-Request-Headers` (lower-case, sorted, comma-separated without spaces, as Chromium and Firefox write it): the server allows whatever headers a page asks for (the default of Express `cors` and `@fastify/cors`).',
+    trigger:
+      "`Access-Control-Allow-Headers` is byte-for-byte the browser's own `Access-Control-Request-Headers` (lower-case, sorted, comma-separated without spaces, as Chromium and Firefox write it): the server allows whatever headers a page asks for (the default of Express `cors` and `@fastify/cors`).",
     notFlagged: 'A hand-written list (`Content-Type, Authorization`), even when it equals what was asked.',
   },
   'authorization-wildcard': {
     code: 'authorization-wildcard',
     title: '`Authorization` covered only by `Access-Control-Allow-Headers: *`',
     severity: 'medium',
-    trigger: 'The request sends `Authorization` and the preflight allowed it only through `*`. Chromium and Firefox let it pass today; the Fetch standard says `*` never covers `Authorization`, so a browser that follows it rejects it.',
+    trigger:
+      'The request sends `Authorization` and the preflight allowed it only through `*`. Chromium and Firefox let it pass today; the Fetch standard says `*` never covers `Authorization`, so a browser that follows it rejects it.',
     notFlagged: '`Authorization` listed by name; `*` for other headers.',
   },
   'max-age-above-cap': {
     code: 'max-age-above-cap',
-    title: '`Access-Control-Max-Age` above the browsers\' caps',
+    title: "`Access-Control-Max-Age` above the browsers' caps",
     severity: 'low',
-    trigger: 'Chromium keeps a preflight at most 7200 s (2 h) and Firefox 86400 s (24 h): a larger value is silently cut, so it does not do what it says (between the two caps, only in Chromium).',
+    trigger:
+      'Chromium keeps a preflight at most 7200 s (2 h) and Firefox 86400 s (24 h): a larger value is silently cut, so it does not do what it says (between the two caps, only in Chromium).',
     notFlagged: 'Values up to 7200.',
   },
   'max-age-unparsable': {
@@ -144,35 +154,41 @@ export const HAZARDS = {
     code: 'cors-missing-on-errors',
     title: 'CORS headers missing on the error responses',
     severity: 'medium',
-    trigger: 'The endpoint sends CORS headers when it succeeds (its preflight had them) but its error response had none: the page sees a CORS error instead of the error status and message.',
+    trigger:
+      'The endpoint sends CORS headers when it succeeds (its preflight had them) but its error response had none: the page sees a CORS error instead of the error status and message.',
     notFlagged: 'Error responses that carry the CORS headers.',
   },
   'header-not-exposed': {
     code: 'header-not-exposed',
     title: 'Custom response headers not exposed',
     severity: 'low',
-    trigger: 'The response carries application headers (`X-…`, `ETag`, `Link`, `Content-Disposition`, `Retry-After`, `Location`, `RateLimit-…`) that `Access-Control-Expose-Headers` does not list: if your code reads these, `response.headers.get()` returns null.',
-    notFlagged: 'The CORS-safelisted response headers, infrastructure headers (`X-Powered-By`, `X-Content-Type-Options`, …), and anything exposed (or `*` without credentials).',
+    trigger:
+      'The response carries application headers (`X-…`, `ETag`, `Link`, `Content-Disposition`, `Retry-After`, `Location`, `RateLimit-…`) that `Access-Control-Expose-Headers` does not list: if your code reads these, `response.headers.get()` returns null.',
+    notFlagged:
+      'The CORS-safelisted response headers, infrastructure headers (`X-Powered-By`, `X-Content-Type-Options`, …), and anything exposed (or `*` without credentials).',
   },
   'no-cors-opaque': {
     code: 'no-cors-opaque',
     title: "`mode: 'no-cors'` gives an opaque response",
     severity: 'medium',
-    trigger: "A `fetch()` with `mode: 'no-cors'` to another origin: it never fails on CORS, but the response is opaque (status 0, no headers, empty body), so code that reads it gets nothing. It is not a way around CORS.",
-    notFlagged: "`<img>`, `<script>` and stylesheet loads (no-cors by nature), and CORS-mode fetches.",
+    trigger:
+      "A `fetch()` with `mode: 'no-cors'` to another origin: it never fails on CORS, but the response is opaque (status 0, no headers, empty body), so code that reads it gets nothing. It is not a way around CORS.",
+    notFlagged: '`<img>`, `<script>` and stylesheet loads (no-cors by nature), and CORS-mode fetches.',
   },
   'chromium-only-safelisted-header': {
     code: 'chromium-only-safelisted-header',
     title: 'A request header only Chromium safelists',
     severity: 'low',
-    trigger: 'The request sends a header Chromium treats as safelisted but the Fetch standard (and other browsers) do not: elsewhere it triggers a preflight the server must allow.',
+    trigger:
+      'The request sends a header Chromium treats as safelisted but the Fetch standard (and other browsers) do not: elsewhere it triggers a preflight the server must allow.',
     notFlagged: 'Headers safelisted by the standard.',
   },
   'private-network-header': {
     code: 'private-network-header',
     title: '`Access-Control-Allow-Private-Network` is obsolete',
     severity: 'low',
-    trigger: 'It belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.',
+    trigger:
+      'It belongs to Private Network Access, which Chromium replaced with Local Network Access (a user permission); the header has no effect in current Chromium.',
     notFlagged: 'Its absence.',
   },
   'authorization-dropped-on-redirect': {
@@ -186,14 +202,16 @@ export const HAZARDS = {
     code: 'preflight-from-cache',
     title: 'Preflight answered from the preflight cache',
     severity: 'low',
-    trigger: 'The request needed a preflight but none went out: Chromium answered it from its preflight cache, so a server change to the preflight takes effect only after the cached entry expires (or with DevTools "Disable cache" on, which bypasses the preflight cache).',
+    trigger:
+      'The request needed a preflight but none went out: Chromium answered it from its preflight cache, so a server change to the preflight takes effect only after the cached entry expires (or with DevTools "Disable cache" on, which bypasses the preflight cache).',
     notFlagged: 'Requests whose preflight was observed.',
   },
   'preflight-cache-stale': {
     code: 'preflight-cache-stale',
     title: "The server's answer changed since the cached preflight",
     severity: 'medium',
-    trigger: 'A preflight was served from the cache, and the CORS headers the server sends now differ from the cached preflight answer: the browser still uses the old answer until it expires. This is the "I fixed the server and nothing changed" case.',
+    trigger:
+      'A preflight was served from the cache, and the CORS headers the server sends now differ from the cached preflight answer: the browser still uses the old answer until it expires. This is the "I fixed the server and nothing changed" case.',
     notFlagged: 'A cached preflight whose answer matches what the server sends now.',
   },
   'model-disagreement': {

@@ -20,7 +20,14 @@ describe('every observable rule has an example exchange judged to that rule', ()
 
 describe('exchange-level verdicts', () => {
   it('a simple GET with a matching ACAO passes', () => {
-    const v = judgeExchange(simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE], ['Vary', 'Origin']] }));
+    const v = judgeExchange(
+      simpleExchange({
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Vary', 'Origin'],
+        ],
+      }),
+    );
     expect(v).toMatchObject({ kind: 'passed', blocked: false, rule: null, fix: null, warnings: [] });
   });
   it('an HTTP 404 with a good ACAO passed CORS', () => {
@@ -61,7 +68,16 @@ describe('exchange-level verdicts', () => {
     expect(v.rule).toBe('PreflightMissingAllowOriginHeader');
   });
   it('lower-case patch is not normalised and fails against PATCH', () => {
-    const v = judgeExchange(preflightedExchange({ method: 'patch', acrh: null, preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PATCH']] }));
+    const v = judgeExchange(
+      preflightedExchange({
+        method: 'patch',
+        acrh: null,
+        preflightResponse: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PATCH'],
+        ],
+      }),
+    );
     expect(v).toMatchObject({ rule: 'MethodDisallowedByPreflightResponse', failedParameter: 'patch' });
     // The fix points at the client's typo first, not at teaching the server a lower-case method.
     expect(v.fix?.summary).toBe('Send `PATCH` (upper case) from the client, and list `PATCH` in `Access-Control-Allow-Methods`.');
@@ -72,7 +88,10 @@ describe('exchange-level verdicts', () => {
       preflightedExchange({
         method: 'GET',
         acrh: 'authorization',
-        preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Headers', '*']],
+        preflightResponse: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', '*'],
+        ],
         actualRequestExtra: [['Authorization', 'Bearer t']],
         actualResponse: [['Access-Control-Allow-Origin', '*']],
       }),
@@ -82,7 +101,14 @@ describe('exchange-level verdicts', () => {
   });
   it('with authorizationCoveredByWildcard false the same preflight fails on authorization', () => {
     const v = judgeExchange(
-      preflightedExchange({ method: 'GET', acrh: 'authorization', preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Headers', '*']] }),
+      preflightedExchange({
+        method: 'GET',
+        acrh: 'authorization',
+        preflightResponse: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', '*'],
+        ],
+      }),
       { authorizationCoveredByWildcard: false },
     );
     expect(v).toMatchObject({ rule: 'HeaderDisallowedByPreflightResponse', failedParameter: 'authorization' });
@@ -93,7 +119,10 @@ describe('exchange-level verdicts', () => {
         preflightedExchange({
           method: 'GET',
           acrh: 'x-alpha,x-zeta',
-          preflightResponse: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Headers', acah]],
+          preflightResponse: [
+            ['Access-Control-Allow-Origin', PAGE],
+            ['Access-Control-Allow-Headers', acah],
+          ],
         }),
       );
     const both = refused('content-type');
@@ -132,7 +161,12 @@ describe('exchange-level verdicts', () => {
     expect(judgeExchange(failingHop).kind).toBe('network-error');
   });
   it('the console message after a hop names the failing URL, redirected from the first one', () => {
-    const hop = (url: string, location: string, acao: boolean) => ({ url, status: 302, location, headers: responseHeaders(...(acao ? [['Access-Control-Allow-Origin', '*'] as [string, string]] : []), ['Location', location]) });
+    const hop = (url: string, location: string, acao: boolean) => ({
+      url,
+      status: 302,
+      location,
+      headers: responseHeaders(...(acao ? [['Access-Control-Allow-Origin', '*'] as [string, string]] : []), ['Location', location]),
+    });
     const secondHop: ObservedExchange = {
       ...simpleExchange({ url: `${API}/a`, error: 'net::ERR_FAILED' }),
       redirects: [hop(`${API}/a`, `${API}/b`, true), hop(`${API}/b`, `${API}/c`, false)],
@@ -182,13 +216,23 @@ describe('exchange-level verdicts', () => {
     expect(judgeExchange(simpleExchange({ url: `${PAGE}/api` })).kind).toBe('not-cors');
   });
   it('a needed preflight that was not observed came from the preflight cache', () => {
-    const v = judgeExchange(simpleExchange({ method: 'PUT', requestExtra: [['Content-Type', 'application/json']], response: [['Access-Control-Allow-Origin', '*']] }));
+    const v = judgeExchange(
+      simpleExchange({ method: 'PUT', requestExtra: [['Content-Type', 'application/json']], response: [['Access-Control-Allow-Origin', '*']] }),
+    );
     expect(v.kind).toBe('passed');
     expect(v.warnings.map((w) => w.code)).toContain('preflight-from-cache');
     expect(v.preflightReasons.map((r) => r.kind)).toEqual(['method', 'header-value']);
   });
   it('ERR_FAILED with every check passing names no rule', () => {
-    const v = judgeExchange(simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']], error: 'net::ERR_FAILED' }));
+    const v = judgeExchange(
+      simpleExchange({
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Access-Control-Allow-Credentials', 'true'],
+        ],
+        error: 'net::ERR_FAILED',
+      }),
+    );
     expect(v).toMatchObject({ kind: 'network-error', blocked: false, rule: null, confidence: 'inferred' });
   });
   it('a preflight network failure is not a CORS error', () => {
@@ -199,13 +243,24 @@ describe('exchange-level verdicts', () => {
     expect(v).toMatchObject({ kind: 'network-error', rule: null, stage: 'preflight' });
   });
   it('an over-long Accept is explained', () => {
-    const v = judgeExchange(simpleExchange({ requestExtra: [['Accept', `application/json;${'x'.repeat(140)}`]], response: [['Access-Control-Allow-Origin', '*']] }));
+    const v = judgeExchange(
+      simpleExchange({ requestExtra: [['Accept', `application/json;${'x'.repeat(140)}`]], response: [['Access-Control-Allow-Origin', '*']] }),
+    );
     expect(v.preflightReasons.some((r) => r.kind === 'header-length' && r.message.includes('longer than 128 bytes'))).toBe(true);
   });
   it('warns about missing Vary: Origin and Max-Age above the caps', () => {
     expect(judgeExchange(simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE]] })).warnings.map((w) => w.code)).toContain('missing-vary-origin');
     const v = judgeExchange(
-      preflightedExchange({ method: 'PUT', acrh: null, preflightResponse: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '86400']], actualResponse: [['Access-Control-Allow-Origin', '*']] }),
+      preflightedExchange({
+        method: 'PUT',
+        acrh: null,
+        preflightResponse: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Max-Age', '86400'],
+        ],
+        actualResponse: [['Access-Control-Allow-Origin', '*']],
+      }),
     );
     expect(v.warnings.map((w) => w.code)).toContain('max-age-above-cap');
   });

@@ -81,10 +81,7 @@ function specMimeEssence(value: string): string {
  * Returns [start, end] (either may be null, not both) or null on failure. Numbers are kept as
  * digit strings: a Range value may exceed 2^53.
  */
-export function parseSingleRangeHeaderValue(
-  value: string,
-  allowWhitespace: boolean,
-): [string | null, string | null] | null {
+export function parseSingleRangeHeaderValue(value: string, allowWhitespace: boolean): [string | null, string | null] | null {
   let position = 0;
   const skipWhitespace = () => {
     if (!allowWhitespace) return;

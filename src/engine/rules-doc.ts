@@ -17,7 +17,11 @@ function exchangeBlock(ex: ObservedExchange): string {
   const lines: string[] = [`initiator: ${ex.initiator ?? '(none)'}`];
   const earlier = ex.context?.earlierPreflight;
   if (earlier?.preflight.response) {
-    lines.push(`(earlier in the tab, ${new Date(earlier.time).toISOString()}: OPTIONS ${earlier.preflight.url})`, `< ${earlier.preflight.response.status}`, ...headerBlock(earlier.preflight.response.headers).map((l) => `< ${l}`));
+    lines.push(
+      `(earlier in the tab, ${new Date(earlier.time).toISOString()}: OPTIONS ${earlier.preflight.url})`,
+      `< ${earlier.preflight.response.status}`,
+      ...headerBlock(earlier.preflight.response.headers).map((l) => `< ${l}`),
+    );
   }
   if (ex.context?.echoedOrigins.length) lines.push(`(earlier in the tab, the server echoed: ${ex.context.echoedOrigins.join(', ')})`);
   if (ex.preflight) {
@@ -25,7 +29,10 @@ function exchangeBlock(ex: ObservedExchange): string {
     if (ex.preflight.response) lines.push(`< ${ex.preflight.response.status}`, ...headerBlock(ex.preflight.response.headers).map((l) => `< ${l}`));
     if (ex.preflight.redirectedTo) lines.push(`< (redirected to ${ex.preflight.redirectedTo})`);
   }
-  lines.push(`> ${ex.request.method} ${ex.request.url}`, ...(ex.request.headers ? headerBlock(ex.request.headers).map((l) => `> ${l}`) : ['> (headers never sent)']));
+  lines.push(
+    `> ${ex.request.method} ${ex.request.url}`,
+    ...(ex.request.headers ? headerBlock(ex.request.headers).map((l) => `> ${l}`) : ['> (headers never sent)']),
+  );
   for (const hop of ex.redirects) lines.push(`< ${hop.status} (redirect to ${hop.location})`, ...headerBlock(hop.headers).map((l) => `< ${l}`));
   if (ex.response) lines.push(`< ${ex.response.status}`, ...headerBlock(ex.response.headers).map((l) => `< ${l}`));
   lines.push(`outcome: ${ex.outcome.kind === 'error' ? ex.outcome.error : 'completed'}`);
@@ -44,7 +51,15 @@ function section(rule: RuleEntry): string {
     return out.join('\n');
   }
   const verdict = judgeExchange(example);
-  out.push('', '### Example', '', exchangeBlock(example), '', `Verdict: \`${verdict.rule ?? verdict.kind}\`${verdict.failedParameter ? `, failedParameter \`${verdict.failedParameter}\`` : ''}, confidence ${verdict.confidence}.`, '');
+  out.push(
+    '',
+    '### Example',
+    '',
+    exchangeBlock(example),
+    '',
+    `Verdict: \`${verdict.rule ?? verdict.kind}\`${verdict.failedParameter ? `, failedParameter \`${verdict.failedParameter}\`` : ''}, confidence ${verdict.confidence}.`,
+    '',
+  );
   out.push(`> ${verdict.title}: ${verdict.explanation}`, '');
   if (verdict.chromeMessage) out.push('Chromium console:', '', '```text', verdict.chromeMessage, '```', '');
   if (verdict.firefox) out.push(`Firefox: \`${verdict.firefox.key}\`: ${verdict.firefox.message}`, '');
@@ -54,7 +69,14 @@ function section(rule: RuleEntry): string {
     if (verdict.fix.traps.length > 0) out.push('Traps:', '', ...verdict.fix.traps.map((t) => `- ${t}`), '');
     const shown = verdict.fix.snippets.filter((s) => s.stack === 'express' || s.stack === 'nginx');
     for (const snippet of shown) out.push(`${snippet.label}:`, '', `\`\`\`${snippet.language}`, snippet.code, '```', '');
-    if (verdict.fix.snippets.length > shown.length) out.push(`(The panel also shows ${verdict.fix.snippets.filter((s) => !shown.includes(s)).map((s) => s.label).join(', ')}.)`, '');
+    if (verdict.fix.snippets.length > shown.length)
+      out.push(
+        `(The panel also shows ${verdict.fix.snippets
+          .filter((s) => !shown.includes(s))
+          .map((s) => s.label)
+          .join(', ')}.)`,
+        '',
+      );
   }
   return out.join('\n');
 }
@@ -106,7 +128,14 @@ function causesSection(): string {
 }
 
 function hazardSection(hazard: HazardEntry): string {
-  const out = [`### warning: ${hazard.code}`, '', `**${hazard.title}** (severity: ${hazard.severity}). ${hazard.trigger}`, '', `Not flagged: ${hazard.notFlagged}`, ''];
+  const out = [
+    `### warning: ${hazard.code}`,
+    '',
+    `**${hazard.title}** (severity: ${hazard.severity}). ${hazard.trigger}`,
+    '',
+    `Not flagged: ${hazard.notFlagged}`,
+    '',
+  ];
   const example = HAZARD_EXAMPLES[hazard.code];
   if (example) {
     const warning = judgeExchange(example).warnings.find((w) => w.code === hazard.code);
@@ -120,9 +149,11 @@ function hazardsSection(): string {
   return [
     '## Warnings on exchanges that pass',
     '',
-    'Hazards and cross-browser traps in `verdict.warnings`, each with a `severity`: **high** only for configurations that trust an origin with credentials (the user\'s data is readable by another site), **medium** for what breaks or leaks in some browser or cache, **low** for hygiene. `Access-Control-Allow-Origin: *` on public data is not a finding. Warnings never count on the badge, which counts blocked requests only.',
+    "Hazards and cross-browser traps in `verdict.warnings`, each with a `severity`: **high** only for configurations that trust an origin with credentials (the user's data is readable by another site), **medium** for what breaks or leaks in some browser or cache, **low** for hygiene. `Access-Control-Allow-Origin: *` on public data is not a finding. Warnings never count on the badge, which counts blocked requests only.",
     '',
-    `Setups that raise nothing (tested in src/engine/hazards.test.ts): ${Object.keys(CORRECT_SETUPS).map((name) => `${name}`).join('; ')}.`,
+    `Setups that raise nothing (tested in src/engine/hazards.test.ts): ${Object.keys(CORRECT_SETUPS)
+      .map((name) => `${name}`)
+      .join('; ')}.`,
     '',
     ...Object.values(HAZARDS).map(hazardSection),
   ].join('\n');

@@ -85,23 +85,21 @@ const LNA_PROMPT =
 const LNA_IFRAMES =
   'An iframe gets the permission only when its parent delegates it: `<iframe src="…" allow="local-network; loopback-network">` (the older name is `local-network-access`), and the parent\'s own Permissions-Policy must not block it.';
 const LNA_TARGET =
-  'A page can declare where it expects the host to be with `fetch(url, { targetAddressSpace: \'local\' })` (or `\'loopback\'`); that also lets an https page reach a plain-http device after the permission. The declaration must match where the host really resolves, or Chromium fails the request (`InvalidLocalNetworkAccess`).';
+  "A page can declare where it expects the host to be with `fetch(url, { targetAddressSpace: 'local' })` (or `'loopback'`); that also lets an https page reach a plain-http device after the permission. The declaration must match where the host really resolves, or Chromium fails the request (`InvalidLocalNetworkAccess`).";
 
 export const TRAPS = {
   errors:
     'Send the CORS headers on every response, including 401/403/404/500 and redirects: nginx needs `always` on `add_header`, Apache needs `Header always set`, and the CORS middleware must run before authentication and error handlers.',
-  vary: 'When you echo the request\'s `Origin` back, also send `Vary: Origin`, or a shared cache may serve one origin\'s answer to another.',
+  vary: "When you echo the request's `Origin` back, also send `Vary: Origin`, or a shared cache may serve one origin's answer to another.",
   wildcardCredentials:
     'Never answer `Access-Control-Allow-Origin: *` to a credentialed request: echo the exact origin and add `Access-Control-Allow-Credentials: true`.',
   authorization:
     'List `Authorization` explicitly in `Access-Control-Allow-Headers`: Chromium and Firefox let `*` cover it, but the Fetch standard says `*` never does.',
-  preflightAuth:
-    'Preflights never carry cookies or `Authorization`: let `OPTIONS` through authentication and answer it with 204 and the CORS headers.',
+  preflightAuth: 'Preflights never carry cookies or `Authorization`: let `OPTIONS` through authentication and answer it with 204 and the CORS headers.',
   trailingSlash: 'An origin has no path: write `https://app.example.com`, never `https://app.example.com/`.',
   singleValue:
-    '`Access-Control-Allow-Origin` takes exactly one origin. To allow several, compare the request\'s `Origin` with your allow-list and echo the one that matches.',
-  oneLayer:
-    'Let exactly one layer add CORS headers: a proxy (nginx, API gateway, CDN) and the application both adding them produces two values.',
+    "`Access-Control-Allow-Origin` takes exactly one origin. To allow several, compare the request's `Origin` with your allow-list and echo the one that matches.",
+  oneLayer: 'Let exactly one layer add CORS headers: a proxy (nginx, API gateway, CDN) and the application both adding them produces two values.',
   cache:
     'Chromium caches a successful preflight for up to 2 hours (`Access-Control-Max-Age`); after changing the server, retest with DevTools "Disable cache" on.',
   noRedirect: 'A preflight must be answered directly with 2xx: call the final URL (https, trailing slash, host) so that no redirect happens.',
@@ -351,7 +349,16 @@ function unobservable(
   title: string,
   trigger: string,
   note: string,
-  options: { historical?: boolean; specUrl?: string; chrome: string; firefox?: { key: string; reason: string }; stage?: Stage | null; fix: string; observability?: Observability; prefix?: boolean },
+  options: {
+    historical?: boolean;
+    specUrl?: string;
+    chrome: string;
+    firefox?: { key: string; reason: string };
+    stage?: Stage | null;
+    fix: string;
+    observability?: Observability;
+    prefix?: boolean;
+  },
 ): RuleEntry {
   return {
     name,
@@ -460,7 +467,10 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: false,
     specUrl: `${SPEC}#extract-header-list-values`,
     chromeDetail: () => 'Cannot parse Access-Control-Allow-Methods response header field in preflight response.',
-    firefox: (f) => ({ key: 'CORSInvalidAllowMethod', reason: `invalid token ‘${firstInvalidToken(f.allowMethods)}’ in CORS header ‘Access-Control-Allow-Methods’` }),
+    firefox: (f) => ({
+      key: 'CORSInvalidAllowMethod',
+      reason: `invalid token ‘${firstInvalidToken(f.allowMethods)}’ in CORS header ‘Access-Control-Allow-Methods’`,
+    }),
     titleFor: () => 'Unparsable Access-Control-Allow-Methods',
     explain: (f) =>
       `The preflight answered \`Access-Control-Allow-Methods: ${f.allowMethods ?? ''}\`; the element \`${firstInvalidToken(f.allowMethods)}\` is not a method token. Expected a comma-separated list such as \`GET, POST, ${f.method}\`.`,
@@ -483,7 +493,10 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: false,
     specUrl: `${SPEC}#extract-header-list-values`,
     chromeDetail: () => 'Cannot parse Access-Control-Allow-Headers response header field in preflight response.',
-    firefox: (f) => ({ key: 'CORSInvalidAllowHeader', reason: `invalid token ‘${firstInvalidToken(f.allowHeaders)}’ in CORS header ‘Access-Control-Allow-Headers’` }),
+    firefox: (f) => ({
+      key: 'CORSInvalidAllowHeader',
+      reason: `invalid token ‘${firstInvalidToken(f.allowHeaders)}’ in CORS header ‘Access-Control-Allow-Headers’`,
+    }),
     titleFor: () => 'Unparsable Access-Control-Allow-Headers',
     explain: (f) =>
       `The preflight answered \`Access-Control-Allow-Headers: ${f.allowHeaders ?? ''}\`; the element \`${firstInvalidToken(f.allowHeaders)}\` is not a header-name token. Expected a comma-separated list of header names${f.unsafeHeaderNames.length > 0 ? `, e.g. \`${f.unsafeHeaderNames.join(', ')}\`` : ''}.`,
@@ -551,7 +564,10 @@ const ALL_RULES: RuleEntry[] = [
     preflightPrefix: false,
     specUrl: PREFLIGHT,
     chromeDetail: (hint) => `Request header field ${hint} is not allowed by Access-Control-Allow-Headers in preflight response.`,
-    firefox: (f) => ({ key: 'CORSMissingAllowHeaderFromPreflight', reason: `header ‘${f.failedParameter}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response` }),
+    firefox: (f) => ({
+      key: 'CORSMissingAllowHeaderFromPreflight',
+      reason: `header ‘${f.failedParameter}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response`,
+    }),
     titleFor: (f) => `Header \`${f.failedParameter}\` not allowed`,
     explain: (f) => {
       const wildcard = f.allowHeaders !== null && /(^|,)\s*\*\s*(,|$)/.test(f.allowHeaders);

@@ -43,25 +43,50 @@ describe('CheckAccess', () => {
     ['V01', h(['Access-Control-Allow-Origin', '*']), 'omit', ORIGIN, null],
     ['V02', h(['Access-Control-Allow-Origin', '*']), 'include', ORIGIN, status('WildcardOriginNotAllowed')],
     ['V03', h(), 'omit', ORIGIN, status('MissingAllowOriginHeader')],
-    ['V04', h(['Access-Control-Allow-Origin', 'http://example.com http://another.example.com']), 'omit', ORIGIN,
-      status('MultipleAllowOriginValues', 'http://example.com http://another.example.com')],
-    ['V05', h(['Access-Control-Allow-Origin', 'http://example.com,http://another.example.com']), 'omit', ORIGIN,
-      status('MultipleAllowOriginValues', 'http://example.com,http://another.example.com')],
+    [
+      'V04',
+      h(['Access-Control-Allow-Origin', 'http://example.com http://another.example.com']),
+      'omit',
+      ORIGIN,
+      status('MultipleAllowOriginValues', 'http://example.com http://another.example.com'),
+    ],
+    [
+      'V05',
+      h(['Access-Control-Allow-Origin', 'http://example.com,http://another.example.com']),
+      'omit',
+      ORIGIN,
+      status('MultipleAllowOriginValues', 'http://example.com,http://another.example.com'),
+    ],
     ['V06', h(['Access-Control-Allow-Origin', 'invalid.origin']), 'omit', ORIGIN, status('InvalidAllowOriginValue', 'invalid.origin')],
     ['V07', h(['Access-Control-Allow-Origin', 'http://google.com']), 'omit', ORIGIN, null],
     ['V08', h(['Access-Control-Allow-Origin', 'http://not.google.com']), 'omit', ORIGIN, status('AllowOriginMismatch', 'http://not.google.com')],
     ['V09', h(['Access-Control-Allow-Origin', 'null']), 'omit', 'null', null],
     ['V10', h(['Access-Control-Allow-Origin', 'http://google.com'], ['Access-Control-Allow-Credentials', 'true']), 'include', ORIGIN, null],
-    ['V11', h(['Access-Control-Allow-Origin', 'http://google.com'], ['Access-Control-Allow-Credentials', 'fuga']), 'include', ORIGIN,
-      status('InvalidAllowCredentials', 'fuga')],
+    [
+      'V11',
+      h(['Access-Control-Allow-Origin', 'http://google.com'], ['Access-Control-Allow-Credentials', 'fuga']),
+      'include',
+      ORIGIN,
+      status('InvalidAllowCredentials', 'fuga'),
+    ],
     ['D01', h(['Access-Control-Allow-Origin', 'null']), 'omit', ORIGIN, status('AllowOriginMismatch', 'null')],
     ['D02', h(['Access-Control-Allow-Origin', 'http://google.com/']), 'omit', ORIGIN, status('AllowOriginMismatch', 'http://google.com/')],
     ['D03', h(['Access-Control-Allow-Origin', 'HTTP://google.com']), 'omit', ORIGIN, status('AllowOriginMismatch', 'HTTP://google.com')],
-    ['D04', h(['Access-Control-Allow-Origin', 'http://google.com'], ['access-control-allow-origin', 'http://a.com']), 'omit', ORIGIN,
-      status('MultipleAllowOriginValues', 'http://google.com, http://a.com')],
+    [
+      'D04',
+      h(['Access-Control-Allow-Origin', 'http://google.com'], ['access-control-allow-origin', 'http://a.com']),
+      'omit',
+      ORIGIN,
+      status('MultipleAllowOriginValues', 'http://google.com, http://a.com'),
+    ],
     ['D05', h(['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Credentials', 'true']), 'include', ORIGIN, status('WildcardOriginNotAllowed')],
-    ['D06', h(['Access-Control-Allow-Origin', 'http://google.com'], ['Access-Control-Allow-Credentials', 'True']), 'include', ORIGIN,
-      status('InvalidAllowCredentials', 'True')],
+    [
+      'D06',
+      h(['Access-Control-Allow-Origin', 'http://google.com'], ['Access-Control-Allow-Credentials', 'True']),
+      'include',
+      ORIGIN,
+      status('InvalidAllowCredentials', 'True'),
+    ],
     ['D07', h(['Access-Control-Allow-Origin', 'http://google.com']), 'include', ORIGIN, status('InvalidAllowCredentials', '')],
     ['D08', h(['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Credentials', 'false']), 'omit', ORIGIN, null],
   ];
@@ -122,8 +147,11 @@ describe('preflight access and status', () => {
 describe('preflight request construction (Access-Control-Request-Headers)', () => {
   const acrh = (headers: HeaderList) => lowerCaseSortedUnique(corsUnsafeNotForbiddenRequestHeaderNames(headers)).join(',');
   it.each([
-    ['V25', h(['Orange', 'o'], ['Apple', 'a'], ['Kiwifruit', 'k'], ['Content-Type', 'application/octet-stream'], ['Strawberry', 's']),
-      'apple,content-type,kiwifruit,orange,strawberry'],
+    [
+      'V25',
+      h(['Orange', 'o'], ['Apple', 'a'], ['Kiwifruit', 'k'], ['Content-Type', 'application/octet-stream'], ['Strawberry', 's']),
+      'apple,content-type,kiwifruit,orange,strawberry',
+    ],
     ['V26', h(['Accept', 'everything'], ['Accept-Language', 'everything'], ['Content-Language', 'everything'], ['Save-Data', 'on']), ''],
     ['V28', h(['Content-Type', 'text/plain']), ''],
     ['V29', h(['X-Custom-Header', 'foobar']), 'x-custom-header'],
@@ -144,14 +172,20 @@ describe('preflight request construction (Access-Control-Request-Headers)', () =
 
 describe('CheckRedirectLocation', () => {
   const initiator = 'http://example.com';
-  const combos: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+  const combos: [boolean, boolean][] = [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ];
   const plain = ['http://example.com/', 'http://example2.com/', 'data:,Hello'];
   it('V33/V34: plain URLs pass in cors and cors-with-forced-preflight', () => {
     for (const mode of ['cors', 'cors-with-forced-preflight'])
       for (const url of plain) for (const [flag, tainted] of combos) expect(checkRedirectLocation(url, mode, initiator, flag, tainted)).toBeNull();
   });
   it('V35: plain URLs pass in no-cors', () => {
-    for (const url of plain) for (const [flag, tainted] of combos.slice(0, 2)) expect(checkRedirectLocation(url, 'no-cors', initiator, flag, tainted)).toBeNull();
+    for (const url of plain)
+      for (const [flag, tainted] of combos.slice(0, 2)) expect(checkRedirectLocation(url, 'no-cors', initiator, flag, tainted)).toBeNull();
   });
   const fail = status('RedirectContainsCredentials');
   it.each([
@@ -210,7 +244,10 @@ describe('CORS-safelisted request headers', () => {
     }
   });
   const languageAllowed = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=';
-  for (const [id, name, oddName] of [['V48–V50', 'accept-language', 'aCcEPT-lAngUAge'], ['V51', 'content-language', 'cOnTeNt-LaNgUaGe']] as const) {
+  for (const [id, name, oddName] of [
+    ['V48–V50', 'accept-language', 'aCcEPT-lAngUAge'],
+    ['V51', 'content-language', 'cOnTeNt-LaNgUaGe'],
+  ] as const) {
     it(`${id}: ${name}`, () => {
       expect(safe(name, 'en,ja')).toBe(true);
       expect(safe(oddName, 'en,ja')).toBe(true);
@@ -227,8 +264,16 @@ describe('CORS-safelisted request headers', () => {
     for (let b = 0x80; b <= 0xff; b++) expect(safe('content-type', `text/plain; charset=${String.fromCharCode(b)}`)).toBe(true);
   });
   it('V53', () => {
-    for (const v of ['text/plain', 'text/plain; charset=utf-8', '  text/plain ; charset=UTF-8', 'text/plain; param=BOGUS',
-      'application/x-www-form-urlencoded', 'multipart/form-data', 'Text/plain', 'tEXT/PLAIN']) {
+    for (const v of [
+      'text/plain',
+      'text/plain; charset=utf-8',
+      '  text/plain ; charset=UTF-8',
+      'text/plain; param=BOGUS',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'Text/plain',
+      'tEXT/PLAIN',
+    ]) {
       expect(safe('content-type', v)).toBe(true);
       expect(safe('CONTENT-TYPE', v)).toBe(true);
     }
@@ -246,7 +291,8 @@ describe('CORS-safelisted request headers', () => {
     for (const name of ['range', 'Range', 'RANGE']) expect(safe(name, 'bytes=100-200')).toBe(true);
     expect(safe('range', 'BYTES=100-200')).toBe(true);
     expect(safe('range', 'bytes=100-')).toBe(true);
-    for (const v of ['bytes=100-200,300-400', 'bytes=100-200,400', 'bytes=100-200-400', 'bytes=100-200,400-', 'bytes=-50,100-']) expect(safe('range', v)).toBe(false);
+    for (const v of ['bytes=100-200,300-400', 'bytes=100-200,400', 'bytes=100-200-400', 'bytes=100-200,400-', 'bytes=-50,100-'])
+      expect(safe('range', v)).toBe(false);
     for (const v of ['bytes=200-100', 'bytes=-200--100', 'bytes=-50-50', 'bytes=-200', 'bytes=100']) expect(safe('range', v)).toBe(false);
     for (const v of ['bytes = 100-200', 'bytes =100-200', 'bytes=,100-200', ',bytes=,100-200']) expect(safe('range', v)).toBe(false);
   });
@@ -272,9 +318,19 @@ describe('CORS-safelisted request headers', () => {
     for (const v of ['', '1', '-1', '1.0', '-1.0', 'foo', '6g']) expect(safe('ect', v)).toBe(false);
   });
   it('V66: client-hint headers with quoted strings', () => {
-    for (const name of ['Sec-CH-UA', 'Sec-CH-UA-Platform', 'Sec-CH-UA-Platform-Version', 'Sec-CH-UA-Arch', 'Sec-CH-UA-Model',
-      'Sec-CH-UA-Form-Factors', 'Sec-CH-Prefers-Color-Scheme', 'Sec-CH-Prefers-Reduced-Motion', 'Sec-CH-Prefers-Reduced-Transparency',
-      'Sec-CH-Viewport-Height']) expect(safe(name, '"User Agent!"')).toBe(true);
+    for (const name of [
+      'Sec-CH-UA',
+      'Sec-CH-UA-Platform',
+      'Sec-CH-UA-Platform-Version',
+      'Sec-CH-UA-Arch',
+      'Sec-CH-UA-Model',
+      'Sec-CH-UA-Form-Factors',
+      'Sec-CH-Prefers-Color-Scheme',
+      'Sec-CH-Prefers-Reduced-Motion',
+      'Sec-CH-Prefers-Reduced-Transparency',
+      'Sec-CH-Viewport-Height',
+    ])
+      expect(safe(name, '"User Agent!"')).toBe(true);
   });
   it('D10–D12', () => {
     expect(safe('save-data', 'on')).toBe(true);
@@ -310,7 +366,14 @@ describe('unsafe-name lists and the 1024-byte budget', () => {
   it('V67', () => expect(corsUnsafeRequestHeaderNames(h())).toEqual([]));
   it('V68', () => expect(corsUnsafeRequestHeaderNames(v68)).toEqual(['accept-charset', 'user-agent', 'hoge']));
   it('V69', () => {
-    const headers = h(['content-type', 'text/html'], ['dpr', '123-45'], ['aCCept', 'en,ja'], ['accept-charset', 'utf-8'], ['uSer-Agent', 'foo'], ['hogE', 'fuga']);
+    const headers = h(
+      ['content-type', 'text/html'],
+      ['dpr', '123-45'],
+      ['aCCept', 'en,ja'],
+      ['accept-charset', 'utf-8'],
+      ['uSer-Agent', 'foo'],
+      ['hogE', 'fuga'],
+    );
     expect(corsUnsafeRequestHeaderNames(headers)).toEqual(['content-type', 'dpr', 'accept-charset', 'user-agent', 'hoge']);
   });
   it('V70', () => expect(corsUnsafeRequestHeaderNames(budget(126))).toEqual(['hoge']));
@@ -353,21 +416,38 @@ describe('PreflightResult', () => {
     return created;
   };
   const methodCases: [string, string, string, string | null][] = [
-    ['V79', 'OPTIONS', 'OPTIONS', null], ['V79', 'GET', 'GET', null], ['V79', 'HEAD', 'HEAD', null], ['V79', 'POST', 'POST', null],
-    ['V79', 'PUT', 'PUT', null], ['V79', 'DELETE', 'DELETE', null], ['V79', 'FOOBAR', 'FOOBAR', null],
-    ['V80', '', 'GET', null], ['V80', '', 'HEAD', null], ['V80', '', 'POST', null],
+    ['V79', 'OPTIONS', 'OPTIONS', null],
+    ['V79', 'GET', 'GET', null],
+    ['V79', 'HEAD', 'HEAD', null],
+    ['V79', 'POST', 'POST', null],
+    ['V79', 'PUT', 'PUT', null],
+    ['V79', 'DELETE', 'DELETE', null],
+    ['V79', 'FOOBAR', 'FOOBAR', null],
+    ['V80', '', 'GET', null],
+    ['V80', '', 'HEAD', null],
+    ['V80', '', 'POST', null],
     ['V81', '*', 'OPTIONS', null],
-    ['V82', 'GET, PUT, DELETE', 'GET', null], ['V82', 'GET, PUT, DELETE', 'PUT', null], ['V82', 'GET, PUT, DELETE', 'DELETE', null],
-    ['V83', '', 'OPTIONS', 'OPTIONS'], ['V83', '', 'PUT', 'PUT'], ['V83', '', 'DELETE', 'DELETE'], ['V83', 'GET', 'PUT', 'PUT'],
+    ['V82', 'GET, PUT, DELETE', 'GET', null],
+    ['V82', 'GET, PUT, DELETE', 'PUT', null],
+    ['V82', 'GET, PUT, DELETE', 'DELETE', null],
+    ['V83', '', 'OPTIONS', 'OPTIONS'],
+    ['V83', '', 'PUT', 'PUT'],
+    ['V83', '', 'DELETE', 'DELETE'],
+    ['V83', 'GET', 'PUT', 'PUT'],
     ['V83', 'GET, POST, DELETE', 'PUT', 'PUT'],
-    ['V84', 'GET,,PUT', '', ''], ['V84', 'GET, ,PUT', ' ', ' '], ['V84', 'GET, ,PUT', 'PUT', null],
-    ['V85', 'put', 'PUT', 'PUT'], ['V85', 'PUT', 'put', 'put'], ['V85', 'put', 'put', null], ['V85', 'patch', 'PATCH', 'PATCH'],
-    ['V85', 'PATCH', 'patch', 'patch'], ['V85', 'patch', 'patch', null], ['V85', 'get', 'GET', null],
+    ['V84', 'GET,,PUT', '', ''],
+    ['V84', 'GET, ,PUT', ' ', ' '],
+    ['V84', 'GET, ,PUT', 'PUT', null],
+    ['V85', 'put', 'PUT', 'PUT'],
+    ['V85', 'PUT', 'put', 'put'],
+    ['V85', 'put', 'put', null],
+    ['V85', 'patch', 'PATCH', 'PATCH'],
+    ['V85', 'PATCH', 'patch', 'patch'],
+    ['V85', 'patch', 'patch', null],
+    ['V85', 'get', 'GET', null],
   ];
   it.each(methodCases)('%s ACAM %j | %j', (_id, acam, method, failed) => {
-    expect(ensureAllowedCrossOriginMethod(result(acam, null), method)).toEqual(
-      failed === null ? null : status('MethodDisallowedByPreflightResponse', failed),
-    );
+    expect(ensureAllowedCrossOriginMethod(result(acam, null), method)).toEqual(failed === null ? null : status('MethodDisallowedByPreflightResponse', failed));
   });
   it('a `*` ACAM does not cover a method when credentials are included', () => {
     expect(ensureAllowedCrossOriginMethod(result('*', null, 'include'), 'PUT')).toEqual(status('MethodDisallowedByPreflightResponse', 'PUT'));

@@ -26,7 +26,16 @@ function entry(fields: {
     startedDateTime: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, fields.time)).toISOString(),
     time: 5,
     _resourceType: fields.type ?? 'fetch',
-    request: { method: fields.method, url: fields.url, httpVersion: 'HTTP/1.1', headers: fields.requestHeaders.map(([name, value]) => ({ name, value })), queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    request: {
+      method: fields.method,
+      url: fields.url,
+      httpVersion: 'HTTP/1.1',
+      headers: fields.requestHeaders.map(([name, value]) => ({ name, value })),
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
     response: {
       status: fields.status,
       statusText: '',
@@ -67,7 +76,10 @@ describe('importHar', () => {
           url: `${API}/items/1`,
           time: 2,
           type: 'preflight',
-          requestHeaders: [['Origin', PAGE], ['Access-Control-Request-Method', 'PUT']],
+          requestHeaders: [
+            ['Origin', PAGE],
+            ['Access-Control-Request-Method', 'PUT'],
+          ],
           status: 404,
           responseHeaders: [['Content-Type', 'text/plain']],
         }),
@@ -85,8 +97,27 @@ describe('importHar', () => {
   it('chains redirect hops into one exchange and judges the hop after a cross-origin redirect with Origin: null', () => {
     const { report } = importHar(
       har([
-        entry({ method: 'GET', url: `${API}/a`, time: 0, requestHeaders: [['Origin', PAGE]], status: 302, responseHeaders: [['Access-Control-Allow-Origin', PAGE], ['Location', 'http://localhost:5000/b']], redirectURL: 'http://localhost:5000/b' }),
-        entry({ method: 'GET', url: 'http://localhost:5000/b', time: 3, requestHeaders: [['Origin', 'null']], status: 200, responseHeaders: [['Access-Control-Allow-Origin', PAGE]], error: 'net::ERR_FAILED' }),
+        entry({
+          method: 'GET',
+          url: `${API}/a`,
+          time: 0,
+          requestHeaders: [['Origin', PAGE]],
+          status: 302,
+          responseHeaders: [
+            ['Access-Control-Allow-Origin', PAGE],
+            ['Location', 'http://localhost:5000/b'],
+          ],
+          redirectURL: 'http://localhost:5000/b',
+        }),
+        entry({
+          method: 'GET',
+          url: 'http://localhost:5000/b',
+          time: 3,
+          requestHeaders: [['Origin', 'null']],
+          status: 200,
+          responseHeaders: [['Access-Control-Allow-Origin', PAGE]],
+          error: 'net::ERR_FAILED',
+        }),
       ]),
     );
     expect(report.entries).toHaveLength(1);
@@ -102,7 +133,14 @@ describe('importHar', () => {
         entry({ method: 'GET', url: `${PAGE}/`, time: 0, type: 'document', requestHeaders: [], status: 200 }),
         entry({ method: 'GET', url: `${API}/logo.png`, time: 1, type: 'image', requestHeaders: [['Sec-Fetch-Mode', 'no-cors']], status: 200 }),
         entry({ method: 'POST', url: `${PAGE}/same`, time: 2, requestHeaders: [['Origin', PAGE]], status: 200 }),
-        entry({ method: 'GET', url: `${API}/ok`, time: 3, requestHeaders: [['Origin', PAGE]], status: 200, responseHeaders: [['Access-Control-Allow-Origin', '*']] }),
+        entry({
+          method: 'GET',
+          url: `${API}/ok`,
+          time: 3,
+          requestHeaders: [['Origin', PAGE]],
+          status: 200,
+          responseHeaders: [['Access-Control-Allow-Origin', '*']],
+        }),
       ]),
     );
     expect(report.entries.map((e) => e.request.url)).toEqual([`${API}/ok`]);
@@ -113,7 +151,16 @@ describe('importHar', () => {
 
   it('marks a preflighted request without its preflight in the file as inferred, and says what a HAR cannot show', () => {
     const { report } = importHar(
-      har([entry({ method: 'PUT', url: `${API}/items/2`, time: 0, requestHeaders: [['Origin', PAGE]], status: 200, responseHeaders: [['Access-Control-Allow-Origin', PAGE]] })]),
+      har([
+        entry({
+          method: 'PUT',
+          url: `${API}/items/2`,
+          time: 0,
+          requestHeaders: [['Origin', PAGE]],
+          status: 200,
+          responseHeaders: [['Access-Control-Allow-Origin', PAGE]],
+        }),
+      ]),
     );
     const [put] = report.entries;
     expect(put!.verdict.kind).toBe('passed');
@@ -125,7 +172,17 @@ describe('importHar', () => {
 
   it('a failure only credentials explain is marked inferred: the HAR does not say the request was credentialed', () => {
     const { report } = importHar(
-      har([entry({ method: 'GET', url: `${API}/me`, time: 0, requestHeaders: [['Origin', PAGE]], status: 200, responseHeaders: [['Access-Control-Allow-Origin', '*']], error: 'net::ERR_FAILED' })]),
+      har([
+        entry({
+          method: 'GET',
+          url: `${API}/me`,
+          time: 0,
+          requestHeaders: [['Origin', PAGE]],
+          status: 200,
+          responseHeaders: [['Access-Control-Allow-Origin', '*']],
+          error: 'net::ERR_FAILED',
+        }),
+      ]),
     );
     expect(report.entries[0]!.verdict.rule).toBe('WildcardOriginNotAllowed');
     expect(report.entries[0]!.verdict.confidence).toBe('inferred');
@@ -133,7 +190,17 @@ describe('importHar', () => {
 
   it('judges a blocked response by its header lines even when the HAR lost its status', () => {
     const { report } = importHar(
-      har([entry({ method: 'GET', url: `${API}/x`, time: 0, requestHeaders: [['Origin', PAGE]], status: 0, responseHeaders: [['Access-Control-Allow-Origin', `${PAGE}/`]], error: 'net::ERR_FAILED' })]),
+      har([
+        entry({
+          method: 'GET',
+          url: `${API}/x`,
+          time: 0,
+          requestHeaders: [['Origin', PAGE]],
+          status: 0,
+          responseHeaders: [['Access-Control-Allow-Origin', `${PAGE}/`]],
+          error: 'net::ERR_FAILED',
+        }),
+      ]),
     );
     expect(report.entries[0]!.verdict).toMatchObject({ rule: 'AllowOriginMismatch', failedParameter: `${PAGE}/` });
   });

@@ -82,7 +82,12 @@ function rawEntries(entries: unknown[]): RawEntry[] {
     if (!/^https?:/i.test(url)) return;
     const started = Date.parse(typeof item.startedDateTime === 'string' ? item.startedDateTime : '');
     const cors = isObject(item._cors) ? item._cors : null;
-    const errorField = typeof response._error === 'string' && response._error !== '' ? response._error : typeof item._error === 'string' && item._error !== '' ? item._error : null;
+    const errorField =
+      typeof response._error === 'string' && response._error !== ''
+        ? response._error
+        : typeof item._error === 'string' && item._error !== ''
+          ? item._error
+          : null;
     result.push({
       index,
       started: Number.isFinite(started) ? started : 0,
@@ -231,8 +236,7 @@ function exchangeOf(chain: Chain): { exchange: ObservedExchange; start: number; 
   const preflightEntry = chain.preflight;
   const first = hops[0] ?? null;
   const last = hops[hops.length - 1] ?? null;
-  const initiator =
-    (first && getHeader(first.requestHeaders, 'origin')) ?? (preflightEntry && getHeader(preflightEntry.requestHeaders, 'origin')) ?? null;
+  const initiator = (first && getHeader(first.requestHeaders, 'origin')) ?? (preflightEntry && getHeader(preflightEntry.requestHeaders, 'origin')) ?? null;
   const preflight: ObservedPreflight | null = preflightEntry
     ? {
         url: preflightEntry.url,
@@ -242,7 +246,7 @@ function exchangeOf(chain: Chain): { exchange: ObservedExchange; start: number; 
         error: preflightEntry.status <= 0 && preflightEntry.error !== null && preflightEntry.error !== 'net::ERR_FAILED' ? preflightEntry.error : null,
       }
     : null;
-  const method = first ? first.method : getHeader(preflightEntry!.requestHeaders, 'access-control-request-method') ?? 'GET';
+  const method = first ? first.method : (getHeader(preflightEntry!.requestHeaders, 'access-control-request-method') ?? 'GET');
   // A request that got no answer after a preflight never went out: webRequest shows no headers
   // for it, and the headers a HAR keeps for it are the page's provisional ones.
   const neverSent = last !== null && hops.length === 1 && preflightEntry !== null && responseOf(last) === null;
@@ -298,7 +302,12 @@ function missingPreflight(exchange: ObservedExchange): boolean {
   return !isCorsSafelistedMethod(exchange.request.method) || corsUnsafeNotForbiddenRequestHeaderNames(exchange.request.headers).length > 0;
 }
 
-export function parseHar(input: string | unknown): { entries: unknown[]; creator: string; browser: { name: string; version: string } | null; pageUrl: string | null } {
+export function parseHar(input: string | unknown): {
+  entries: unknown[];
+  creator: string;
+  browser: { name: string; version: string } | null;
+  pageUrl: string | null;
+} {
   let data: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -311,7 +320,10 @@ export function parseHar(input: string | unknown): { entries: unknown[]; creator
     throw new HarFormatError('Not a HAR file: there is no log.entries list.');
   }
   const log = data.log;
-  const creator = isObject(log.creator) && typeof log.creator.name === 'string' ? `${log.creator.name}${typeof log.creator.version === 'string' ? ` ${log.creator.version}` : ''}` : 'unknown';
+  const creator =
+    isObject(log.creator) && typeof log.creator.name === 'string'
+      ? `${log.creator.name}${typeof log.creator.version === 'string' ? ` ${log.creator.version}` : ''}`
+      : 'unknown';
   const browser =
     isObject(log.browser) && typeof log.browser.name === 'string'
       ? { name: log.browser.name, version: typeof log.browser.version === 'string' ? log.browser.version : '' }
@@ -385,7 +397,10 @@ export function importHar(input: string | unknown, options: HarImportOptions = {
     dropped: 0,
     summary: { total: reportEntries.length, failures, byRule },
     entries: reportEntries,
-    notices: [`Read from a HAR written by ${parsed.creator}${skipped > 0 ? `; ${skipped} same-origin, no-cors or navigation request${skipped === 1 ? ' was' : 's were'} left out` : ''}.`, ...HAR_LIMITS],
+    notices: [
+      `Read from a HAR written by ${parsed.creator}${skipped > 0 ? `; ${skipped} same-origin, no-cors or navigation request${skipped === 1 ? ' was' : 's were'} left out` : ''}.`,
+      ...HAR_LIMITS,
+    ],
   };
   return { report, skipped, creator: parsed.creator };
 }

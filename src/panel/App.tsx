@@ -8,18 +8,7 @@ import { watchSummary, type TabWatch } from '../shared/watch';
 import type { ReportEntry } from '../shared/report';
 import { DetailPane, type EntryCopy } from './DetailPane';
 import { RequestList } from './RequestList';
-import {
-  deriveView,
-  focus,
-  moveFocus,
-  select,
-  setFilterText,
-  setMode,
-  setPreserveLog,
-  toggleRuleFilter,
-  type PanelState,
-  type PanelStore,
-} from './store';
+import { deriveView, focus, moveFocus, select, setFilterText, setMode, setPreserveLog, toggleRuleFilter, type PanelState, type PanelStore } from './store';
 
 export interface PanelActions {
   clear(): Promise<void>;
@@ -71,7 +60,11 @@ function useWatch(loadWatch: (() => Promise<TabWatch>) | undefined, live: boolea
   useEffect(() => {
     if (!loadWatch || !live) return;
     let stopped = false;
-    const refresh = () => loadWatch().then((value) => !stopped && setWatch(value), () => {});
+    const refresh = () =>
+      loadWatch().then(
+        (value) => !stopped && setWatch(value),
+        () => {},
+      );
     void refresh();
     const timer = setInterval(refresh, WATCH_REFRESH_MS);
     return () => {
@@ -116,12 +109,12 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
     state.entries.size === 0 && source
       ? `${source.name} has no cross-origin CORS requests.`
       : state.entries.size === 0
-      ? 'No cross-origin requests yet. Reload the page or trigger the request to record it.'
-      : state.mode === 'failures' && view.failures === 0
-        ? `No failures: ${view.total} cross-origin request${view.total === 1 ? '' : 's'} passed. Switch to All to see them.`
-        : state.mode === 'warnings' && view.warned === 0
-          ? 'No warnings: nothing risky seen on the requests of this page.'
-          : 'No request matches the filter.';
+        ? 'No cross-origin requests yet. Reload the page or trigger the request to record it.'
+        : state.mode === 'failures' && view.failures === 0
+          ? `No failures: ${view.total} cross-origin request${view.total === 1 ? '' : 's'} passed. Switch to All to see them.`
+          : state.mode === 'warnings' && view.warned === 0
+            ? 'No warnings: nothing risky seen on the requests of this page.'
+            : 'No request matches the filter.';
 
   return (
     <div class="panel">
@@ -145,24 +138,26 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
         />
         <div class="segmented" role="radiogroup" aria-label="Show">
           {/* "Workers" appears once the tab's service or shared workers made a request (or while it is picked). */}
-          {(['failures', 'warnings', 'all', 'workers'] as const).filter((mode) => mode !== 'workers' || view.workers > 0 || state.mode === 'workers').map((mode) => (
-            <button
-              key={mode}
-              type="button"
-              role="radio"
-              aria-checked={state.mode === mode}
-              class={state.mode === mode ? 'segment is-active' : 'segment'}
-              onClick={() => store.update((s) => setMode(s, mode))}
-            >
-              {mode === 'failures'
-                ? `Failures (${view.failures})`
-                : mode === 'warnings'
-                  ? `Warnings (${view.warned})`
-                  : mode === 'workers'
-                    ? `Workers (${view.workers})`
-                    : `All (${view.total})`}
-            </button>
-          ))}
+          {(['failures', 'warnings', 'all', 'workers'] as const)
+            .filter((mode) => mode !== 'workers' || view.workers > 0 || state.mode === 'workers')
+            .map((mode) => (
+              <button
+                key={mode}
+                type="button"
+                role="radio"
+                aria-checked={state.mode === mode}
+                class={state.mode === mode ? 'segment is-active' : 'segment'}
+                onClick={() => store.update((s) => setMode(s, mode))}
+              >
+                {mode === 'failures'
+                  ? `Failures (${view.failures})`
+                  : mode === 'warnings'
+                    ? `Warnings (${view.warned})`
+                    : mode === 'workers'
+                      ? `Workers (${view.workers})`
+                      : `All (${view.total})`}
+              </button>
+            ))}
         </div>
         <span class="tool-spacer" />
         <div class="export-group" role="group" aria-label="Export">
@@ -179,7 +174,10 @@ export function App({ tabId, store, actions, connectionStatus, source = null, st
         {actions.openHar && (
           <>
             <span class="tool-divider" aria-hidden="true" />
-            <label class="tool-button open-har" title="Diagnose a HAR file from Chrome or Firefox DevTools (or drop one on the panel); nothing is sent anywhere">
+            <label
+              class="tool-button open-har"
+              title="Diagnose a HAR file from Chrome or Firefox DevTools (or drop one on the panel); nothing is sent anywhere"
+            >
               <input
                 type="file"
                 accept=".har,application/json"

@@ -49,7 +49,8 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
           {verdict.credentials === 'include' && <span class="pill">credentials: include</span>}
         </div>
         <div class="detail-url">
-          <span class="detail-method">{entry.request.method}</span> <span class="selectable">
+          <span class="detail-method">{entry.request.method}</span>{' '}
+          <span class="selectable">
             <LongValue value={entry.request.url} originalLength={storedLengthOf(entry, 'request.url')} label="the URL" />
           </span>
         </div>
@@ -68,7 +69,9 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
         </div>
         {copyEntry && (
           <div class="detail-actions" role="group" aria-label="Copy this request">
-            {failed && <ActionButton label={ENTRY_EXPORT_FORMATS.ticket.label} title={ENTRY_EXPORT_FORMATS.ticket.title} run={() => copyEntry('ticket', entry)} />}
+            {failed && (
+              <ActionButton label={ENTRY_EXPORT_FORMATS.ticket.label} title={ENTRY_EXPORT_FORMATS.ticket.title} run={() => copyEntry('ticket', entry)} />
+            )}
             <ActionButton label={ENTRY_EXPORT_FORMATS.curl.label} title={ENTRY_EXPORT_FORMATS.curl.title} run={() => copyEntry('curl', entry)} />
           </div>
         )}
@@ -105,13 +108,7 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
                 <td>
                   <code class="expected">{observation.expected}</code>
                 </td>
-                <td>
-                  {observation.actual === null ? (
-                    <mark class="actual is-absent">(absent)</mark>
-                  ) : (
-                    <mark class="actual">{observation.actual}</mark>
-                  )}
-                </td>
+                <td>{observation.actual === null ? <mark class="actual is-absent">(absent)</mark> : <mark class="actual">{observation.actual}</mark>}</td>
               </tr>
             ))}
           </tbody>
@@ -159,7 +156,13 @@ export function DetailPane({ entry, copy, copyEntry }: DetailPaneProps) {
                   OPTIONS <LongValue value={entry.preflight.url} originalLength={storedLengthOf(entry, 'preflight.url')} label="the preflight URL" />
                 </span>
               </h4>
-              <HeaderTable caption="Request headers" headers={entry.preflight.request.headers} offending={offending} entry={entry} path="preflight.request.headers" />
+              <HeaderTable
+                caption="Request headers"
+                headers={entry.preflight.request.headers}
+                offending={offending}
+                entry={entry}
+                path="preflight.request.headers"
+              />
               <ResponseTable
                 response={entry.preflight.response}
                 offending={offending}

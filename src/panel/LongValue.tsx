@@ -35,11 +35,7 @@ export function LongValue({ value, originalLength, label }: LongValueProps) {
     <span class="long-value">
       {shown}
       {hidden > 0 && <span class="long-value-marker">{`… ${count.format(hidden)} more ${hidden === 1 ? 'character' : 'characters'}`}</span>}
-      {cutForStorage && (
-        <span class="long-value-marker">
-          {` (stored cut to ${count.format(value.length)} of ${count.format(originalLength)} characters)`}
-        </span>
-      )}
+      {cutForStorage && <span class="long-value-marker">{` (stored cut to ${count.format(value.length)} of ${count.format(originalLength)} characters)`}</span>}
       {long && (
         <button
           type="button"

@@ -7,9 +7,5 @@ import { splitInlineCode } from './format';
 
 /** Engine prose with its `backticked` runs in a code font; every run is a text node. */
 export function Prose({ text }: { text: string }) {
-  return (
-    <>
-      {splitInlineCode(text).map((run, index) => (run.code ? <code key={index}>{run.text}</code> : run.text))}
-    </>
-  );
+  return <>{splitInlineCode(text).map((run, index) => (run.code ? <code key={index}>{run.text}</code> : run.text))}</>;
 }

@@ -6,7 +6,18 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ReportEntry } from '../shared/report';
 import { failureName } from '../shared/browser-names';
-import { formatClockTime, formatDuration, formatStatus, formatType, isFailure, PANEL_BROWSER, requestHost, requestName, topWarningSeverity, verdictLabel } from './format';
+import {
+  formatClockTime,
+  formatDuration,
+  formatStatus,
+  formatType,
+  isFailure,
+  PANEL_BROWSER,
+  requestHost,
+  requestName,
+  topWarningSeverity,
+  verdictLabel,
+} from './format';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN_ROWS = 8;
@@ -87,12 +98,24 @@ export function RequestList({ rows, focusedId, selectedId, onFocusRow, onOpenRow
       onKeyDown={onKeyDown}
     >
       <div class="list-row list-header" role="row" aria-rowindex={1}>
-        <span role="columnheader" class="cell-method">Method</span>
-        <span role="columnheader" class="cell-url">Name</span>
-        <span role="columnheader" class="cell-status">Status</span>
-        <span role="columnheader" class="cell-verdict">Verdict</span>
-        <span role="columnheader" class="cell-type">Type</span>
-        <span role="columnheader" class="cell-time">Time</span>
+        <span role="columnheader" class="cell-method">
+          Method
+        </span>
+        <span role="columnheader" class="cell-url">
+          Name
+        </span>
+        <span role="columnheader" class="cell-status">
+          Status
+        </span>
+        <span role="columnheader" class="cell-verdict">
+          Verdict
+        </span>
+        <span role="columnheader" class="cell-type">
+          Type
+        </span>
+        <span role="columnheader" class="cell-time">
+          Time
+        </span>
       </div>
       <div class="list-viewport" ref={viewportRef} onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}>
         {rows.length === 0 ? (
@@ -147,18 +170,24 @@ function RequestRow({ entry, rowIndex, focused, selected, onClick, onMouseDown }
       onClick={onClick}
       onMouseDown={onMouseDown}
     >
-      <span role="gridcell" class="cell-method">{entry.request.method}</span>
+      <span role="gridcell" class="cell-method">
+        {entry.request.method}
+      </span>
       <span role="gridcell" class="cell-url" title={entry.request.url}>
         <span class="url-name">{requestName(entry.request.url)}</span>
         <span class="url-host">{requestHost(entry.request.url)}</span>
         <MadeByChip entry={entry} />
       </span>
-      <span role="gridcell" class="cell-status">{formatStatus(entry)}</span>
+      <span role="gridcell" class="cell-status">
+        {formatStatus(entry)}
+      </span>
       <span role="gridcell" class="cell-verdict" title={name ? `${name}: ${verdict}` : verdict}>
         {warning && <WarningMarker severity={warning} count={entry.verdict.warnings.length} />}
         {verdict}
       </span>
-      <span role="gridcell" class="cell-type">{formatType(entry.request.type)}</span>
+      <span role="gridcell" class="cell-type">
+        {formatType(entry.request.type)}
+      </span>
       <span role="gridcell" class="cell-time" title={`took ${formatDuration(entry.endTime - entry.time)}`}>
         {formatClockTime(entry.time)}
       </span>

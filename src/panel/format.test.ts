@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { findHeader, formatDuration, formatStatus, formatType, isFailure, offendingHeaderNames, requestHost, requestName, ruleKeyOf, truncateMiddle } from './format';
+import {
+  findHeader,
+  formatDuration,
+  formatStatus,
+  formatType,
+  isFailure,
+  offendingHeaderNames,
+  requestHost,
+  requestName,
+  ruleKeyOf,
+  truncateMiddle,
+} from './format';
 import { headerDisallowedEntry, makeEntry, missingAllowOriginEntry, networkErrorEntry } from '../../test-support/panel-fixtures';
 
 describe('panel formatting', () => {

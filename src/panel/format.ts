@@ -20,7 +20,7 @@ export function requestName(url: string): string {
   }
   const segments = parsed.pathname.split('/');
   const trailingSlash = segments.length > 2 && segments.at(-1) === '';
-  const last = trailingSlash ? `${segments.at(-2)}/` : segments.at(-1) ?? '';
+  const last = trailingSlash ? `${segments.at(-2)}/` : (segments.at(-1) ?? '');
   return `${last || parsed.host || url}${parsed.search}`;
 }
 

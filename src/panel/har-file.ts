@@ -10,7 +10,10 @@ import type { HarSource } from './App';
 export const MAX_HAR_BYTES = 200 * 1024 * 1024;
 
 export async function readHarFile(file: File, tool: { name: string; version: string }): Promise<{ report: Report; source: HarSource }> {
-  if (file.size > MAX_HAR_BYTES) throw new Error(`it is ${Math.round(file.size / 1024 / 1024)} MB; the panel opens HAR files up to ${MAX_HAR_BYTES / 1024 / 1024} MB (cors-doctor har reads any size)`);
+  if (file.size > MAX_HAR_BYTES)
+    throw new Error(
+      `it is ${Math.round(file.size / 1024 / 1024)} MB; the panel opens HAR files up to ${MAX_HAR_BYTES / 1024 / 1024} MB (cors-doctor har reads any size)`,
+    );
   const { report } = importHar(await file.text(), { source: file.name, tool });
   return { report, source: { kind: 'har', name: file.name, notices: report.notices ?? [] } };
 }

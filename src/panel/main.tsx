@@ -182,19 +182,19 @@ if (requestedTabId === null && inDevTools) {
         source !== null || requestedTabId === null
           ? undefined
           : connectToTab({
-          tabId,
-          connect: (name) => {
-            const port = browser.runtime.connect({ name });
-            // Reading lastError marks "no worker listening yet" as handled; the reconnect deals with it.
-            port.onDisconnect.addListener(acknowledgeLastError);
-            return port as unknown as PortLike;
-          },
-          // Once a HAR is shown, a live message still in flight must not mix into its list.
-          onMessage: (message) => {
-            if (harReport === null) deliver(message);
-          },
-          onStatus: setStatus,
-        }),
+              tabId,
+              connect: (name) => {
+                const port = browser.runtime.connect({ name });
+                // Reading lastError marks "no worker listening yet" as handled; the reconnect deals with it.
+                port.onDisconnect.addListener(acknowledgeLastError);
+                return port as unknown as PortLike;
+              },
+              // Once a HAR is shown, a live message still in flight must not mix into its list.
+              onMessage: (message) => {
+                if (harReport === null) deliver(message);
+              },
+              onStatus: setStatus,
+            }),
       // Opening a HAR ends the live subscription (the effect's cleanup disconnects the port).
       [source],
     );
@@ -217,8 +217,8 @@ if (requestedTabId === null && inDevTools) {
             </label>
           </div>
           <p class="detail-empty">
-            Open or drop a HAR file (exported by Chrome or Firefox DevTools, or by CORS Doctor) to see why its cross-origin requests were blocked. It is read here and
-            sent nowhere. To watch a tab live, open this page from the CORS panel in DevTools.
+            Open or drop a HAR file (exported by Chrome or Firefox DevTools, or by CORS Doctor) to see why its cross-origin requests were blocked. It is read
+            here and sent nowhere. To watch a tab live, open this page from the CORS panel in DevTools.
           </p>
           <div class="status-bar" role="status" aria-live="polite">
             <span>{harError}</span>

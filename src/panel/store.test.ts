@@ -103,7 +103,11 @@ describe('panel store', () => {
     const entry = missingAllowOriginEntry();
     let state = applyPortMessage(initialState(), { type: 'snapshot', report: reportOf([entry]) });
     state = applyPortMessage(state, { type: 'log', dropped: 7, notices: ['7 older entries were dropped'] });
-    expect({ dropped: state.dropped, notices: state.notices, size: state.entries.size }).toEqual({ dropped: 7, notices: ['7 older entries were dropped'], size: 1 });
+    expect({ dropped: state.dropped, notices: state.notices, size: state.entries.size }).toEqual({
+      dropped: 7,
+      notices: ['7 older entries were dropped'],
+      size: 1,
+    });
   });
 
   it('forgets everything on "cleared"', () => {

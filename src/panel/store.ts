@@ -144,12 +144,7 @@ export function searchTextOf(entry: ReportEntry): string {
   if (entry.verdict.networkError) parts.push(entry.verdict.networkError);
   if (entry.error) parts.push(entry.error);
   for (const redirect of entry.redirects) parts.push(redirect.url, redirect.location);
-  const headerLists = [
-    entry.request.headers,
-    entry.response?.headers,
-    entry.preflight?.request.headers,
-    entry.preflight?.response?.headers,
-  ];
+  const headerLists = [entry.request.headers, entry.response?.headers, entry.preflight?.request.headers, entry.preflight?.response?.headers];
   for (const list of headerLists) for (const header of list ?? []) parts.push(header.name);
   for (const observation of entry.verdict.observed) parts.push(observation.field);
   text = parts.join('\n').toLowerCase();

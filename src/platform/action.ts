@@ -15,8 +15,9 @@ interface ActionApi {
 
 /** The toolbar button: `action` in MV3, `browserAction` where only that exists. */
 export function badgeSurface(color: string): BadgeSurface {
-  const api = ((browser as unknown as { action?: ActionApi }).action ??
-    (browser as unknown as { browserAction?: ActionApi }).browserAction) as ActionApi | undefined;
+  const api = ((browser as unknown as { action?: ActionApi }).action ?? (browser as unknown as { browserAction?: ActionApi }).browserAction) as
+    | ActionApi
+    | undefined;
   if (!api) return { setText: async () => {}, setTitle: async () => {} };
   // Global, so it survives the per-tab reset Chromium does on navigation.
   void api.setBadgeBackgroundColor({ color }).catch(() => {});

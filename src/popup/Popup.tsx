@@ -99,7 +99,10 @@ export function Popup({ tabId, actions }: { tabId: number | null; actions: Popup
         <section class="summary" aria-label="Failures on this page">
           <p class={`headline ${summary.failures > 0 ? 'bad' : 'good'}`} data-testid="failure-count" data-count={summary.failures}>
             <strong>{failureHeadline(summary.failures)}</strong>
-            <span class="muted"> on this page · {summary.total} cross-origin {summary.total === 1 ? 'request' : 'requests'}</span>
+            <span class="muted">
+              {' '}
+              on this page · {summary.total} cross-origin {summary.total === 1 ? 'request' : 'requests'}
+            </span>
           </p>
           {summary.byRule.length > 0 && (
             <ul class="rules" aria-label="Failures by rule">
@@ -191,7 +194,11 @@ function Header({ host = null }: { host?: string | null }) {
     <header>
       <img src="/icons/icon-32.png" width={20} height={20} alt="" />
       <h1>CORS Doctor</h1>
-      {host && <span class="host muted" title={host}>{host}</span>}
+      {host && (
+        <span class="host muted" title={host}>
+          {host}
+        </span>
+      )}
     </header>
   );
 }

@@ -50,10 +50,14 @@ export function WatchBar({ actions, refreshMs }: { actions: WatchActions; refres
       )}
       <div class="buttons">
         {!watch.watched && (
-          <button type="button" class="primary" onClick={act(async () => {
-            await actions.setWatched(true);
-            await actions.reloadTab();
-          })}>
+          <button
+            type="button"
+            class="primary"
+            onClick={act(async () => {
+              await actions.setWatched(true);
+              await actions.reloadTab();
+            })}
+          >
             Watch this tab and reload
           </button>
         )}
@@ -65,12 +69,7 @@ export function WatchBar({ actions, refreshMs }: { actions: WatchActions; refres
       </div>
       <label class="switch">
         <span class="toggle">
-          <input
-            type="checkbox"
-            role="switch"
-            checked={everything}
-            onChange={act(() => actions.setMode(everything ? 'watched-tabs' : 'everything'))}
-          />
+          <input type="checkbox" role="switch" checked={everything} onChange={act(() => actions.setMode(everything ? 'watched-tabs' : 'everything'))} />
           <span class="track" aria-hidden="true" />
         </span>
         <span>

@@ -61,7 +61,12 @@ const root = document.getElementById('app')!;
 if (params.get('harness') === '1') {
   // The test harness keeps this page open to call the runtime API: no polling, no tab lookups,
   // nothing that would wake the service worker behind the tests' backs.
-  render(<main class="popup"><p class="empty">CORS Doctor test harness page.</p></main>, root);
+  render(
+    <main class="popup">
+      <p class="empty">CORS Doctor test harness page.</p>
+    </main>,
+    root,
+  );
 } else {
   resolveTabId()
     .catch(() => null)

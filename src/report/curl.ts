@@ -208,8 +208,7 @@ function actualReproductions(entry: ReportEntry): CurlReproduction[] {
   const urls = sentUrls(entry);
   return urls.map((url, index) => {
     // Headers are as last sent; before a cross-origin redirect tainted it, Origin was the initiator's.
-    const hopHeaders =
-      index < urls.length - 1 && entry.initiator !== null ? withHeader(headers, 'Origin', entry.initiator) : headers;
+    const hopHeaders = index < urls.length - 1 && entry.initiator !== null ? withHeader(headers, 'Origin', entry.initiator) : headers;
     const label =
       urls.length === 1
         ? `Actual request (${entry.request.method.toUpperCase()})`

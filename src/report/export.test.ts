@@ -77,9 +77,7 @@ describe('determinism', () => {
     const report = { ...fixtureReport(), browser: null };
     const markdown = exportReport(report, 'markdown', { browser: { name: 'Chromium', version: '999.1' } }).text;
     expect(markdown).toContain('**Browser:** Chromium 999.1');
-    expect(exportReport(fixtureReport(), 'markdown', { browser: { name: 'X', version: '1' } }).text).toContain(
-      '**Browser:** Chromium 156.0.7311.0',
-    );
+    expect(exportReport(fixtureReport(), 'markdown', { browser: { name: 'X', version: '1' } }).text).toContain('**Browser:** Chromium 156.0.7311.0');
   });
 });
 
@@ -148,9 +146,7 @@ describe('redaction', () => {
       { name: 'page', value: '2' },
       { name: 'api_key', value: '[redacted]' },
     ]);
-    expect(orders.response.cookies).toEqual([
-      { name: 'sid', value: '[redacted]', path: '/', httpOnly: true, sameSite: 'None', secure: true },
-    ]);
+    expect(orders.response.cookies).toEqual([{ name: 'sid', value: '[redacted]', path: '/', httpOnly: true, sameSite: 'None', secure: true }]);
   });
 });
 
@@ -205,10 +201,7 @@ describe('HAR', () => {
     const broken = structuredClone(har) as unknown as { log: { entries: Array<Record<string, unknown>> } };
     delete broken.log.entries[0]!.timings;
     (broken.log.entries[1]!.request as Record<string, unknown>).headersSize = '0';
-    expect(validateHar(broken)).toEqual([
-      'log.entries[0].timings: missing',
-      'log.entries[1].request.headersSize: not a number',
-    ]);
+    expect(validateHar(broken)).toEqual(['log.entries[0].timings: missing', 'log.entries[1].request.headersSize: not a number']);
   });
 });
 

@@ -9,7 +9,7 @@ import type { ReportEntry } from '../shared/report';
 
 /** Entries in a stable order: by start time, then id. */
 export function orderedEntries(entries: readonly ReportEntry[]): ReportEntry[] {
-  return [...entries].sort((a, b) => (a.time - b.time || 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...entries].sort((a, b) => a.time - b.time || 0 || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function failuresByRule(entries: readonly ReportEntry[], browser: ShownBrowser = 'chromium'): Array<[string, number]> {

@@ -151,7 +151,8 @@ export const MAX_LISTED_OCCURRENCES = 10;
 function occurrencesSection(group: FailureGroup): string[] {
   if (group.entries.length < 2) return [];
   const out = [`Seen ${group.entries.length} times:`, ''];
-  for (const entry of group.entries.slice(0, MAX_LISTED_OCCURRENCES)) out.push(`- ${isoFromEpochMs(entry.time)} ${code(`${entry.request.method.toUpperCase()} ${entry.request.url}`)}`);
+  for (const entry of group.entries.slice(0, MAX_LISTED_OCCURRENCES))
+    out.push(`- ${isoFromEpochMs(entry.time)} ${code(`${entry.request.method.toUpperCase()} ${entry.request.url}`)}`);
   const more = group.entries.length - MAX_LISTED_OCCURRENCES;
   if (more > 0) out.push(`- … ${plural(more, 'more failure')} of the same kind (every one is in the JSON and HAR exports)`);
   out.push('');
@@ -190,7 +191,7 @@ export function failureSection(group: FailureGroup, heading: string, detail: Det
   const rule = ruleNameOf(entry, options.browser);
   const method = entry.request.method.toUpperCase();
   const count = group.entries.length;
-  const where = verdict.stage ? STAGE_WORDS[verdict.stage] ?? verdict.stage : 'the exchange';
+  const where = verdict.stage ? (STAGE_WORDS[verdict.stage] ?? verdict.stage) : 'the exchange';
   const parameter = verdict.failedParameter ? ` (failed parameter: ${code(verdict.failedParameter)})` : '';
   const out = [`${heading} ${code(rule)}: ${oneLine(verdict.title)}${count > 1 ? ` (×${count})` : ''}`, ''];
   out.push(...causeSection(entry));
@@ -213,7 +214,10 @@ export function failureSection(group: FailureGroup, heading: string, detail: Det
   if (rest) out.push(`**Why:** ${rest}`, '');
   out.push(...observedTable(entry));
   if (entry.partial) {
-    out.push('> The extension did not see every event of this request (for example, its service worker restarted while it was in flight): some headers may be missing below.', '');
+    out.push(
+      '> The extension did not see every event of this request (for example, its service worker restarted while it was in flight): some headers may be missing below.',
+      '',
+    );
   }
   if (options.browser === 'firefox') {
     // Firefox's own console text first, then what Chromium would say about the same exchange.

@@ -175,9 +175,7 @@ export function queryStringOf(url: string): HarNameValue[] {
     .filter((pair) => pair !== '')
     .map((pair) => {
       const eq = pair.indexOf('=');
-      return eq < 0
-        ? { name: decodeComponent(pair), value: '' }
-        : { name: decodeComponent(pair.slice(0, eq)), value: decodeComponent(pair.slice(eq + 1)) };
+      return eq < 0 ? { name: decodeComponent(pair), value: '' } : { name: decodeComponent(pair.slice(0, eq)), value: decodeComponent(pair.slice(eq + 1)) };
     });
 }
 
@@ -320,18 +318,20 @@ function exchangeEntries(entry: ReportEntry, original: ReportEntry, redactor: Re
   if (entry.preflight) {
     const preflight = entry.preflight;
     const failedHere = verdict.blocked && verdict.stage === 'preflight';
-    const error = preflight.error ?? (failedHere ? entry.error ?? 'net::ERR_FAILED' : null);
+    const error = preflight.error ?? (failedHere ? (entry.error ?? 'net::ERR_FAILED') : null);
     const response = harResponse(preflight.response, original.preflight?.response?.headers ?? null, preflight.redirectedTo ?? '', error, redactor);
-    result.push(harEntry({
-      ...base,
-      time: 0,
-      request: harRequest('OPTIONS', preflight.url, preflight.request.headers, original.preflight?.request.headers ?? null, redactor),
-      response,
-      timings: { ...NO_TIMINGS },
-      _resourceType: 'preflight',
-      ...(error !== null ? { _error: error } : {}),
-      _cors: cors('preflight'),
-    }));
+    result.push(
+      harEntry({
+        ...base,
+        time: 0,
+        request: harRequest('OPTIONS', preflight.url, preflight.request.headers, original.preflight?.request.headers ?? null, redactor),
+        response,
+        timings: { ...NO_TIMINGS },
+        _resourceType: 'preflight',
+        ...(error !== null ? { _error: error } : {}),
+        _cors: cors('preflight'),
+      }),
+    );
   }
 
   const resourceType = DEVTOOLS_RESOURCE_TYPES[entry.request.type] ?? 'other';
@@ -339,33 +339,37 @@ function exchangeEntries(entry: ReportEntry, original: ReportEntry, redactor: Re
   const originalRequestHeaders = original.request.headers;
   entry.redirects.forEach((hop, index) => {
     const failedHere = verdict.blocked && verdict.stage === 'redirect' && (verdict.hopIndex ?? entry.redirects.length - 1) === index;
-    const error = failedHere ? entry.error ?? 'net::ERR_FAILED' : null;
-    result.push(harEntry({
-      ...base,
-      time: 0,
-      request: harRequest(entry.request.method, hop.url, requestHeaders, originalRequestHeaders, redactor),
-      response: harResponse({ status: hop.status, headers: hop.headers }, original.redirects[index]?.headers ?? null, hop.location, error, redactor),
-      timings: { ...NO_TIMINGS },
-      _resourceType: resourceType,
-      ...(error !== null ? { _error: error } : {}),
-      _cors: cors('redirect', index),
-    }));
+    const error = failedHere ? (entry.error ?? 'net::ERR_FAILED') : null;
+    result.push(
+      harEntry({
+        ...base,
+        time: 0,
+        request: harRequest(entry.request.method, hop.url, requestHeaders, originalRequestHeaders, redactor),
+        response: harResponse({ status: hop.status, headers: hop.headers }, original.redirects[index]?.headers ?? null, hop.location, error, redactor),
+        timings: { ...NO_TIMINGS },
+        _resourceType: resourceType,
+        ...(error !== null ? { _error: error } : {}),
+        _cors: cors('redirect', index),
+      }),
+    );
   });
 
   const blockedAtRedirect = verdict.blocked && verdict.stage === 'redirect' && entry.redirects.length > 0;
   if (!blockedAtRedirect) {
     const finalUrl = entry.redirects.length > 0 ? entry.redirects[entry.redirects.length - 1]!.location : entry.request.url;
     const error = entry.error ?? (verdict.blocked ? 'net::ERR_FAILED' : null);
-    result.push(harEntry({
-      ...base,
-      time: duration,
-      request: harRequest(entry.request.method, finalUrl, requestHeaders, originalRequestHeaders, redactor),
-      response: harResponse(entry.response, original.response?.headers ?? null, '', error, redactor),
-      timings: { ...NO_TIMINGS, wait: duration },
-      _resourceType: resourceType,
-      ...(error !== null ? { _error: error } : {}),
-      _cors: cors('actual'),
-    }));
+    result.push(
+      harEntry({
+        ...base,
+        time: duration,
+        request: harRequest(entry.request.method, finalUrl, requestHeaders, originalRequestHeaders, redactor),
+        response: harResponse(entry.response, original.response?.headers ?? null, '', error, redactor),
+        timings: { ...NO_TIMINGS, wait: duration },
+        _resourceType: resourceType,
+        ...(error !== null ? { _error: error } : {}),
+        _cors: cors('actual'),
+      }),
+    );
   } else {
     const last = result[result.length - 1]!;
     last.time = duration;
@@ -392,7 +396,7 @@ export function buildHar(redacted: Report, original: Report, redactor: Redactor)
     .map(([pageId, start]) => ({
       startedDateTime: isoFromEpochMs(start),
       id: pageRef(pageId),
-      title: pageId === redacted.currentPageId ? redacted.tab.url ?? redacted.tab.title ?? `Page ${pageId}` : `Page ${pageId} (before the last navigation)`,
+      title: pageId === redacted.currentPageId ? (redacted.tab.url ?? redacted.tab.title ?? `Page ${pageId}`) : `Page ${pageId} (before the last navigation)`,
       pageTimings: { onContentLoad: -1, onLoad: -1 },
     }));
   const har: Har = {

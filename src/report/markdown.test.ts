@@ -56,14 +56,19 @@ describe('Markdown for humans', () => {
     const nginx = exportReport(fixtureReport(), 'markdown', { stack: 'nginx' }).text;
     expect(nginx).toContain('```nginx');
     expect(nginx).not.toContain("require('cors')");
-    expect(nginx).toContain('Other stacks (Express, Fastify, Hono, Django, Flask, Rack, Go, PHP, Apache httpd, Caddy, Spring, ASP.NET Core): the Fix tabs of the CORS panel');
+    expect(nginx).toContain(
+      'Other stacks (Express, Fastify, Hono, Django, Flask, Rack, Go, PHP, Apache httpd, Caddy, Spring, ASP.NET Core): the Fix tabs of the CORS panel',
+    );
     // A stack the fix does not offer falls back to the first snippet.
     expect(exportReport(fixtureReport(), 'markdown', { stack: 'cobol' }).text).toBe(defaultStack);
   });
 
   it('says the watch-out notes once per report, not once per failure', () => {
-    const markdown = exportReport(bulkReport(30, (index) => `/api/v${index % 3}/orders`), 'markdown').text;
-    const trap = 'When you echo the request\'s `Origin` back, also send `Vary: Origin`';
+    const markdown = exportReport(
+      bulkReport(30, (index) => `/api/v${index % 3}/orders`),
+      'markdown',
+    ).text;
+    const trap = "When you echo the request's `Origin` back, also send `Vary: Origin`";
     expect(markdown.split(trap)).toHaveLength(2);
     expect(markdown.indexOf('## Watch out')).toBeGreaterThan(markdown.lastIndexOf('### '));
   });
@@ -77,11 +82,15 @@ describe('Markdown for humans', () => {
       summary: 'A 500 from a handler that runs before the CORS middleware carries no CORS headers.',
       evidence: ['The response status is `500`.'],
     };
-    first.verdict.warnings = [{ code: 'vary-origin-missing', severity: 'medium', title: 'No Vary: Origin', message: 'A shared cache may serve this answer to another origin.' }];
+    first.verdict.warnings = [
+      { code: 'vary-origin-missing', severity: 'medium', title: 'No Vary: Origin', message: 'A shared cache may serve this answer to another origin.' },
+    ];
     const markdown = exportReport(report, 'markdown').text;
     const section = markdown.slice(markdown.indexOf('### 1.'), markdown.indexOf('### 2.'));
     const lines = section.split('\n');
-    expect(lines[2]).toBe('> **Likely cause: The server failed before its CORS code ran.** A 500 from a handler that runs before the CORS middleware carries no CORS headers.');
+    expect(lines[2]).toBe(
+      '> **Likely cause: The server failed before its CORS code ran.** A 500 from a handler that runs before the CORS middleware carries no CORS headers.',
+    );
     expect(lines[3]).toBe('> - The response status is `500`.');
     expect(section.indexOf('Likely cause')).toBeLessThan(section.indexOf('- **Request:**'));
     expect(section).toContain('- **medium** `vary-origin-missing` No Vary: Origin: A shared cache may serve this answer to another origin.');
@@ -150,8 +159,14 @@ describe('one failure, one ticket', () => {
     const report = fixtureReport();
     const entry = report.entries.find((e) => e.id === 'e2')!;
     const names = Array.from({ length: 40 }, (_, i) => `x-custom-header-${i}`);
-    entry.preflight!.request.headers = [...entry.preflight!.request.headers.filter((h) => h.name !== 'Access-Control-Request-Headers'), { name: 'Access-Control-Request-Headers', value: names.join(',') }];
-    entry.preflight!.response!.headers = [...entry.preflight!.response!.headers, ...names.map((name) => ({ name: `Access-Control-Expose-${name}`, value: 'v'.repeat(200) }))];
+    entry.preflight!.request.headers = [
+      ...entry.preflight!.request.headers.filter((h) => h.name !== 'Access-Control-Request-Headers'),
+      { name: 'Access-Control-Request-Headers', value: names.join(',') },
+    ];
+    entry.preflight!.response!.headers = [
+      ...entry.preflight!.response!.headers,
+      ...names.map((name) => ({ name: `Access-Control-Expose-${name}`, value: 'v'.repeat(200) })),
+    ];
     const ticket = exportTicket(report, entry).text;
     expect(ticket.length).toBeLessThan(TICKET_BUDGET);
     expect(ticket).toContain('`HeaderDisallowedByPreflightResponse`');
@@ -190,7 +205,16 @@ describe('a ticket for a failure that is not a CORS block', () => {
     const entry = structuredClone(report.entries.find((e) => e.id === 'e1')!);
     entry.error = 'net::ERR_CONNECTION_REFUSED';
     entry.response = null;
-    entry.verdict = { ...entry.verdict, kind: 'network-error', blocked: false, rule: null, networkError: 'net::ERR_CONNECTION_REFUSED', title: 'Connection refused', fix: null, observed: [] };
+    entry.verdict = {
+      ...entry.verdict,
+      kind: 'network-error',
+      blocked: false,
+      rule: null,
+      networkError: 'net::ERR_CONNECTION_REFUSED',
+      title: 'Connection refused',
+      fix: null,
+      observed: [],
+    };
     const ticket = exportTicket(report, entry).text;
     expect(ticket).toContain('# Request failed: `net::ERR_CONNECTION_REFUSED` on `GET 127.0.0.1:41001/api/orders`');
     expect(ticket).toContain('## `net::ERR_CONNECTION_REFUSED`: Connection refused');

@@ -159,13 +159,21 @@ function leftOutNote(groups: readonly FailureGroup[], layout: Layout, budget: nu
   const hidden = groups.slice(layout.shown);
   if (hidden.length > 0) {
     const count = hidden.reduce((sum, group) => sum + group.entries.length, 0);
-    const byRule = failuresByRule(hidden.flatMap((group) => group.entries), browser);
+    const byRule = failuresByRule(
+      hidden.flatMap((group) => group.entries),
+      browser,
+    );
     const rules = byRule.slice(0, 8).map(([rule, n]) => `${code(rule)} ×${n}`);
     if (byRule.length > 8) rules.push(`${plural(byRule.length - 8, 'more rule')}`);
     notes.push(`${plural(count, 'more failure')} in ${plural(hidden.length, 'more kind')} (${rules.join(', ')})`);
   }
   if (notes.length === 0) return [];
-  return ['## Left out', '', `To keep this report under ${budget.toLocaleString('en-US')} characters, it leaves out ${notes.join('; ')}. The JSON and HAR exports hold every failure in full.`, ''];
+  return [
+    '## Left out',
+    '',
+    `To keep this report under ${budget.toLocaleString('en-US')} characters, it leaves out ${notes.join('; ')}. The JSON and HAR exports hold every failure in full.`,
+    '',
+  ];
 }
 
 /** "1–3, 5" for [1, 2, 3, 5]. */
@@ -212,7 +220,9 @@ export function renderMarkdown(report: Report, context: MarkdownContext): string
     if (lines === undefined) rendered.set(key, (lines = failureSection(groups[index]!, `### ${index + 1}.`, detail, options)));
     return lines;
   };
-  const sizes = groups.map((_, index) => Object.fromEntries(DETAILS.map((detail) => [detail, () => size(section(index, detail))])) as Record<Detail, () => number>);
+  const sizes = groups.map(
+    (_, index) => Object.fromEntries(DETAILS.map((detail) => [detail, () => size(section(index, detail))])) as Record<Detail, () => number>,
+  );
   // What surrounds the sections: the summary, the watch-out notes of the shown fixes, and room for the left-out note.
   const LEFT_OUT_ROOM = 1_200;
   const fixed = size(head) + size(['## Failures', '']);

@@ -4,22 +4,57 @@ import { isCredentialHeader, isSecretName, Redactor } from './redact';
 
 describe('secret names', () => {
   it.each([
-    'token', 'access_token', 'accessToken', 'id_token', 'api_key', 'apikey', 'API-KEY', 'x-api-key', 'key', 'secret',
-    'client_secret', 'password', 'passwd', 'pwd', 'sig', 'signature', 'X-Amz-Signature', 'X-Amz-Credential',
-    'X-Amz-Security-Token', 'code', 'session', 'sessionid', 'PHPSESSID', 'JSESSIONID', 'sid', 'auth', 'authToken',
-    'jwt', 'credentials', 'otp', 'csrf_token', 'tokens',
+    'token',
+    'access_token',
+    'accessToken',
+    'id_token',
+    'api_key',
+    'apikey',
+    'API-KEY',
+    'x-api-key',
+    'key',
+    'secret',
+    'client_secret',
+    'password',
+    'passwd',
+    'pwd',
+    'sig',
+    'signature',
+    'X-Amz-Signature',
+    'X-Amz-Credential',
+    'X-Amz-Security-Token',
+    'code',
+    'session',
+    'sessionid',
+    'PHPSESSID',
+    'JSESSIONID',
+    'sid',
+    'auth',
+    'authToken',
+    'jwt',
+    'credentials',
+    'otp',
+    'csrf_token',
+    'tokens',
   ])('%s looks secret', (name) => expect(isSecretName(name)).toBe(true));
 
-  it.each(['page', 'q', 'sort', 'author', 'authuser', 'zipcode', 'id', 'lang', 'keyboard', 'signal', 'monkey', 'limit', 'utm_source'])(
-    '%s does not',
-    (name) => expect(isSecretName(name)).toBe(false),
+  it.each(['page', 'q', 'sort', 'author', 'authuser', 'zipcode', 'id', 'lang', 'keyboard', 'signal', 'monkey', 'limit', 'utm_source'])('%s does not', (name) =>
+    expect(isSecretName(name)).toBe(false),
   );
 
   it('treats credential headers as secret, CORS and challenge headers never', () => {
     for (const name of ['Cookie', 'set-cookie', 'Authorization', 'Proxy-Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-CSRF-Token']) {
       expect(isCredentialHeader(name), name).toBe(true);
     }
-    for (const name of ['Access-Control-Allow-Credentials', 'Access-Control-Allow-Headers', 'WWW-Authenticate', 'Sec-Fetch-Mode', 'Origin', 'Content-Type', 'Vary']) {
+    for (const name of [
+      'Access-Control-Allow-Credentials',
+      'Access-Control-Allow-Headers',
+      'WWW-Authenticate',
+      'Sec-Fetch-Mode',
+      'Origin',
+      'Content-Type',
+      'Vary',
+    ]) {
       expect(isCredentialHeader(name), name).toBe(false);
     }
   });
@@ -60,7 +95,9 @@ describe('Redactor: data and prose', () => {
 
   it('sweeps data for a secret as a whole token, not inside longer names', () => {
     const redactor = withSecrets('request');
-    expect(redactor.text('x-request-id, request, xmlhttprequest, request_id, sid=request;')).toBe('x-request-id, [redacted], xmlhttprequest, request_id, sid=[redacted];');
+    expect(redactor.text('x-request-id, request, xmlhttprequest, request_id, sid=request;')).toBe(
+      'x-request-id, [redacted], xmlhttprequest, request_id, sid=[redacted];',
+    );
   });
 
   it('leaves a word-like secret in prose alone outside quotes, and removes it where prose quotes data', () => {

@@ -297,7 +297,12 @@ export class Redactor {
       ...swept,
       failedParameter: this.text(verdict.failedParameter),
       networkError: verdict.networkError === null ? null : this.text(verdict.networkError),
-      observed: verdict.observed.map((o) => ({ ...o, field: this.text(o.field), expected: this.text(o.expected), actual: o.actual === null ? null : this.text(o.actual) })),
+      observed: verdict.observed.map((o) => ({
+        ...o,
+        field: this.text(o.field),
+        expected: this.text(o.expected),
+        actual: o.actual === null ? null : this.text(o.actual),
+      })),
       preflightReasons: swept.preflightReasons.map((reason, index) => {
         const original = verdict.preflightReasons[index]!;
         return { ...reason, name: this.text(original.name), ...(original.value === undefined ? {} : { value: this.text(original.value) }) };
@@ -313,7 +318,8 @@ const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
  * What prose quotes: a code span, a string in straight or typographic quotes (an opening quote
  * follows a space or bracket, so "the server's" holds none), or a URL.
  */
-const QUOTED_SPAN = /`[^`]*`|(?<=^|[\s(\[:=])'[^'\n]*'(?=$|[\s).,;:!?\]])|(?<=^|[\s(\[:=])"[^"\n]*"(?=$|[\s).,;:!?\]])|‘[^’\n]*’|“[^”\n]*”|\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
+const QUOTED_SPAN =
+  /`[^`]*`|(?<=^|[\s(\[:=])'[^'\n]*'(?=$|[\s).,;:!?\]])|(?<=^|[\s(\[:=])"[^"\n]*"(?=$|[\s).,;:!?\]])|‘[^’\n]*’|“[^”\n]*”|\b(?:https?|wss?):\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)]/gi;
 
 /** A secret that a sentence could contain as a word: letters only, short. Others cannot collide with prose. */
 function couldBeAWord(secret: string): boolean {
@@ -377,10 +383,7 @@ function redactEntryStructure(entry: ReportEntry, redactor: Redactor): ReportEnt
             ...entry.preflight,
             url: redactor.url(entry.preflight.url),
             request: { headers: redactor.headers(entry.preflight.request.headers) },
-            response:
-              entry.preflight.response === null
-                ? null
-                : { ...entry.preflight.response, headers: redactor.headers(entry.preflight.response.headers) },
+            response: entry.preflight.response === null ? null : { ...entry.preflight.response, headers: redactor.headers(entry.preflight.response.headers) },
             ...(entry.preflight.redirectedTo != null ? { redirectedTo: redactor.url(entry.preflight.redirectedTo) } : {}),
           },
     redirects: entry.redirects.map((hop) => ({

@@ -3,7 +3,10 @@ import { browserOfReport, browserStatements, failureName } from './browser-names
 
 const verdict = {
   rule: 'MissingAllowOriginHeader' as const,
-  firefox: { key: 'CORSMissingAllowOrigin', message: 'Cross-Origin Request Blocked: … (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200.' },
+  firefox: {
+    key: 'CORSMissingAllowOrigin',
+    message: 'Cross-Origin Request Blocked: … (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200.',
+  },
   chromeMessage: "Access to fetch at 'http://localhost:5000/x' from origin 'http://127.0.0.1:4000' has been blocked by CORS policy: …",
 };
 

@@ -159,7 +159,11 @@ describe("Firefox's capture profile", () => {
     const first = { url: `${API}/redir` };
     const target = { url: `${API}/redir-target` };
     assembler.onSendHeaders({ ...base('18', first), requestHeaders: sent() });
-    assembler.onHeadersReceived({ ...base('18', first), statusCode: 302, responseHeaders: [header('Access-Control-Allow-Origin', '*'), header('Location', target.url)] });
+    assembler.onHeadersReceived({
+      ...base('18', first),
+      statusCode: 302,
+      responseHeaders: [header('Access-Control-Allow-Origin', '*'), header('Location', target.url)],
+    });
     assembler.onSendHeaders({ ...base('18', target), requestHeaders: sent() });
     assembler.onHeadersReceived({ ...base('18', target), statusCode: 200, responseHeaders: [header('Content-Type', 'application/json')] });
     assembler.onCompleted({ ...base('18', target), statusCode: 200, responseHeaders: [header('Content-Type', 'application/json')] });

@@ -15,7 +15,10 @@ const otherBrowser: CaptureProfile = {
   sendHeadersBeforePreflight: false,
 };
 
-function assemble(profile: CaptureProfile | undefined, events: (a: ExchangeAssembler, base: (id: string, extra?: Partial<RequestDetails>) => RequestDetails) => void) {
+function assemble(
+  profile: CaptureProfile | undefined,
+  events: (a: ExchangeAssembler, base: (id: string, extra?: Partial<RequestDetails>) => RequestDetails) => void,
+) {
   const closed: ClosedExchange[] = [];
   const assembler = new ExchangeAssembler((c) => closed.push(c), profile ? { profile } : {});
   let clock = 1_000;

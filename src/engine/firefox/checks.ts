@@ -39,7 +39,12 @@ export type FirefoxCheckResult =
  * FIREFOX DEVIATION: two `Access-Control-Allow-Origin` lines are refused before anything else
  * (`CORSMultipleAllowOriginNotAllowed`); one line holding a list is a plain mismatch.
  */
-export function checkResponseAccess(headers: HeaderList, status: number, origin: string, withCredentials: boolean): { key: FirefoxReasonKey; params: FirefoxReasonParams } | null {
+export function checkResponseAccess(
+  headers: HeaderList,
+  status: number,
+  origin: string,
+  withCredentials: boolean,
+): { key: FirefoxReasonKey; params: FirefoxReasonParams } | null {
   const lines = countHeaderLines(headers, 'access-control-allow-origin');
   const allowOrigin = getHeader(headers, 'access-control-allow-origin');
   // Firefox's webRequest hands an add-on two lines of one header as a single `a, b` line: a value
@@ -70,7 +75,12 @@ const ABORTED = new Set(['NS_BINDING_ABORTED', 'net::ERR_ABORTED']);
  * FIREFOX DEVIATION: the method is checked before `Access-Control-Allow-Headers` is parsed, so an
  * unparsable header list behind a refused method reports the method (Chromium parses both lists first).
  */
-function checkPreflightAnswer(preflight: ObservedPreflight, response: ObservedResponse, method: string, withCredentials: boolean): { key: FirefoxReasonKey; params: FirefoxReasonParams } | null {
+function checkPreflightAnswer(
+  preflight: ObservedPreflight,
+  response: ObservedResponse,
+  method: string,
+  withCredentials: boolean,
+): { key: FirefoxReasonKey; params: FirefoxReasonParams } | null {
   if (response.status < 200 || response.status > 299) return { key: 'CORSPreflightDidNotSucceed', params: { status: response.status } };
   const methods = elements(getHeader(response.headers, 'access-control-allow-methods'));
   const badMethod = methods.find((element) => !isToken(element));
@@ -124,7 +134,10 @@ export function firefoxChecks(exchange: ObservedExchange, pageOrigin: string, wi
       // FIREFOX DEVIATION: a redirected preflight is CORS-checked as a response first (above); only
       // one that passes is refused as a redirect (`CORSExternalRedirectNotAllowed`).
       if ((preflight.redirectedTo ?? null) !== null || (response.status >= 300 && response.status < 400 && getHeader(response.headers, 'location') !== null)) {
-        return { kind: 'blocked', failure: { key: 'CORSExternalRedirectNotAllowed', params: {}, stage: 'preflight', url, hopIndex: null, comparedOrigin: origin, response } };
+        return {
+          kind: 'blocked',
+          failure: { key: 'CORSExternalRedirectNotAllowed', params: {}, stage: 'preflight', url, hopIndex: null, comparedOrigin: origin, response },
+        };
       }
       const answer = checkPreflightAnswer(preflight, response, method, withCredentials);
       if (answer) return { kind: 'blocked', failure: { ...answer, stage: 'preflight', url, hopIndex: null, comparedOrigin: origin, response } };

@@ -31,9 +31,7 @@ function excluded(id: string): string | null {
   return null;
 }
 
-const steps = FIXTURE.scenarios.flatMap((scenario) =>
-  scenario.steps.map((step, index) => ({ id: scenario.id, title: scenario.title, index, step })),
-);
+const steps = FIXTURE.scenarios.flatMap((scenario) => scenario.steps.map((step, index) => ({ id: scenario.id, title: scenario.title, index, step })));
 
 describe(`the Firefox profile agrees with ${FIXTURE.firefox} (recorded ${FIXTURE.recorded})`, () => {
   it('has a recorded corpus', () => {

@@ -22,8 +22,10 @@ const DROPPED = new Set(['host', 'connection', 'accept-encoding', 'referer']);
 const pack = (headers: readonly HeaderLine[]): FixtureHeaders =>
   headers.filter((line) => !DROPPED.has(line.name.toLowerCase())).map((line) => [line.name, line.value]);
 const unpack = (headers: FixtureHeaders): HeaderLine[] => headers.map(([name, value]) => ({ name, value }));
-const packResponse = (response: ObservedResponse | null): FixtureResponse | null => (response ? { status: response.status, headers: pack(response.headers) } : null);
-const unpackResponse = (response: FixtureResponse | null): ObservedResponse | null => (response ? { status: response.status, headers: unpack(response.headers) } : null);
+const packResponse = (response: ObservedResponse | null): FixtureResponse | null =>
+  response ? { status: response.status, headers: pack(response.headers) } : null;
+const unpackResponse = (response: FixtureResponse | null): ObservedResponse | null =>
+  response ? { status: response.status, headers: unpack(response.headers) } : null;
 
 export function toFixtureExchange(exchange: ObservedExchange): FixtureExchange {
   return {

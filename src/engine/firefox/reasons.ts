@@ -78,7 +78,7 @@ export interface ParsedFirefoxMessage {
   value: string | null;
 }
 
-const Q = '[‘\'’]';
+const Q = "[‘'’]";
 /** Reason patterns, en-US; older wordings (seen in pasted logs) are accepted too. */
 const PATTERNS: Array<[FirefoxReasonKey, RegExp]> = [
   ['CORSDisabled', /^CORS disabled/],

@@ -16,8 +16,15 @@ import { firefoxBlockMessage, type FirefoxReasonKey } from './reasons';
 /** The Chromium rule that names the same failed check (for the shared titles, explanations and fixes). */
 export function chromiumEquivalent(failure: Pick<FirefoxFailure, 'key' | 'stage' | 'params'>): CorsErrorName | null {
   const preflight = failure.stage === 'preflight';
-  const access = (name: 'WildcardOriginNotAllowed' | 'MissingAllowOriginHeader' | 'MultipleAllowOriginValues' | 'InvalidAllowOriginValue' | 'AllowOriginMismatch' | 'InvalidAllowCredentials'): CorsErrorName =>
-    (preflight ? `Preflight${name}` : name) as CorsErrorName;
+  const access = (
+    name:
+      | 'WildcardOriginNotAllowed'
+      | 'MissingAllowOriginHeader'
+      | 'MultipleAllowOriginValues'
+      | 'InvalidAllowOriginValue'
+      | 'AllowOriginMismatch'
+      | 'InvalidAllowCredentials',
+  ): CorsErrorName => (preflight ? `Preflight${name}` : name) as CorsErrorName;
   switch (failure.key) {
     case 'CORSMissingAllowOrigin':
       return access('MissingAllowOriginHeader');
@@ -82,7 +89,8 @@ function differs(message: string): Warning {
 }
 
 function describeChromium(chromium: Verdict): string {
-  if (chromium.blocked) return `Chromium blocks it (\`${chromium.rule}\`${chromium.failedParameter ? `, \`${chromium.failedParameter}\`` : ''}: ${chromium.title})`;
+  if (chromium.blocked)
+    return `Chromium blocks it (\`${chromium.rule}\`${chromium.failedParameter ? `, \`${chromium.failedParameter}\`` : ''}: ${chromium.title})`;
   if (chromium.kind === 'network-error') return `Chromium reports a network error${chromium.networkError ? ` (\`${chromium.networkError}\`)` : ''}`;
   return 'Chromium lets it through';
 }
@@ -133,7 +141,9 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
       title: 'Redirect to a URL with credentials',
       explanation: `The redirect from \`${result.url}\` points at a URL with a user name or password (\`user:pass@\`), which a cross-origin request may not follow: Firefox fails the request as a network error (NS_ERROR_DOM_BAD_URI) and its console says only "CORS request did not succeed". ${describeChromium(chromium)}.`,
       firefox,
-      warnings: chromium.blocked ? [differs(`Firefox reports a network error ("CORS request did not succeed"); ${describeChromium(chromium)}.`), ...warnings] : warnings,
+      warnings: chromium.blocked
+        ? [differs(`Firefox reports a network error ("CORS request did not succeed"); ${describeChromium(chromium)}.`), ...warnings]
+        : warnings,
     };
   }
 

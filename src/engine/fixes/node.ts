@@ -1,7 +1,8 @@
 /** Node.js frameworks: each snippet is one middleware or plugin registration, pasted after the app is created. */
 import { list, type StackFix } from './common';
 
-const DUPLICATE_JS = '// Then remove Access-Control-Allow-Origin from the other layer (proxy add_header or a hand-written res.setHeader): only one may send it.';
+const DUPLICATE_JS =
+  '// Then remove Access-Control-Allow-Origin from the other layer (proxy add_header or a hand-written res.setHeader): only one may send it.';
 
 export const express: StackFix = {
   stack: 'express',

@@ -10,7 +10,7 @@ export const rack: StackFix = {
   comment: '#',
   render: (p) => [
     "# config.ru, above your auth middleware's `use` line: rack-cors answers preflights itself.",
-    "# In Rails: config.middleware.insert_before 0, Rack::Cors do ... end",
+    '# In Rails: config.middleware.insert_before 0, Rack::Cors do ... end',
     "require 'rack/cors'",
     '',
     'use Rack::Cors do',
@@ -22,7 +22,9 @@ export const rack: StackFix = {
     )}, credentials: ${p.credentials}, max_age: 600`,
     '  end',
     'end',
-    p.cause === 'duplicate-allow-origin' ? '# Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.' : null,
+    p.cause === 'duplicate-allow-origin'
+      ? '# Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.'
+      : null,
   ],
 };
 
@@ -55,7 +57,9 @@ export const go: StackFix = {
     '\t\tnext.ServeHTTP(w, r)',
     '\t})',
     '}',
-    p.cause === 'duplicate-allow-origin' ? '// Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.' : null,
+    p.cause === 'duplicate-allow-origin'
+      ? '// Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.'
+      : null,
   ],
 };
 
@@ -82,6 +86,8 @@ export const php: StackFix = {
     '    http_response_code(204);',
     '    exit;',
     '}',
-    p.cause === 'duplicate-allow-origin' ? '// Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.' : null,
+    p.cause === 'duplicate-allow-origin'
+      ? '// Then remove Access-Control-Allow-Origin from the other layer (a proxy, or a header set by hand): only one may send it.'
+      : null,
   ],
 };

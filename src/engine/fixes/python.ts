@@ -16,19 +16,19 @@ export const django: StackFix = {
   render: (p) => {
     const extra = p.headers.map((h) => h.toLowerCase()).filter((h) => !DJANGO_DEFAULT_HEADERS.includes(h));
     return [
-    '# At the end of settings.py. CorsMiddleware must come first in MIDDLEWARE, above CommonMiddleware',
-    p.cause === 'preflight-refused-by-auth'
-      ? '# and your auth middleware: it answers the preflight before authentication can refuse it.'
-      : '# and your auth middleware, so preflights and error responses get the headers too.',
-    'INSTALLED_APPS += ["corsheaders"]',
-    'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")',
-    `CORS_ALLOWED_ORIGINS = ${list([p.origin], quoteDouble)}  # add your other front-end origins`,
-    `CORS_ALLOW_METHODS = ${list(p.methods, quoteDouble)}`,
-    extra.length > 0 ? 'from corsheaders.defaults import default_headers' : null,
-    extra.length > 0 ? `CORS_ALLOW_HEADERS = [*default_headers, ${extra.map(quoteDouble).join(', ')}]` : null,
-    p.credentials ? 'CORS_ALLOW_CREDENTIALS = True' : null,
-    'CORS_PREFLIGHT_MAX_AGE = 600',
-    p.cause === 'duplicate-allow-origin' ? DUPLICATE_PY : null,
+      '# At the end of settings.py. CorsMiddleware must come first in MIDDLEWARE, above CommonMiddleware',
+      p.cause === 'preflight-refused-by-auth'
+        ? '# and your auth middleware: it answers the preflight before authentication can refuse it.'
+        : '# and your auth middleware, so preflights and error responses get the headers too.',
+      'INSTALLED_APPS += ["corsheaders"]',
+      'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")',
+      `CORS_ALLOWED_ORIGINS = ${list([p.origin], quoteDouble)}  # add your other front-end origins`,
+      `CORS_ALLOW_METHODS = ${list(p.methods, quoteDouble)}`,
+      extra.length > 0 ? 'from corsheaders.defaults import default_headers' : null,
+      extra.length > 0 ? `CORS_ALLOW_HEADERS = [*default_headers, ${extra.map(quoteDouble).join(', ')}]` : null,
+      p.credentials ? 'CORS_ALLOW_CREDENTIALS = True' : null,
+      'CORS_PREFLIGHT_MAX_AGE = 600',
+      p.cause === 'duplicate-allow-origin' ? DUPLICATE_PY : null,
     ];
   },
 };

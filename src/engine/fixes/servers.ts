@@ -76,7 +76,7 @@ export const caddy: StackFix = {
   comment: '#',
   render: (p) => [
     '# Inside the site block of the API. `defer` puts the headers on every response, errors',
-    "# included, and replaces any the upstream sent itself. More origins: list them after Origin.",
+    '# included, and replaces any the upstream sent itself. More origins: list them after Origin.',
     `@cors_origin header Origin ${p.origin}`,
     'header @cors_origin {',
     '\tAccess-Control-Allow-Origin {http.request.header.Origin}',

@@ -9,7 +9,7 @@ export const FIREFOX_CONSOLE_EXCLUSIONS: Record<string, string> = {
     "fetch() with redirect: 'error' meets a redirect: Firefox fails it without a console line, so its console cannot judge it.",
   'network/003-actual-dropped-after-preflight':
     "The preflight passes, then the server drops the actual request's connection: Firefox's console says 'Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed' for a response that never arrived. The engine calls it what it is, a network error.",
-  'network/006-actual-dropped-after-preflight': 'As network/003: a dropped connection after a passing preflight, misreported by Firefox as two Access-Control-Allow-Origin lines.',
+  'network/006-actual-dropped-after-preflight':
+    'As network/003: a dropped connection after a passing preflight, misreported by Firefox as two Access-Control-Allow-Origin lines.',
   'network/009-actual-dropped-after-preflight': 'As network/003.',
 };
-
