@@ -8,6 +8,7 @@
  */
 import { hazard } from './hazards';
 import type { Verdict } from './types';
+import { baseVerdict } from './verdicts';
 
 /** Chromium ends every CORS block with this webRequest error (docs/api.md, `error`). */
 const CHROMIUM_CORS_ERROR = 'net::ERR_FAILED';
@@ -18,25 +19,13 @@ export function couldNotJudgeVerdict(exchange: unknown, error: unknown): Verdict
   const outcome =
     failedWith === null ? 'completed' : `failed with ${failedWith}${failedWith === CHROMIUM_CORS_ERROR ? ' (the error Chromium ends a CORS block with)' : ''}`;
   return {
-    kind: failedWith === null ? 'passed' : 'network-error',
-    blocked: false,
-    rule: null,
-    failedParameter: '',
-    stage: null,
-    hopIndex: null,
+    ...baseVerdict(failedWith === null ? 'passed' : 'network-error'),
     networkError: failedWith,
     title: 'CORS Doctor could not analyse this request',
     explanation: `The request ${outcome}, but the analysis stopped with an internal error: ${reason}`,
-    observed: [],
-    preflightReasons: [],
-    fix: null,
-    specUrl: null,
-    chromeMessage: null,
-    firefox: null,
     confidence: 'inferred',
     evidence: ['internal error in the rule engine'],
     warnings: [hazard('engine-error', reason)],
-    credentials: 'unknown',
   };
 }
 
