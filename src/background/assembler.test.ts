@@ -275,16 +275,6 @@ describe('ExchangeAssembler', () => {
     expect(closed[0]!.exchange.redirects).toHaveLength(1);
   });
 
-  it('accepts onBeforeRedirect as well, without doubling hops', () => {
-    const { assembler, closed, base } = fixture();
-    assembler.onSendHeaders({ ...base('r'), requestHeaders: corsHeaders() });
-    assembler.onHeadersReceived({ ...base('r'), statusCode: 301, responseHeaders: [{ name: 'Location', value: `${API}/next` }] });
-    assembler.onBeforeRedirect({ ...base('r'), statusCode: 301, redirectUrl: `${API}/next` });
-    assembler.onSendHeaders({ ...base('r', { url: `${API}/next` }), requestHeaders: corsHeaders() });
-    assembler.onCompleted({ ...base('r', { url: `${API}/next` }), statusCode: 200, responseHeaders: [] });
-    expect(closed[0]!.exchange.redirects).toHaveLength(1);
-  });
-
   it('rebuilds an exchange whose start a worker restart lost, from its end event', () => {
     const { assembler, closed, base } = fixture();
     assembler.onHeadersReceived({ ...base('x'), statusCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'text/plain' }] });

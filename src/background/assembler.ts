@@ -23,7 +23,7 @@ import { ALWAYS_CORS_TYPES, isCorsMode, isNoCorsFetch } from './cors-mode';
 import { type ClosedExchange, exchangeOfFlight, type FlightRecord, pairingKey, type PendingPreflight } from './flight-records';
 import { isCrossOrigin } from './origin';
 import { chromiumCaptureProfile, type CaptureProfile } from './profiles/index';
-import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RedirectDetails, RequestDetails, SendHeadersDetails } from './webrequest-details';
+import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RequestDetails, SendHeadersDetails } from './webrequest-details';
 import { initiatorOf } from './webrequest-details';
 
 // The event shapes and the plain records were first declared here; capture, recording and restart import them from here.
@@ -162,21 +162,6 @@ export class ExchangeAssembler {
     const headers = toHeaderLines(details.responseHeaders);
     const location = isRedirectStatus(details.statusCode) ? firstHeaderValue(headers, 'location') : null;
     flight.lastResponse = { url: details.url, status: details.statusCode, headers, location };
-    this.onFlightChanged(flight.requestId, flight);
-  }
-
-  /** Optional: hops are recognised without it, but when listened to it pins the hop precisely. */
-  onBeforeRedirect(details: RedirectDetails): void {
-    if (this.ignored.has(details.requestId) || this.preflights.has(details.requestId)) return;
-    const flight = this.flights.get(details.requestId);
-    if (!flight) return;
-    flight.lastEventTime = details.timeStamp;
-    if (!flight.lastResponse || flight.lastResponse.url !== details.url) {
-      const headers = toHeaderLines(details.responseHeaders);
-      flight.lastResponse = { url: details.url, status: details.statusCode, headers, location: details.redirectUrl };
-    }
-    this.commitHop(flight, details.redirectUrl);
-    flight.currentUrl = details.redirectUrl;
     this.onFlightChanged(flight.requestId, flight);
   }
 

@@ -27,12 +27,6 @@ export interface HeadersReceivedDetails extends RequestDetails {
   statusCode: number;
   responseHeaders?: RawHeader[];
 }
-export interface RedirectDetails extends RequestDetails {
-  statusCode: number;
-  redirectUrl: string;
-  responseHeaders?: RawHeader[];
-  fromCache?: boolean;
-}
 export interface CompletedDetails extends RequestDetails {
   statusCode: number;
   responseHeaders?: RawHeader[];
