@@ -53,6 +53,7 @@ export class BadgeController {
 
   /** The browser cleared the tab's badge (navigation): paint it again even if the count did not change. */
   reapply(tabId: number, failures: number): void {
+    this.surface.invalidate?.(tabId);
     this.stateFor(tabId).applied = null;
     this.show(tabId, failures);
   }

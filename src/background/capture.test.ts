@@ -69,10 +69,27 @@ const failed = (tabId: number, requestId: string): ErrorDetails =>
 
 afterEach(() => vi.useRealTimers());
 
+/** The browser's answer to a later extension-API call: until it comes, new listeners may not be applied yet. */
+function applyFence() {
+  const answers: Array<() => void> = [];
+  return {
+    listenersApplied: () => new Promise<void>((resolve) => answers.push(resolve)),
+    answer: async () => {
+      for (const resolve of answers.splice(0)) resolve();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    pending: () => answers.length,
+  };
+}
+
+function options(fence = applyFence(), onSuspectedFailure: (details: ErrorDetails) => void = () => {}) {
+  return { extraHeaders: true, listenersApplied: fence.listenersApplied, onTopLevelResponse: () => {}, onSuspectedFailure };
+}
+
 describe('registerCapture', () => {
   it('registers the detector without extraHeaders and one all-tab full set with it, synchronously', () => {
     const { api, events } = fakeWebRequest();
-    registerCapture(api, recordingSink().sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: () => {} });
+    registerCapture(api, recordingSink().sink, options());
     const errors = events.get('onErrorOccurred')!;
     expect(errors).toHaveLength(2);
     expect(errors[0]!.extra).toEqual([]);
@@ -80,62 +97,87 @@ describe('registerCapture', () => {
     expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([undefined]);
   });
 
-  it('holds events until the watch state is known, then keeps only the watched tabs and counts the others as suspected', () => {
+  it('passes every event on until the watch state is known (the worker holds them), then only the watched tabs', async () => {
     const { api, fire } = fakeWebRequest();
     const { sink, seen } = recordingSink();
     const suspected: number[] = [];
-    const capture = registerCapture(api, sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: (d) => suspected.push(d.tabId) });
+    const fence = applyFence();
+    const capture = registerCapture(
+      api,
+      sink,
+      options(fence, (d) => suspected.push(d.tabId)),
+    );
     fire('onSendHeaders', send(1, 'a'));
     fire('onSendHeaders', send(2, 'b'));
     fire('onErrorOccurred', failed(2, 'b'));
-    expect(seen).toEqual([]);
-    expect(capture.covers(1)).toBeNull();
-    capture.setScope({ everything: false, tabs: [1] });
-    expect(seen).toEqual(['send 1 a']);
+    expect(seen).toEqual(['send 1 a', 'send 2 b', 'error 2 b']);
     expect(suspected).toEqual([2]);
+    expect(capture.covers(1)).toBeNull();
+    void capture.setScope({ everything: false, tabs: [1] });
+    fire('onSendHeaders', send(2, 'c'));
+    fire('onErrorOccurred', failed(2, 'c'));
+    fire('onErrorOccurred', failed(1, 'd'));
+    expect(seen).toEqual(['send 1 a', 'send 2 b', 'error 2 b', 'error 1 d']);
+    expect(suspected).toEqual([2, 2]);
   });
 
-  it('hands an all-tab set over to tab-filtered sets without losing or doubling an event, then removes it', () => {
-    vi.useFakeTimers();
+  it('keeps the all-tab set until the browser has applied the tab-filtered sets, without doubling an event, and resolves then', async () => {
     const { api, events, fire } = fakeWebRequest();
     const { sink, seen } = recordingSink();
-    const capture = registerCapture(api, sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: () => {} });
-    capture.setScope({ everything: false, tabs: [7] });
-    // Both sets are still registered: the same event reaches both, and counts once.
+    const fence = applyFence();
+    const capture = registerCapture(api, sink, options(fence));
+    let applied = false;
+    void capture.setScope({ everything: false, tabs: [7] }).then(() => (applied = true));
+    // Both sets are registered: the same event reaches both, and counts once.
     fire('onSendHeaders', send(7, 'r1'));
     fire('onSendHeaders', send(8, 'r2'));
     expect(seen).toEqual(['send 7 r1']);
-    vi.advanceTimersByTime(1_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(applied).toBe(false);
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([undefined, 7, -1]);
+    await fence.answer();
+    expect(applied).toBe(true);
     expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7, -1]);
     expect(capture.listenerSets()).toEqual({ allTabs: false, tabs: [7, -1] });
     fire('onSendHeaders', send(7, 'r3', 5));
     expect(seen).toEqual(['send 7 r1', 'send 7 r3']);
   });
 
-  it("captures the requests of the pages' service and shared workers (tabId -1) while any tab is watched, and not when none is", () => {
-    vi.useFakeTimers();
+  it('a scope that adds no listener set resolves at once', async () => {
+    const { api } = fakeWebRequest();
+    const fence = applyFence();
+    const capture = registerCapture(api, recordingSink().sink, options(fence));
+    void capture.setScope({ everything: false, tabs: [] });
+    await fence.answer();
+    await capture.setScope({ everything: false, tabs: [] });
+    expect(fence.pending()).toBe(0);
+  });
+
+  it("captures the requests of the pages' service and shared workers (tabId -1) while any tab is watched, and not when none is", async () => {
     const { api, events, fire } = fakeWebRequest();
     const { sink, seen } = recordingSink();
-    const capture = registerCapture(api, sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: () => {} });
-    capture.setScope({ everything: false, tabs: [7] });
-    vi.advanceTimersByTime(1_000);
+    const fence = applyFence();
+    const capture = registerCapture(api, sink, options(fence));
+    void capture.setScope({ everything: false, tabs: [7] });
+    await fence.answer();
     fire('onSendHeaders', send(-1, 'sw'));
     expect(seen).toEqual(['send -1 sw']);
-    capture.setScope({ everything: false, tabs: [] });
-    vi.advanceTimersByTime(1_000);
+    await capture.setScope({ everything: false, tabs: [] });
     expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([]);
     fire('onSendHeaders', send(-1, 'sw2', 5));
     expect(seen).toEqual(['send -1 sw']);
   });
 
-  it('watching everything brings back the all-tab set and retires the per-tab ones', () => {
-    vi.useFakeTimers();
+  it('watching everything brings back the all-tab set and retires the per-tab ones once it is applied', async () => {
     const { api, events } = fakeWebRequest();
-    const capture = registerCapture(api, recordingSink().sink, { extraHeaders: true, onTopLevelResponse: () => {}, onSuspectedFailure: () => {} });
-    capture.setScope({ everything: false, tabs: [3, 4] });
-    vi.advanceTimersByTime(1_000);
-    capture.setScope({ everything: true });
-    vi.advanceTimersByTime(1_000);
+    const fence = applyFence();
+    const capture = registerCapture(api, recordingSink().sink, options(fence));
+    void capture.setScope({ everything: false, tabs: [3, 4] });
+    await fence.answer();
+    const everything = capture.setScope({ everything: true });
+    expect(events.get('onCompleted')!.map((l) => l.filter.tabId)).toEqual([3, 4, -1, undefined]);
+    await fence.answer();
+    await everything;
     expect(events.get('onCompleted')!.map((l) => l.filter.tabId)).toEqual([undefined]);
     expect(capture.covers(99)).toBe(true);
   });

@@ -21,8 +21,14 @@
  * every worker starts with the detector and one full-capture set on every tab, registered
  * synchronously; the events that woke it reach that set whatever tab they belong to (Chromium
  * woke the worker for a tab-filtered set the previous worker left). Until the watch state is
- * known the events wait here; then the events of tabs that are not watched are dropped, the
- * all-tab set is removed unless everything is watched, and one set per watched tab is added.
+ * known, every event goes on to the worker, which journals it in the restart hold (restart.ts)
+ * and drops those of unwatched tabs when it releases the hold; then the all-tab set is removed
+ * unless everything is watched, and one set per watched tab is added.
+ *
+ * Chromium applies an addListener some time after the call: the worker's extension-API calls reach
+ * the browser in order, so a set is known to be applied once a later call has been answered
+ * (`listenersApplied`). A scope change resolves only then, and a set is retired only after the sets
+ * that replace it are applied, so that a tab that stays or becomes watched misses no event.
  */
 import type { CompletedDetails, ErrorDetails, HeadersReceivedDetails, RequestDetails, SendHeadersDetails } from './assembler';
 import { isCrossOrigin } from './origin';
@@ -49,14 +55,19 @@ export type CaptureScope = { everything: true } | { everything: false; tabs: rea
 
 export interface CaptureOptions {
   extraHeaders: boolean;
+  /**
+   * Resolves once the browser has applied the listener calls made before it: any extension-API
+   * call made after them, answered (the calls reach the browser in order).
+   */
+  listenersApplied(): Promise<unknown>;
   onTopLevelResponse(details: RequestDetails): void;
   /** A page's cross-origin request failed the way a CORS block does, on a tab without full capture. */
   onSuspectedFailure(details: ErrorDetails): void;
 }
 
 export interface FullCapture {
-  /** Applies the watch state: the first call also releases (or drops) the events that waited for it. */
-  setScope(scope: CaptureScope): void;
+  /** Applies the watch state; resolves once the browser delivers the new listener sets' events. */
+  setScope(scope: CaptureScope): Promise<void>;
   /** Whether a tab's requests reach the assembler now (null: not known yet, before the first setScope). */
   covers(tabId: number): boolean | null;
   /** How many full-capture listener sets are registered (each is four listeners), for the browser tests. */
@@ -70,35 +81,33 @@ const WORKER_TAB_ID = -1;
 const CORS_BLOCK_ERROR = 'net::ERR_FAILED';
 
 /**
- * A listener set that is no longer wanted stays registered this long: Chromium applies an
- * addListener and a removeListener some time after the calls, so a set removed at once could leave
- * its tab without a listener for a moment. Meanwhile an event may arrive twice (once per set), and
- * the copy is dropped.
+ * While a set is handed over to another, an event may arrive twice (once per set), and the copy is
+ * dropped. The events already delivered are remembered this long after the last retired set is
+ * removed: the second copy of an event can come after the answer that let the old set go.
  */
-const HANDOVER_MS = 1_000;
+const HANDOVER_MEMORY_MS = 1_000;
 
 interface ListenerSet {
   remove(): void;
 }
 
-type Waiting =
+type CaptureEvent =
   | { kind: 'sendHeaders'; details: SendHeadersDetails }
   | { kind: 'headersReceived'; details: HeadersReceivedDetails }
   | { kind: 'completed'; details: CompletedDetails }
-  | { kind: 'error'; details: ErrorDetails }
-  | { kind: 'detector'; details: ErrorDetails };
+  | { kind: 'error'; details: ErrorDetails };
 
 export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, options: CaptureOptions): FullCapture {
   const types = [...CAPTURED_TYPES];
   const extra = options.extraHeaders ? ['extraHeaders'] : [];
-  /** Events that arrived before the watch state was known, in order; null once it is. */
-  let waiting: Waiting[] | null = [];
+  /** Whether the watch state is known (the first setScope ran). */
+  let scopeKnown = false;
   let everything = false;
   const watched = new Set<number>();
 
-  const covers = (tabId: number): boolean | null => (waiting ? null : everything || watched.has(tabId));
+  const covers = (tabId: number): boolean | null => (scopeKnown ? everything || watched.has(tabId) : null);
 
-  function deliver(event: Waiting): void {
+  function deliver(event: CaptureEvent): void {
     switch (event.kind) {
       case 'sendHeaders':
         return sink.onSendHeaders(event.details);
@@ -108,23 +117,21 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
         return sink.onCompleted(event.details);
       case 'error':
         return sink.onErrorOccurred(event.details);
-      case 'detector':
-        if (isSuspectedFailure(event.details)) options.onSuspectedFailure(event.details);
     }
   }
 
   /** While sets are handed over, the events already delivered (kind, request, time: the same event seen by two sets). */
   const handedOver = new Set<string>();
-  let retiring: ListenerSet[] = [];
+  let retiring = 0;
+  let forgetHandedOver: ReturnType<typeof setTimeout> | null = null;
 
-  /** Full capture's events: on a tab that is watched (or everything), to the assembler. */
-  function fromFullCapture(event: Waiting): void {
-    if (waiting) {
-      waiting.push(event);
-      return;
-    }
-    if (!everything && !watched.has(event.details.tabId)) return;
-    if (retiring.length > 0) {
+  /**
+   * Full capture's events: on a tab that is watched (or everything), to the worker. Before the
+   * watch state is known, all of them: the worker holds them and filters them on release.
+   */
+  function fromFullCapture(event: CaptureEvent): void {
+    if (scopeKnown && !everything && !watched.has(event.details.tabId)) return;
+    if (retiring > 0 || forgetHandedOver !== null) {
       const key = `${event.kind} ${event.details.requestId} ${event.details.timeStamp} ${event.details.url}`;
       if (handedOver.has(key)) return;
       handedOver.add(key);
@@ -132,13 +139,20 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
     deliver(event);
   }
 
-  function retire(set: ListenerSet): void {
-    retiring.push(set);
-    setTimeout(() => {
+  /** Removes a set once the sets that replace it are applied (`applied`). */
+  function retire(set: ListenerSet, applied: Promise<unknown>): void {
+    retiring++;
+    if (forgetHandedOver !== null) clearTimeout(forgetHandedOver);
+    forgetHandedOver = null;
+    const remove = () => {
       set.remove();
-      retiring = retiring.filter((other) => other !== set);
-      if (retiring.length === 0) handedOver.clear();
-    }, HANDOVER_MS);
+      if (--retiring > 0) return;
+      forgetHandedOver = setTimeout(() => {
+        forgetHandedOver = null;
+        if (retiring === 0) handedOver.clear();
+      }, HANDOVER_MEMORY_MS);
+    };
+    applied.then(remove, remove);
   }
 
   function addListenerSet(tabId?: number): ListenerSet {
@@ -166,8 +180,8 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
   // Synchronously, in this order, in every worker (see the header comment).
   webRequest.onErrorOccurred.addListener(
     (details) => {
-      if (waiting) waiting.push({ kind: 'detector', details });
-      else if (!everything && !watched.has(details.tabId)) deliver({ kind: 'detector', details });
+      // Before the watch state is known the watch controller, which waits for it, tells.
+      if (covers(details.tabId) !== true && isSuspectedFailure(details)) options.onSuspectedFailure(details);
     },
     { urls: ['<all_urls>'], types },
   );
@@ -177,32 +191,41 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
 
   return {
     setScope(scope) {
+      scopeKnown = true;
       everything = scope.everything;
       const wanted = new Set(scope.everything ? [] : scope.tabs);
       // A page's service and shared workers make their requests with no tab (tabId -1); the worker
       // log attributes them to the tabs of their origin, so they are captured while any tab is.
       if (wanted.size > 0) wanted.add(WORKER_TAB_ID);
-      // Added before anything is retired, so that a tab that stays watched never misses an event.
-      for (const tabId of wanted) if (!perTab.has(tabId)) perTab.set(tabId, addListenerSet(tabId));
-      if (scope.everything) allTabs ??= addListenerSet();
+      let added = false;
+      for (const tabId of wanted) {
+        if (perTab.has(tabId)) continue;
+        perTab.set(tabId, addListenerSet(tabId));
+        added = true;
+      }
+      if (scope.everything && !allTabs) {
+        allTabs = addListenerSet();
+        added = true;
+      }
       watched.clear();
       for (const tabId of wanted) watched.add(tabId);
+      const applied = added
+        ? options.listenersApplied().then(
+            () => {},
+            () => {},
+          )
+        : Promise.resolve();
       if (!scope.everything && allTabs) {
-        retire(allTabs);
+        retire(allTabs, applied);
         allTabs = null;
       }
       for (const [tabId, set] of perTab) {
         if (!wanted.has(tabId)) {
-          retire(set);
+          retire(set, applied);
           perTab.delete(tabId);
         }
       }
-      const released = waiting;
-      waiting = null;
-      for (const event of released ?? []) {
-        const tabWatched = everything || watched.has(event.details.tabId);
-        if (event.kind === 'detector' ? !tabWatched : tabWatched) deliver(event);
-      }
+      return applied;
     },
     covers,
     listenerSets: () => ({ allTabs: allTabs !== null, tabs: [...perTab.keys()] }),

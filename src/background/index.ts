@@ -18,6 +18,8 @@ const manifest = browser.runtime.getManifest();
 const browserName = detectBrowser();
 const area = sessionArea();
 const watching = createWatching(badgeSurface(BADGE_COLOR));
+let scopeIsKnown: () => void = () => {};
+const scopeKnown = new Promise<void>((resolve) => (scopeIsKnown = resolve));
 
 const background = new Background({
   area,
@@ -29,6 +31,8 @@ const background = new Background({
   browserInfo: browserInfo(),
   captureProfile: captureProfileFor(browserName),
   exportReport: (report, format, includeSecrets, stack) => exportReport(report, format, { includeSecrets, ...(stack === undefined ? {} : { stack }) }),
+  // Called only once the scope is known, when fullCapture exists.
+  captureScope: { known: () => scopeKnown, captures: (tabId) => fullCapture.covers(tabId) !== false },
 });
 
 const { watch, fullCapture } = watching.start({
@@ -36,6 +40,7 @@ const { watch, fullCapture } = watching.start({
   session: area,
   documentResponse: (details) => background.documentResponse(details),
 });
+void watch.scopeApplied.then(scopeIsKnown);
 
 // Iframe documents (their requests' frameUrl) and speculative navigations (not the tab's new page).
 registerDocumentTracking(browser.webRequest as unknown as DocumentWebRequestApi, {

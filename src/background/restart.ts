@@ -77,6 +77,13 @@ export interface RestartParts {
   listTabs?(): Promise<Array<{ id?: number | undefined; url?: string | undefined; pendingUrl?: string | undefined }>>;
   /** Handles a journaled or held event, once the previous worker's state is back. */
   dispatch(event: JournalEvent): void;
+  /**
+   * Resolves once the worker knows which tabs it captures (capture.ts): until then every event is
+   * held, whatever its tab. Without it the hold ends with the restore.
+   */
+  scopeKnown?(): Promise<unknown>;
+  /** Whether a held or journaled event's tab is captured (false: dropped on release). */
+  captures?(tabId: number): boolean;
 }
 
 export class RestartState {
@@ -160,14 +167,19 @@ export class RestartState {
     } catch (error) {
       console.warn("CORS Doctor: could not read back the previous worker's state", error);
     }
+    await this.parts.scopeKnown?.().catch(() => undefined);
     const held = this.held ?? [];
     this.held = null;
+    const release = (event: JournalEvent) => {
+      const tabId = 'details' in event ? event.details.tabId : event.tabId;
+      if (this.parts.captures?.(tabId) !== false || event.kind === 'navigated' || event.kind === 'frame') this.parts.dispatch(event);
+    };
     for (const journal of journals) {
-      for (const event of journal.events) this.parts.dispatch(event);
+      for (const event of journal.events) release(event);
       // Emptied, not removed: one set call is all or nothing. Emptied journals go on the next start.
       if (journal.events.length > 0) this.parts.storage.set(journal.key, []);
     }
-    for (const event of held) this.parts.dispatch(event);
+    for (const event of held) release(event);
     if (held.length > 0) this.parts.storage.set(this.journalKey, []);
   }
 

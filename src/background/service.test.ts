@@ -22,9 +22,10 @@ function fakeJudge(exchange: ObservedExchange): Verdict {
   return verdict;
 }
 
-function setup(area = memoryArea()) {
+function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof Background>[0]['captureScope']) {
   const badges: Array<[number, string]> = [];
   const background = new Background({
+    ...(captureScope ? { captureScope } : {}),
     area,
     badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {} },
     judge: fakeJudge,
@@ -145,6 +146,29 @@ describe('Background', () => {
     const live = received.filter((m): m is Extract<PortMessage, { type: 'entry' }> => m.type === 'entry');
     expect([...snapshot.report.entries, ...live.map((m) => m.entry)].map((e) => e.id)).toEqual(['9-0', '9-1', '9-2']);
     expect(received.map((m) => m.type).slice(-2)).toEqual(['navigated', 'cleared']);
+  });
+
+  it('holds the events that come before the watch state is known, journaled, and drops those of unwatched tabs on release', async () => {
+    const area = memoryArea();
+    let known: () => void = () => {};
+    const scopeKnown = new Promise<void>((resolve) => (known = resolve));
+    const { background, failCaptured } = setup(area, { known: () => scopeKnown, captures: (tabId) => tabId === 9 });
+    failCaptured('watched', 'http://localhost:5000/a', 9);
+    failCaptured('unwatched', 'http://localhost:5000/b', 4);
+    await settle();
+    await background.flush();
+    // Journaled, so that a stop now loses neither (the next worker replays and filters them).
+    const journal = Object.entries(await area.get(null)).find(([key]) => key.startsWith('journal:'));
+    expect(journal?.[1]).toHaveLength(6);
+    let released = false;
+    void background.whenCapturing().then(() => (released = true));
+    await settle();
+    expect(released).toBe(false);
+    known();
+    await background.whenCapturing();
+    await settle();
+    expect((await background.report(9)).entries.map((e) => e.request.url)).toEqual(['http://localhost:5000/a']);
+    expect((await background.report(4)).entries).toEqual([]);
   });
 
   it('pairs a preflight that ended in the previous worker with the error that wakes the next one', async () => {

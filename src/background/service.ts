@@ -54,6 +54,11 @@ export interface BackgroundDeps {
   captureProfile?: CaptureProfile;
   badgeThrottleMs?: number;
   now?: () => number;
+  /**
+   * Which tabs the listeners capture (capture.ts), known after a storage read: the events that
+   * come before are held with the restart hold, and those of tabs not captured are dropped on release.
+   */
+  captureScope?: { known(): Promise<unknown>; captures(tabId: number): boolean };
 }
 
 /** Where the webRequest listeners deliver: the assembler, once the previous worker's state is back. */
@@ -126,6 +131,7 @@ export class Background {
       now: this.now,
       ...(deps.listTabs ? { listTabs: deps.listTabs } : {}),
       dispatch: (event) => this.dispatch(event),
+      ...(deps.captureScope ? { scopeKnown: deps.captureScope.known, captures: deps.captureScope.captures } : {}),
     });
     this.restored = this.restart.restore();
     this.badge = new BadgeController(deps.badge, deps.badgeThrottleMs, deps.now);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WATCH_STATE_KEY } from '../shared/watch';
 import type { CaptureScope } from './capture';
 import { memoryArea } from './memory-area';
@@ -13,12 +13,14 @@ function controller(options: { stored?: unknown; openTabs?: number[] } = {}) {
   const watch = new WatchController({
     local,
     session,
-    applyScope: (scope) => scopes.push(scope),
+    applyScope: (scope) => void scopes.push(scope),
     openTabIds: async () => options.openTabs ?? [1, 2, 3],
     paintSuspected: (tabId, count) => painted.push([tabId, count]),
   });
   return { watch, local, session, scopes, painted };
 }
+
+afterEach(() => vi.useRealTimers());
 
 describe('WatchController', () => {
   it('watches no tab by default, and applies that as soon as it has read the stored state', async () => {
@@ -73,6 +75,48 @@ describe('WatchController', () => {
     ]);
   });
 
+  it('repaints a burst of suspected failures at most every 200 ms, the last count landing, and saves them once', async () => {
+    vi.useFakeTimers();
+    const { watch, painted, session } = controller();
+    await watch.ready;
+    const writes: unknown[] = [];
+    const set = session.set.bind(session);
+    session.set = (items) => {
+      writes.push(items);
+      return set(items);
+    };
+    const failures = Array.from({ length: 50 }, () => watch.suspectedFailure(4));
+    await vi.advanceTimersByTimeAsync(150);
+    expect(painted).toEqual([[4, 1]]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(painted).toEqual([
+      [4, 1],
+      [4, 50],
+    ]);
+    await Promise.all(failures);
+    expect(writes).toEqual([{ 'watch:devtools': [], 'watch:suspected': [[4, 50]] }]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(painted).toHaveLength(2);
+  });
+
+  it('resolves a switch-on only once the listeners deliver on the tab', async () => {
+    let applied: () => void = () => {};
+    const watch = new WatchController({
+      local: memoryArea(),
+      session: memoryArea(),
+      applyScope: (scope) => (scope.everything || scope.tabs.length === 0 ? undefined : new Promise<void>((resolve) => (applied = resolve))),
+      openTabIds: async () => [1],
+      paintSuspected: () => {},
+    });
+    let done = false;
+    const switched = watch.setWatch(1, true).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    applied();
+    await switched;
+    expect(done).toBe(true);
+  });
+
   it('a new worker finds the suspected counts and the DevTools tabs of the previous one', async () => {
     const first = controller();
     await first.watch.devtoolsOpened(1);
@@ -124,5 +168,26 @@ describe('WatchedBadge', () => {
     expect(calls.slice(-2)).toEqual(['color 5 #5F6368', 'text 5 3?']);
     await badge.setText(5, '2');
     expect(calls.slice(-2)).toEqual(['color 5 #D93025', 'text 5 2']);
+  });
+
+  it('sets only what changed, and everything again after the browser cleared the tab', async () => {
+    const calls: string[] = [];
+    const badge = new WatchedBadge(
+      {
+        setText: async (tabId, text) => void calls.push(`text ${tabId} ${text}`),
+        setTitle: async (tabId, title) => void calls.push(`title ${tabId} ${title}`),
+        setColor: async (tabId, color) => void calls.push(`color ${tabId} ${color}`),
+      },
+      '#D93025',
+      () => 0,
+    );
+    await badge.setText(5, '1');
+    await badge.setTitle(5, '1 CORS failure');
+    await badge.setText(5, '2');
+    await badge.setText(5, '2');
+    expect(calls).toEqual(['color 5 #D93025', 'text 5 1', 'title 5 1 CORS failure', 'text 5 2']);
+    badge.invalidate(5);
+    await badge.setText(5, '2');
+    expect(calls.slice(4)).toEqual(['color 5 #D93025', 'text 5 2', 'title 5 1 CORS failure']);
   });
 });

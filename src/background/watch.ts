@@ -20,6 +20,12 @@ import type { SessionArea } from './store';
 const DEVTOOLS_TABS_KEY = 'watch:devtools';
 const SUSPECTED_KEY = 'watch:suspected';
 const DEVTOOLS_RECONNECT_MS = 5_000;
+/**
+ * A burst of suspected failures repaints a tab's badge at most this often (the last count always
+ * lands), and saves the counts once per this much time: each is an extension-API call.
+ */
+const SUSPECTED_PAINT_MS = 200;
+const SUSPECTED_SAVE_MS = 250;
 export const SUSPECTED_BADGE_COLOR = '#5F6368';
 
 export function suspectedBadgeText(count: number): string {
@@ -44,8 +50,8 @@ export interface WatchDeps {
   defaultMode?: WatchState['mode'];
   local: Pick<SessionArea, 'get' | 'set'>;
   session: Pick<SessionArea, 'get' | 'set'>;
-  /** Applies the watched tabs to the webRequest listeners. */
-  applyScope(scope: CaptureScope): void;
+  /** Applies the watched tabs to the webRequest listeners; resolves once the browser delivers on them. */
+  applyScope(scope: CaptureScope): Promise<void> | void;
   /** The ids of the open tabs (switched-on tabs that are gone are dropped). */
   openTabIds(): Promise<number[]>;
   /** Paints a tab's badge: called with the suspected count whenever it changes or the exact badge is cleared. */
@@ -70,10 +76,17 @@ export class WatchController {
    */
   private inheritedDevtools = new Set<number>();
   private suspected = new Map<number, number>();
+  /** Per tab: the suspected count last painted, and the timer of the next paint while a burst is throttled. */
+  private readonly suspectedPaints = new Map<number, { painted: number; timer: ReturnType<typeof setTimeout> | null }>();
+  private pendingSessionSave: Promise<void> | null = null;
   /** Resolves once the stored state is read and applied to the listeners. */
   readonly ready: Promise<void>;
+  /** Resolves once the stored state is read and handed to the listeners, before `ready` (which also prunes closed tabs). */
+  readonly scopeApplied: Promise<void>;
+  private scopeWasApplied: () => void = () => {};
 
   constructor(private readonly deps: WatchDeps) {
+    this.scopeApplied = new Promise((resolve) => (this.scopeWasApplied = resolve));
     this.ready = this.load();
   }
 
@@ -85,12 +98,13 @@ export class WatchController {
     this.state = normalizeWatchState(local[WATCH_STATE_KEY], this.deps.defaultMode ?? DEFAULT_WATCH_STATE.mode);
     this.inheritedDevtools = new Set(numbersOf(session[DEVTOOLS_TABS_KEY]));
     this.suspected = new Map(pairsOf(session[SUSPECTED_KEY]));
-    this.apply();
+    void this.apply();
+    this.scopeWasApplied();
     if (this.inheritedDevtools.size > 0) {
       setTimeout(() => {
         if (this.inheritedDevtools.size === 0) return;
         this.inheritedDevtools.clear();
-        this.apply();
+        void this.apply();
         void this.saveSession();
       }, DEVTOOLS_RECONNECT_MS);
     }
@@ -100,7 +114,7 @@ export class WatchController {
       const kept = this.state.tabs.filter((tabId) => open.has(tabId));
       if (kept.length !== this.state.tabs.length) {
         this.state = { ...this.state, tabs: kept };
-        this.apply();
+        void this.apply();
         await Promise.all([this.saveState(), this.saveSession()]);
       }
     }
@@ -136,16 +150,15 @@ export class WatchController {
     const tabs = this.state.tabs.filter((t) => t !== tabId);
     if (watched) tabs.push(tabId);
     this.state = { ...this.state, tabs };
-    this.apply();
-    await this.saveState();
+    // Resolved only once the tab's listeners deliver, so that a reload right after is captured whole.
+    await Promise.all([this.apply(), this.saveState()]);
     return this.view(tabId);
   }
 
   async setMode(mode: WatchState['mode']): Promise<WatchState> {
     await this.ready;
     this.state = { ...this.state, mode };
-    this.apply();
-    await this.saveState();
+    await Promise.all([this.apply(), this.saveState()]);
     return { ...this.state, tabs: [...this.state.tabs] };
   }
 
@@ -154,8 +167,7 @@ export class WatchController {
     await this.ready;
     this.devtools.set(tabId, (this.devtools.get(tabId) ?? 0) + 1);
     this.inheritedDevtools.delete(tabId);
-    this.apply();
-    await this.saveSession();
+    await Promise.all([this.apply(), this.saveSession()]);
   }
 
   async devtoolsClosed(tabId: number): Promise<void> {
@@ -163,25 +175,23 @@ export class WatchController {
     const left = (this.devtools.get(tabId) ?? 0) - 1;
     if (left > 0) this.devtools.set(tabId, left);
     else this.devtools.delete(tabId);
-    this.apply();
-    await this.saveSession();
+    await Promise.all([this.apply(), this.saveSession()]);
   }
 
   /** The detector saw a suspected CORS failure on a tab that is not watched. */
   async suspectedFailure(tabId: number): Promise<void> {
     await this.ready;
     if (this.isWatched(tabId)) return;
-    const count = (this.suspected.get(tabId) ?? 0) + 1;
-    this.suspected.set(tabId, count);
-    this.deps.paintSuspected(tabId, count);
-    await this.saveSession();
+    this.suspected.set(tabId, (this.suspected.get(tabId) ?? 0) + 1);
+    this.paintSuspectedSoon(tabId);
+    await this.saveSessionSoon();
   }
 
   /** A new page in the tab: its suspected count starts again (the badge counts the current page). */
   async navigated(tabId: number): Promise<void> {
     await this.ready;
     if (!this.suspected.delete(tabId)) return;
-    this.deps.paintSuspected(tabId, 0);
+    this.paintSuspectedNow(tabId);
     await this.saveSession();
   }
 
@@ -189,13 +199,16 @@ export class WatchController {
     await this.ready;
     const wasWatched = this.state.tabs.includes(tabId) || this.devtools.has(tabId) || this.inheritedDevtools.has(tabId);
     this.suspected.delete(tabId);
+    const paints = this.suspectedPaints.get(tabId);
+    if (paints?.timer) clearTimeout(paints.timer);
+    this.suspectedPaints.delete(tabId);
     this.devtools.delete(tabId);
     this.inheritedDevtools.delete(tabId);
     if (this.state.tabs.includes(tabId)) {
       this.state = { ...this.state, tabs: this.state.tabs.filter((t) => t !== tabId) };
       await this.saveState();
     }
-    if (wasWatched) this.apply();
+    if (wasWatched) void this.apply();
     await this.saveSession();
   }
 
@@ -203,9 +216,41 @@ export class WatchController {
     return this.suspected.get(tabId) ?? 0;
   }
 
-  private apply(): void {
-    if (this.state.mode === 'everything') this.deps.applyScope({ everything: true });
-    else this.deps.applyScope({ everything: false, tabs: [...new Set([...this.state.tabs, ...this.devtoolsTabs()])] });
+  /** Paints the tab's suspected count now, and at most every SUSPECTED_PAINT_MS in a burst (the last count lands). */
+  private paintSuspectedSoon(tabId: number): void {
+    const paints = this.suspectedPaints.get(tabId);
+    if (paints?.timer) return;
+    this.paintSuspectedNow(tabId);
+    const state = this.suspectedPaints.get(tabId)!;
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      if (state.painted !== this.suspectedCount(tabId)) this.paintSuspectedSoon(tabId);
+    }, SUSPECTED_PAINT_MS);
+  }
+
+  private paintSuspectedNow(tabId: number): void {
+    const count = this.suspectedCount(tabId);
+    const paints = this.suspectedPaints.get(tabId);
+    if (paints) paints.painted = count;
+    else this.suspectedPaints.set(tabId, { painted: count, timer: null });
+    this.deps.paintSuspected(tabId, count);
+  }
+
+  private async apply(): Promise<void> {
+    if (this.state.mode === 'everything') await this.deps.applyScope({ everything: true });
+    else await this.deps.applyScope({ everything: false, tabs: [...new Set([...this.state.tabs, ...this.devtoolsTabs()])] });
+  }
+
+  /**
+   * The suspected counts are saved once per SUSPECTED_SAVE_MS in a burst. They are a hint, not the
+   * log: a stop in that time loses the last few from the next worker's count, not a diagnosis.
+   */
+  private saveSessionSoon(): Promise<void> {
+    this.pendingSessionSave ??= new Promise<void>((resolve) => setTimeout(resolve, SUSPECTED_SAVE_MS)).then(() => {
+      this.pendingSessionSave = null;
+      return this.saveSession();
+    });
+    return this.pendingSessionSave;
   }
 
   private devtoolsTabs(): number[] {
@@ -236,6 +281,8 @@ function pairsOf(value: unknown): Array<[number, number]> {
  */
 export class WatchedBadge implements BadgeSurface {
   private readonly exact = new Map<number, { text: string; title: string }>();
+  /** What each tab's badge shows now, as far as this worker knows: only what differs is set again. */
+  private readonly painted = new Map<number, { color: string; text: string; title: string }>();
 
   constructor(
     private readonly inner: BadgeSurface & { setColor(tabId: number, color: string): Promise<void> },
@@ -255,25 +302,37 @@ export class WatchedBadge implements BadgeSurface {
     return this.paint(tabId);
   }
 
+  /** The browser cleared the tab's badge (a navigation resets every per-tab value): the next paint sets everything. */
+  invalidate(tabId: number): void {
+    this.painted.delete(tabId);
+  }
+
   paint(tabId: number): Promise<void> {
     const exact = this.exact.get(tabId);
     const suspected = this.suspectedOf(tabId);
-    if ((exact?.text ?? '') === '' && suspected > 0) {
-      return Promise.all([
-        this.inner.setColor(tabId, SUSPECTED_BADGE_COLOR),
-        this.inner.setText(tabId, suspectedBadgeText(suspected)),
-        this.inner.setTitle(tabId, suspectedBadgeTitle(suspected)),
-      ]).then(() => {});
-    }
-    return Promise.all([
-      this.inner.setColor(tabId, this.exactColor),
-      this.inner.setText(tabId, exact?.text ?? ''),
-      ...(exact?.title ? [this.inner.setTitle(tabId, exact.title)] : []),
-    ]).then(() => {});
+    const wanted =
+      (exact?.text ?? '') === '' && suspected > 0
+        ? { color: SUSPECTED_BADGE_COLOR, text: suspectedBadgeText(suspected), title: suspectedBadgeTitle(suspected) }
+        : { color: this.exactColor, text: exact?.text ?? '', title: exact?.title ?? '' };
+    const before = this.painted.get(tabId);
+    this.painted.set(tabId, wanted);
+    const calls: Array<Promise<void>> = [];
+    if (before?.color !== wanted.color) calls.push(this.inner.setColor(tabId, wanted.color));
+    if (before?.text !== wanted.text) calls.push(this.inner.setText(tabId, wanted.text));
+    if (before?.title !== wanted.title && wanted.title !== '') calls.push(this.inner.setTitle(tabId, wanted.title));
+    return Promise.all(calls).then(
+      () => {},
+      (error: unknown) => {
+        // Not painted after all (a closed tab, say): set everything next time.
+        if (this.painted.get(tabId) === wanted) this.painted.delete(tabId);
+        throw error;
+      },
+    );
   }
 
   forget(tabId: number): void {
     this.exact.delete(tabId);
+    this.painted.delete(tabId);
   }
 }
 

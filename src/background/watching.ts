@@ -39,6 +39,7 @@ export function createWatching(innerBadge: BadgeSurface): Watching {
     start(parts) {
       const fullCapture = registerCapture(browser.webRequest as unknown as WebRequestApi, parts.capture, {
         extraHeaders: supportsExtraHeaders(),
+        listenersApplied: () => browser.runtime.getPlatformInfo(),
         onTopLevelResponse: (details) => {
           parts.documentResponse(details);
           void watch?.navigated(details.tabId);

@@ -5,6 +5,8 @@ import { browser } from './browser';
 export interface BadgeSurface {
   setText(tabId: number, text: string): Promise<void>;
   setTitle(tabId: number, title: string): Promise<void>;
+  /** The browser cleared the tab's per-tab values (a navigation): a surface that skips unchanged values sets them all again. */
+  invalidate?(tabId: number): void;
 }
 
 interface ActionApi {
