@@ -88,6 +88,8 @@ describe('watching: full capture on watched tabs only', () => {
       (r) => urls.every((url) => r.entries.some((e) => e.request.url === url)),
       { what: 'every case in the report' },
     );
+    // Each request once: a second listener set on the tab would log some twice.
+    expect(settled.entries.filter((e) => urls.includes(e.request.url)).map((e) => e.request.url)).toEqual(urls);
     const compared = urls.map((url, i) => {
       const entry = settled.entries.find((e) => e.request.url === url)!;
       const oracle = chromium.forUrl(url).find((v) => v.method !== 'OPTIONS' && v.finished);
@@ -186,6 +188,33 @@ describe('watching: full capture on watched tabs only', () => {
     await expect.poll(() => panel.getByTestId('panel-watch').textContent()).toMatch(/Watching this tab/);
     await chromium.cdp.detach();
     await Promise.all([panel.close(), popup.close(), page.close()]);
+  });
+
+  it("reads a tabId -1 filter as no tab filter (so the pages' workers, tabId -1, are captured only when every tab is watched)", async () => {
+    const { page, tabId } = await openTab();
+    const url = lab.route('api', `/watch-minus-one-${serial++}`, { response: { headers: allowOrigin, body: 'json' } });
+    const worker = await browser.worker();
+    await worker.evaluate(() => {
+      const seen: Array<{ url: string; tabId: number }> = [];
+      const listener = (details: { url: string; tabId: number }) => void seen.push({ url: details.url, tabId: details.tabId });
+      chrome.webRequest.onSendHeaders.addListener(listener, { urls: ['<all_urls>'], tabId: -1 }, ['requestHeaders']);
+      (globalThis as unknown as { minusOne: unknown }).minusOne = { seen, listener };
+      return chrome.runtime.getPlatformInfo();
+    });
+    await fetchFrom(page, url);
+    const seen = await waitFor(
+      () => worker.evaluate(() => (globalThis as unknown as { minusOne: { seen: Array<{ url: string; tabId: number }> } }).minusOne.seen),
+      (list) => list.some((d) => d.url === url),
+      { what: 'the tab request at a tabId -1 listener' },
+    );
+    expect(seen.find((d) => d.url === url)?.tabId).toBe(tabId);
+    await worker.evaluate(() => {
+      const probe = (globalThis as unknown as { minusOne: { listener: Parameters<typeof chrome.webRequest.onSendHeaders.removeListener>[0] } }).minusOne;
+      chrome.webRequest.onSendHeaders.removeListener(probe.listener);
+    });
+    await browser.sendMessage({ type: 'setWatch', tabId, watched: true });
+    expect((await captureProbe()).tabs).not.toContain(-1);
+    await page.close();
   });
 
   it('survives a forced worker stop: the next worker registers synchronously, the request that wakes it is diagnosed whole, and the tab stays watched', async () => {

@@ -134,11 +134,11 @@ describe('registerCapture', () => {
     expect(seen).toEqual(['send 7 r1']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(applied).toBe(false);
-    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([undefined, 7, -1]);
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([undefined, 7]);
     await fence.answer();
     expect(applied).toBe(true);
-    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7, -1]);
-    expect(capture.listenerSets()).toEqual({ allTabs: false, tabs: [7, -1] });
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7]);
+    expect(capture.listenerSets()).toEqual({ allTabs: false, tabs: [7] });
     fire('onSendHeaders', send(7, 'r3', 5));
     expect(seen).toEqual(['send 7 r1', 'send 7 r3']);
   });
@@ -153,19 +153,21 @@ describe('registerCapture', () => {
     expect(fence.pending()).toBe(0);
   });
 
-  it("captures the requests of the pages' service and shared workers (tabId -1) while any tab is watched, and not when none is", async () => {
+  it("captures the pages' service and shared workers' requests (tabId -1) only while every tab is watched: a tabId -1 filter matches every tab", async () => {
     const { api, events, fire } = fakeWebRequest();
     const { sink, seen } = recordingSink();
     const fence = applyFence();
     const capture = registerCapture(api, sink, options(fence));
     void capture.setScope({ everything: false, tabs: [7] });
     await fence.answer();
+    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([7]);
     fire('onSendHeaders', send(-1, 'sw'));
-    expect(seen).toEqual(['send -1 sw']);
-    await capture.setScope({ everything: false, tabs: [] });
-    expect(events.get('onSendHeaders')!.map((l) => l.filter.tabId)).toEqual([]);
+    expect(seen).toEqual([]);
+    const everything = capture.setScope({ everything: true });
+    await fence.answer();
+    await everything;
     fire('onSendHeaders', send(-1, 'sw2', 5));
-    expect(seen).toEqual(['send -1 sw']);
+    expect(seen).toEqual(['send -1 sw2']);
   });
 
   it('watching everything brings back the all-tab set and retires the per-tab ones once it is applied', async () => {
@@ -175,7 +177,7 @@ describe('registerCapture', () => {
     void capture.setScope({ everything: false, tabs: [3, 4] });
     await fence.answer();
     const everything = capture.setScope({ everything: true });
-    expect(events.get('onCompleted')!.map((l) => l.filter.tabId)).toEqual([3, 4, -1, undefined]);
+    expect(events.get('onCompleted')!.map((l) => l.filter.tabId)).toEqual([3, 4, undefined]);
     await fence.answer();
     await everything;
     expect(events.get('onCompleted')!.map((l) => l.filter.tabId)).toEqual([undefined]);

@@ -74,9 +74,6 @@ export interface FullCapture {
   listenerSets(): { allTabs: boolean; tabs: number[] };
 }
 
-/** The tab id webRequest gives the requests of service and shared workers. */
-const WORKER_TAB_ID = -1;
-
 /** The error a CORS block ends a request with; it names no reason, and other failures use it too. */
 const CORS_BLOCK_ERROR = 'net::ERR_FAILED';
 
@@ -193,10 +190,11 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
     setScope(scope) {
       scopeKnown = true;
       everything = scope.everything;
-      const wanted = new Set(scope.everything ? [] : scope.tabs);
-      // A page's service and shared workers make their requests with no tab (tabId -1); the worker
-      // log attributes them to the tabs of their origin, so they are captured while any tab is.
-      if (wanted.size > 0) wanted.add(WORKER_TAB_ID);
+      // A page's service and shared workers make their requests with no tab (tabId -1), and
+      // Chromium reads a `tabId: -1` filter as no tab filter: such a listener gets every tab's
+      // requests (e2e/watch.e2e.ts proves it; docs/performance.md). So those requests are captured
+      // only while every tab is watched: a -1 set would be one more all-tab set.
+      const wanted = new Set(scope.everything ? [] : scope.tabs.filter((tabId) => tabId >= 0));
       let added = false;
       for (const tabId of wanted) {
         if (perTab.has(tabId)) continue;
