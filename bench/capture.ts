@@ -174,6 +174,11 @@ const DETECTOR = `
 
 const SHAPES: ListenerShape[] = [
   {
+    id: 'floor-permission',
+    label: 'floor: the webRequest permission, no listener at all',
+    worker: 'self.watchTab = async () => {};',
+  },
+  {
     id: 'floor-everything',
     label: 'floor: four extraHeaders listeners on every tab (what watching everything needs)',
     worker: `${FULL_SET(`{ urls: ['<all_urls>'], types: ${TYPES} }`)}\nself.watchTab = async () => {};`,
@@ -516,6 +521,20 @@ export async function run(): Promise<BenchResult[]> {
       });
     }
     const byId = new Map(figures.map((f) => [f.variant.id, f]));
+    const unwatched = byId.get('doctor-unwatched')!;
+    const detector = byId.get('floor-unwatched')!;
+    results.push({
+      name: 'CORS Doctor not watched / its floor (the detector): fetches',
+      value: ratio(unwatched.ratio.fetches / detector.ratio.fetches),
+      unit: '× floor',
+      note: `goal ≤ 1.10 of no extension: ${ratio(unwatched.ratio.fetches)}`,
+    });
+    results.push({
+      name: 'CORS Doctor not watched / its floor (the detector): dev page',
+      value: ratio(unwatched.ratio.devPage / detector.ratio.devPage),
+      unit: '× floor',
+      note: `goal ≤ 1.10 of no extension: ${ratio(unwatched.ratio.devPage)}`,
+    });
     const watched = byId.get('doctor-watched')!;
     const floor = byId.get('floor-watched')!;
     results.push({

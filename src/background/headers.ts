@@ -38,12 +38,8 @@ function headerValue(header: RawHeader): string {
   return text;
 }
 
-/** The first line's value of a header, as sent (names compare case-insensitively), or null. */
-export function firstHeaderValue(lines: readonly HeaderLine[] | null | undefined, lowerCaseName: string): string | null {
-  if (!lines) return null;
-  for (const line of lines) if (line.name.toLowerCase() === lowerCaseName) return line.value;
-  return null;
-}
+/** The first line's value of a header, as sent (the engine's lookup; names compare ASCII case-insensitively), or null. */
+export { firstHeaderValue } from '../engine/headers';
 
 /** The same for webRequest's raw headers, without converting the whole list first. */
 export function firstRawHeaderValue(raw: readonly RawHeader[] | undefined, lowerCaseName: string): string | null {
