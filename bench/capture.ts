@@ -62,7 +62,7 @@ async function listen(server: Server, host: string): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function startServers(): Promise<Servers> {
+export async function startServers(): Promise<Servers> {
   const api = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = req.headers.origin ?? '*';
@@ -263,7 +263,7 @@ interface Launched {
   close(): Promise<void>;
 }
 
-async function launch(extensionDir: string | null): Promise<Launched> {
+export async function launch(extensionDir: string | null): Promise<Launched> {
   const profile = mkdtempSync(join(tmpdir(), 'cors-doctor-bench-'));
   const args = [...QUIET_FLAGS];
   if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
@@ -370,7 +370,7 @@ export async function measure(list: Variant[], rounds = ROUNDS): Promise<Variant
 }
 
 /** A DevTools protocol session on the extension's worker, through a page session (Target.sendMessageToTarget). */
-async function workerSession(
+export async function workerSession(
   context: BrowserContext,
   page: Page,
   extensionId: string,

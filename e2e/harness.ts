@@ -2,6 +2,7 @@
  * Real-browser test harness: launches Chromium with the built extension (tools/chromium.ts), and
  * gives tests CDP access to Chromium's own CORS verdicts and small probes of the extension's state.
  */
+import { fromStored } from '../src/background/json-area';
 import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
 import type { ExtensionBrowser } from '../tools/chromium';
 
@@ -127,8 +128,9 @@ export async function readBadge(browser: ExtensionBrowser, tabId: number): Promi
   }, tabId);
 }
 
-/** The extension's chrome.storage.session (all of it, or the given keys), read from an extension page. */
+/** The extension's chrome.storage.session (all of it, or the given keys), read from an extension page; values as the worker wrote them (src/background/json-area.ts). */
 export async function readSessionStorage(browser: ExtensionBrowser, keys: string[] | null = null): Promise<Record<string, unknown>> {
   const helper = await browser.extensionPage();
-  return helper.evaluate((wanted) => chrome.storage.session.get(wanted), keys);
+  const stored: Record<string, unknown> = await helper.evaluate((wanted) => chrome.storage.session.get(wanted), keys);
+  return Object.fromEntries(Object.entries(stored).map(([key, value]) => [key, fromStored(value)]));
 }

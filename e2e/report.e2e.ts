@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import { PANEL_PORT_NAME, type PortMessage } from '../src/shared/messages';
 import type { Report } from '../src/shared/report';
-import { fetchFrom, launchWithExtension, readBadge, waitFor, type ExtensionBrowser, type Page } from './harness';
+import { fetchFrom, launchWithExtension, readBadge, readSessionStorage, waitFor, type ExtensionBrowser, type Page } from './harness';
 
 const SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'report.schema.json'), 'utf8'));
 
@@ -156,7 +156,7 @@ describe('the report API', () => {
       (keys) => keys.length === 0,
       { what: "the closed tab's keys to go" },
     );
-    const index = await helper.evaluate(async () => (await chrome.storage.session.get('index')).index as { tabIds: number[] });
+    const index = (await readSessionStorage(browser, ['index'])).index as { tabIds: number[] };
     expect(index.tabIds).not.toContain(otherTab);
     expect(index.tabIds).toContain(tabId);
   });

@@ -39,7 +39,9 @@ export const DEVTOOLS_PORT_NAME = 'cors-doctor-devtools';
 export function watchSummary(watch: TabWatch): string {
   if (watch.reasons.includes('everything')) return 'Watching every tab (full capture everywhere).';
   // A page's service and shared workers have no tab: only an all-tab capture sees their requests (capture.ts).
-  if (watch.reasons.includes('tab')) return 'Watching this tab: every cross-origin request is diagnosed (its service and shared workers’ only with Watch every tab).';
-  if (watch.reasons.includes('devtools')) return 'Watching this tab while DevTools is open on it (its service and shared workers’ requests only with Watch every tab).';
+  if (watch.reasons.includes('tab'))
+    return 'Watching this tab: every cross-origin request is diagnosed (its service and shared workers’ only with Watch every tab).';
+  if (watch.reasons.includes('devtools'))
+    return 'Watching this tab while DevTools is open on it (its service and shared workers’ requests only with Watch every tab).';
   return 'Not watching this tab: failures are only counted, not diagnosed.';
 }
