@@ -487,7 +487,7 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     firefox: {
       outcome: 'passed',
       cause: null,
-      why: "Firefox has no Local Network Access check and ignores targetAddressSpace: the request reaches the server, whose CORS headers allow it.",
+      why: 'Firefox has no Local Network Access check and ignores targetAddressSpace: the request reaches the server, whose CORS headers allow it.',
     },
     fixed: {
       note: "Client change: targetAddressSpace: 'loopback', where the host really is (or leave the option out). The server is unchanged.",
@@ -1088,7 +1088,8 @@ function firefoxVerdictProblem(galleryCase: ResolvedCase, variant: VariantName, 
   const outcome = verdict.blocked ? 'blocked' : verdict.kind === 'network-error' ? 'network-error' : 'passed';
   const said = `CORS Doctor said ${outcome}${verdict.firefox ? ` (${verdict.firefox.key})` : ''}${verdict.networkError ? ` (${verdict.networkError})` : ''}`;
   if (outcome !== expected.outcome) return `expected ${expected.outcome} in Firefox, but ${said}`;
-  if (expected.networkError !== null && verdict.networkError !== expected.networkError) return `expected the network error ${expected.networkError}, but ${said}`;
+  if (expected.networkError !== null && verdict.networkError !== expected.networkError)
+    return `expected the network error ${expected.networkError}, but ${said}`;
   return null;
 }
 

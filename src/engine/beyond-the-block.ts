@@ -117,7 +117,10 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
           : ex.response?.headers;
     const lines = headerLinesNamed(headers ?? EMPTY_HEADERS, 'access-control-allow-origin');
     if (lines.length >= 2) {
-      return duplicateCorsLayerCause(`${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`, headers ?? EMPTY_HEADERS);
+      return duplicateCorsLayerCause(
+        `${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`,
+        headers ?? EMPTY_HEADERS,
+      );
     }
   }
   if (verdict.stage === 'response' && rule === 'MissingAllowOriginHeader' && ex.response && isErrorStatus(ex.response.status)) {

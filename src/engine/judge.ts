@@ -25,7 +25,14 @@ import { explainNetworkError } from './network-errors';
 import { passedRequestHazards } from './passed-hazards';
 import { preflightReasonsFor } from './preflight-reasons';
 import { replayFetch } from './replay/main-fetch';
-import { credentialsBeforeRedirectEvidence, KNOWN_INCLUDE_EVIDENCE, type RequestHeaderScan, type RequestModeEvidence, scanRequestHeaders, unsafeHeaderNamesFor } from './request-evidence';
+import {
+  credentialsBeforeRedirectEvidence,
+  KNOWN_INCLUDE_EVIDENCE,
+  type RequestHeaderScan,
+  type RequestModeEvidence,
+  scanRequestHeaders,
+  unsafeHeaderNamesFor,
+} from './request-evidence';
 import { beyondTheBlock } from './beyond-the-block';
 import type { ObservedExchange, PreflightReason, Verdict } from './types';
 import {
@@ -128,7 +135,10 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
       ? KNOWN_INCLUDE_EVIDENCE
       : ex.knownCredentials !== null
         ? null
-        : ((scan ? scan.credentials : null) ?? (ex.credentialsBeforeRedirect ? credentialsBeforeRedirectEvidence(ex.credentialsBeforeRedirect, urls[ex.credentialsBeforeRedirect.urlIndex]!) : null));
+        : ((scan ? scan.credentials : null) ??
+          (ex.credentialsBeforeRedirect
+            ? credentialsBeforeRedirectEvidence(ex.credentialsBeforeRedirect, urls[ex.credentialsBeforeRedirect.urlIndex]!)
+            : null));
   const judging: Judging = { ctx, scan, evidence, preflightReasons, preflightFromCache, seenCredentials };
   const error = ex.error;
 

@@ -2,7 +2,16 @@
  * The report contract (schema version 1): what `getReport` returns, what the panel, the popup and
  * the exports read. docs/report.schema.json is its JSON Schema; keep the two in step.
  */
-import type { CredentialsEvidenceHeader, ExchangeContext, HeaderList, ObservedPreflight, ObservedRedirect, ObservedResponse, ResourceType, Verdict } from '../engine/types';
+import type {
+  CredentialsEvidenceHeader,
+  ExchangeContext,
+  HeaderList,
+  ObservedPreflight,
+  ObservedRedirect,
+  ObservedResponse,
+  ResourceType,
+  Verdict,
+} from '../engine/types';
 
 export interface ReportEntry {
   /** Unique within the tab, stable across service-worker restarts. */

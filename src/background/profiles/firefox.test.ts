@@ -178,10 +178,19 @@ describe("Firefox's capture profile", () => {
       const hop1 = `${API}/hop`;
       const hop2 = 'http://127.0.0.2:5001/hop2';
       const last = `${API}/final`;
-      const credentialed = [header('Origin', PAGE), header('Sec-Fetch-Storage-Access', 'none'), header('Sec-Fetch-Mode', 'cors'), header('Sec-Fetch-Site', 'cross-site')];
+      const credentialed = [
+        header('Origin', PAGE),
+        header('Sec-Fetch-Storage-Access', 'none'),
+        header('Sec-Fetch-Mode', 'cors'),
+        header('Sec-Fetch-Site', 'cross-site'),
+      ];
       // After the redirect from API to another origin, Firefox sends Origin: null and no Sec-Fetch-Storage-Access.
       const tainted = [header('Origin', 'null'), header('Sec-Fetch-Mode', 'cors'), header('Sec-Fetch-Site', 'cross-site')];
-      const redirect = (to: string, acao: string) => [header('Access-Control-Allow-Origin', acao), header('Access-Control-Allow-Credentials', 'true'), header('Location', to)];
+      const redirect = (to: string, acao: string) => [
+        header('Access-Control-Allow-Origin', acao),
+        header('Access-Control-Allow-Credentials', 'true'),
+        header('Location', to),
+      ];
       const wildcard = [header('Access-Control-Allow-Origin', '*'), header('Access-Control-Allow-Credentials', 'true')];
       assembler.onSendHeaders({ ...base('49', { url: hop1 }), requestHeaders: credentialed });
       assembler.onHeadersReceived({ ...base('49', { url: hop1 }), statusCode: 307, responseHeaders: redirect(hop2, PAGE) });
@@ -198,7 +207,12 @@ describe("Firefox's capture profile", () => {
     expect(firefox.request.headers?.find((h) => h.name === 'Origin')?.value).toBe('null');
     expect(firefox.credentialsBeforeRedirect).toEqual({ name: 'sec-fetch-storage-access', urlIndex: 0 });
     const verdict = judgeExchange(firefox, { browser: 'firefox' });
-    expect([verdict.blocked, verdict.firefox?.key, verdict.confidence, verdict.credentials]).toEqual([true, 'CORSNotSupportingCredentials', 'certain', 'include']);
+    expect([verdict.blocked, verdict.firefox?.key, verdict.confidence, verdict.credentials]).toEqual([
+      true,
+      'CORSNotSupportingCredentials',
+      'certain',
+      'include',
+    ]);
     expect(verdict.evidence.join(' ')).toContain(`Before a redirect the request sent \`Sec-Fetch-Storage-Access\``);
     // Without the header kept, the same events read as an uncredentialed request, which passes.
     const { credentialsBeforeRedirect: _kept, ...unkept } = firefox;
@@ -214,7 +228,11 @@ describe("Firefox's capture profile", () => {
     const target = `${API}/final`;
     const credentialed = [header('Origin', PAGE), header('Sec-Fetch-Storage-Access', 'none'), header('Sec-Fetch-Mode', 'cors')];
     assembler.onSendHeaders({ ...base('3', { url: first }), requestHeaders: credentialed });
-    assembler.onHeadersReceived({ ...base('3', { url: first }), statusCode: 302, responseHeaders: [header('Access-Control-Allow-Origin', PAGE), header('Location', target)] });
+    assembler.onHeadersReceived({
+      ...base('3', { url: first }),
+      statusCode: 302,
+      responseHeaders: [header('Access-Control-Allow-Origin', PAGE), header('Location', target)],
+    });
     assembler.onSendHeaders({ ...base('3', { url: target }), requestHeaders: credentialed });
     assembler.onCompleted({ ...base('3', { url: target }), statusCode: 200, responseHeaders: [header('Access-Control-Allow-Origin', '*')] });
     expect(closed[0]!.exchange.redirects).toHaveLength(1);

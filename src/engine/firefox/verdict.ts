@@ -167,7 +167,8 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
   const warnings = chromium.warnings.filter((warning) => warning.code !== 'other-browser-differs');
 
   if (result.kind === 'pass') {
-    if (!chromium.blocked && chromium.kind !== 'network-error') return withCredentialsUnknown(exchange, { ...chromium, firefox: null }, pageOrigin, withCredentials);
+    if (!chromium.blocked && chromium.kind !== 'network-error')
+      return withCredentialsUnknown(exchange, { ...chromium, firefox: null }, pageOrigin, withCredentials);
     const verdict: Verdict = {
       ...chromium,
       kind: 'passed',
@@ -193,7 +194,7 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
       return { ...(chromium.kind === 'network-error' ? chromium : judgeAsChromium(exchange)), firefox };
     }
     // FIREFOX DEVIATION: a redirect to a URL with credentials is a plain network error in Firefox
-    // (webRequest reported NS_ERROR_NET_ON_RECEIVING_FROM in ESR 153).
+    // (webRequest reported NS_ERROR_UNEXPECTED or NS_ERROR_NET_ON_RECEIVING_FROM in ESR 153, from run to run).
     const networkError = exchange.outcome?.kind === 'error' ? exchange.outcome.error : FIREFOX_CORS_ERROR;
     return {
       ...chromium,
@@ -316,7 +317,12 @@ function shownUncredentialed(exchange: ObservedExchange): boolean {
   const headers = exchange.request.headers;
   if (!headers || exchange.redirects.length > 0) return false;
   const site = getHeader(headers, 'sec-fetch-site');
-  return site !== null && site.trim().toLowerCase() === 'cross-site' && getHeader(headers, 'sec-fetch-storage-access') === null && getHeader(headers, 'cookie') === null;
+  return (
+    site !== null &&
+    site.trim().toLowerCase() === 'cross-site' &&
+    getHeader(headers, 'sec-fetch-storage-access') === null &&
+    getHeader(headers, 'cookie') === null
+  );
 }
 
 /** The header names the preflight asked for (Firefox's own unsafe list), else none. */
