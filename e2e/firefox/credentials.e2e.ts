@@ -12,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lab/server';
+import type { ExportResult } from '../../src/shared/messages';
 import type { Report, ReportEntry } from '../../src/shared/report';
 import { launchFirefoxWithExtension, type FirefoxExtensionBrowser, type Page } from '../../tools/firefox';
 import { waitFor } from '../harness';
@@ -117,6 +118,25 @@ describe('the credentials mode in Firefox', () => {
     expect([entry.verdict.blocked, entry.verdict.confidence, entry.verdict.credentials]).toEqual([false, 'inferred', 'unknown']);
     expect(entry.verdict.explanation).toContain('had it been credentialed, Firefox blocked it (`CORSNotSupportingCredentials`)');
     expect(entry.verdict.evidence.at(-1)).toContain(console!.text.replace(/^.*\(Reason: /, '(Reason: '));
+
+    // The panel and the JSON export say so too.
+    const tabId = await firefox.tabIdOf(page);
+    const exported = JSON.parse((await firefox.sendMessage<ExportResult>({ type: 'exportReport', tabId, format: 'json' })).text) as Report;
+    expect(exported.entries.find((e) => e.request.url === url)?.verdict.confidence).toBe('inferred');
+    const panel = await firefox.openExtensionPage(`src/panel/panel.html?tabId=${tabId}`);
+    await waitFor(
+      () => panel.evaluate(() => document.querySelectorAll('.list-row').length),
+      (rows) => rows === 1,
+      { what: 'the row in the panel' },
+    );
+    await panel.evaluate(() => document.querySelector<HTMLElement>('.list-row')?.click());
+    const detail = await waitFor(
+      () => panel.evaluate(() => document.querySelector('.detail')?.textContent ?? document.body.textContent ?? ''),
+      (text) => text.includes('Firefox would have blocked it'),
+      { what: 'the evidence in the detail pane' },
+    );
+    expect(detail).toContain('inferred');
+    await panel.close();
     await page.close();
   });
 });
