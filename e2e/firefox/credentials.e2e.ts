@@ -124,12 +124,19 @@ describe('the credentials mode in Firefox', () => {
     const exported = JSON.parse((await firefox.sendMessage<ExportResult>({ type: 'exportReport', tabId, format: 'json' })).text) as Report;
     expect(exported.entries.find((e) => e.request.url === url)?.verdict.confidence).toBe('inferred');
     const panel = await firefox.openExtensionPage(`src/panel/panel.html?tabId=${tabId}`);
+    // The panel opens on its failures; a pass is listed under "All".
     await waitFor(
-      () => panel.evaluate(() => document.querySelectorAll('.list-row').length),
+      () => panel.evaluate(() => [...document.querySelectorAll('button')].some((b) => /^All \(1\)/.test(b.textContent ?? ''))),
+      (ready) => ready,
+      { what: 'the "All (1)" filter in the panel' },
+    );
+    await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('button')].find((b) => /^All \(1\)/.test(b.textContent ?? ''))?.click());
+    await waitFor(
+      () => panel.evaluate(() => [...document.querySelectorAll('.list-row')].filter((row) => row.textContent?.includes('same-site')).length),
       (rows) => rows === 1,
       { what: 'the row in the panel' },
     );
-    await panel.evaluate(() => document.querySelector<HTMLElement>('.list-row')?.click());
+    await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('.list-row')].find((row) => row.textContent?.includes('same-site'))?.click());
     const detail = await waitFor(
       () => panel.evaluate(() => document.querySelector('.detail')?.textContent ?? document.body.textContent ?? ''),
       (text) => text.includes('Firefox would have blocked it'),
