@@ -60,6 +60,19 @@ export interface ExpectedBlock {
   failedParameter?: string;
 }
 
+/** How Firefox's outcome on a broken variant differs from Chromium's (GalleryCase.firefox). */
+export interface FirefoxDifference {
+  outcome: 'blocked' | 'passed' | 'network-error';
+  /** For a network error, the error webRequest reports when it is always the same one. */
+  networkError?: string;
+  /** The cause CORS Doctor names in Firefox (Verdict.cause.code), null for none; absent: the card's. */
+  cause?: string | null;
+  /** The warnings CORS Doctor raises in Firefox; absent: the card's. */
+  warnings?: string[];
+  /** What Firefox does differently, in one sentence. */
+  why: string;
+}
+
 export interface GalleryCase {
   id: string;
   title: string;
@@ -80,6 +93,12 @@ export interface GalleryCase {
   expectedCause?: string;
   /** Warning codes CORS Doctor raises on the broken variant; the fixed twin raises none of them. */
   expectedWarnings?: string[];
+  /**
+   * Where Firefox ESR judges the broken variant otherwise than Chromium, and why (each checked in
+   * real Firefox by e2e/firefox/gallery.e2e.ts). Absent: Firefox blocks or passes it as Chromium
+   * does, under its own reason key, with the same cause and warnings. The fixed twin passes in both.
+   */
+  firefox?: FirefoxDifference;
   fixed: {
     /** One line: what the corrected server does differently. */
     note: string;
@@ -358,6 +377,11 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
       { origin: 'api', path: '/target', response: jsonOk },
     ],
     expected: { rule: 'RedirectContainsCredentials' },
+    firefox: {
+      outcome: 'network-error',
+      cause: null,
+      why: 'Firefox fails a redirect to a URL with credentials as a network error (webRequest said NS_ERROR_UNEXPECTED or NS_ERROR_NET_ON_RECEIVING_FROM, from run to run), and its console says only "CORS request did not succeed".',
+    },
     fixed: {
       note: 'Redirects to a plain URL and authenticates with a header or cookie instead.',
       routes: [
@@ -460,6 +484,11 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     routes: [{ origin: 'api', path: '', response: { status: 200, body: 'json', headers: [...echoOrigin, ['Access-Control-Allow-Private-Network', 'true']] } }],
     expected: { rule: 'InvalidLocalNetworkAccess', failedParameter: '' },
     expectedCause: 'local-network-access',
+    firefox: {
+      outcome: 'passed',
+      cause: null,
+      why: 'Firefox has no Local Network Access check and ignores targetAddressSpace: the request reaches the server, whose CORS headers allow it.',
+    },
     fixed: {
       note: "Client change: targetAddressSpace: 'loopback', where the host really is (or leave the option out). The server is unchanged.",
       routes: [{ origin: 'api', path: '', response: jsonOk }],
@@ -667,6 +696,11 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     expected: null,
     networkError: 'net::ERR_EMPTY_RESPONSE',
     expectedCause: 'network-error',
+    firefox: {
+      outcome: 'network-error',
+      networkError: 'NS_ERROR_NET_RESET',
+      why: 'Firefox names the dropped connection NS_ERROR_NET_RESET (Chromium: net::ERR_EMPTY_RESPONSE); its console says "CORS request did not succeed".',
+    },
     fixed: {
       note: 'The server answers (here with its CORS headers): fix the crash or the connection first, then look at CORS.',
       routes: [{ origin: 'api', path: '', response: jsonOk }],
@@ -729,6 +763,11 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     expected: null,
     lesson: 'the request passes in Chromium without a preflight',
     expectedWarnings: ['chromium-only-safelisted-header'],
+    firefox: {
+      outcome: 'blocked',
+      warnings: [],
+      why: "Firefox safelists none of Chromium's extra headers, so it preflights the request, and this server answers no preflight (404).",
+    },
     fixed: {
       note: 'Client change: the page does not set the header itself (the browser sends client hints on its own where the server asks with Accept-CH). If it must, the server answers a preflight that allows it.',
       routes: [{ origin: 'api', path: '', response: jsonOk }],
@@ -764,6 +803,11 @@ export const GALLERY_CASES: readonly GalleryCase[] = [
     expected: null,
     lesson: 'the request "passes" with 401 Unauthorized',
     expectedWarnings: ['authorization-dropped-on-redirect'],
+    firefox: {
+      outcome: 'blocked',
+      warnings: [],
+      why: "Firefox drops Authorization on the cross-origin redirect too, but preflights the target again (a request preflighted once is preflighted after each redirect, with the page's origin); the target answers no preflight (404), so the request is blocked there instead of reaching the 401.",
+    },
     fixed: {
       note: 'Client change: the page calls the final URL directly, whose preflight allows Authorization.',
       routes: [{ origin: 'api2', path: '/data', preflight: preflightOk('GET', 'Authorization'), response: jsonOk }],
@@ -791,6 +835,8 @@ export interface ResolvedCase {
   lesson: string | null;
   expectedCause: string | null;
   expectedWarnings: string[];
+  /** GalleryCase.firefox: where Firefox judges the broken variant otherwise, or null. */
+  firefox: FirefoxDifference | null;
   fixNote: string;
   broken: ResolvedVariant;
   fixed: ResolvedVariant;
@@ -845,6 +891,7 @@ export function resolveGalleryCases(origins: LabOrigins, cases: readonly Gallery
     lesson: galleryCase.lesson ?? null,
     expectedCause: galleryCase.expectedCause ?? null,
     expectedWarnings: galleryCase.expectedWarnings ?? [],
+    firefox: galleryCase.firefox ?? null,
     fixNote: galleryCase.fixed.note,
     broken: {
       url: variantUrl(galleryCase.routes, origins, variantBasePath(galleryCase.id, 'broken')),
@@ -955,13 +1002,41 @@ export interface VariantCheck {
   problem: string | null;
 }
 
+/** The browser a report was captured in: the gallery's expectations are Chromium's, with Firefox's differences (GalleryCase.firefox). */
+export type GalleryBrowser = 'chromium' | 'firefox';
+
+/** What a card expects of its broken variant in Firefox. */
+export interface FirefoxExpectation {
+  outcome: FirefoxDifference['outcome'];
+  /** The network error, where it is always the same one. */
+  networkError: string | null;
+  cause: string | null;
+  warnings: string[];
+  /** Why Firefox differs from Chromium here, or null where it does not. */
+  why: string | null;
+}
+
+export function firefoxExpectation(galleryCase: ResolvedCase): FirefoxExpectation {
+  const difference = galleryCase.firefox;
+  const broken = galleryCase.broken;
+  return {
+    outcome: difference?.outcome ?? (broken.expected ? 'blocked' : broken.networkError ? 'network-error' : 'passed'),
+    networkError: difference ? (difference.networkError ?? null) : null,
+    cause: difference?.cause !== undefined ? difference.cause : galleryCase.expectedCause,
+    warnings: difference?.warnings ?? galleryCase.expectedWarnings,
+    why: difference?.why ?? null,
+  };
+}
+
 /**
  * Compares a report (getReport or the JSON export) with the gallery: every broken variant must be
  * diagnosed with its Chromium rule (and failedParameter, where the case gives one) or, on a
  * network-error card, as that network error; every non-blocking lesson and every fixed twin must
- * be judged not blocked.
+ * be judged not blocked. In Firefox, each broken variant must have the outcome, cause and warnings
+ * of firefoxExpectation (the reason key is Firefox's own, which the Firefox test compares with
+ * Firefox's console).
  */
-export function checkReport(report: Pick<Report, 'entries'>, cases: readonly ResolvedCase[]): VariantCheck[] {
+export function checkReport(report: Pick<Report, 'entries'>, cases: readonly ResolvedCase[], browser: GalleryBrowser = 'chromium'): VariantCheck[] {
   const newest = new Map<string, ReportEntry>();
   for (const entry of report.entries) {
     if (entry.request.method === 'OPTIONS') continue;
@@ -975,28 +1050,46 @@ export function checkReport(report: Pick<Report, 'entries'>, cases: readonly Res
     (['broken', 'fixed'] as const).map((variant) => {
       const entry = newest.get(`${galleryCase.id}/${variant}`) ?? null;
       const problem = entry
-        ? (verdictProblem(galleryCase[variant], entry) ?? beyondProblem(galleryCase, variant, entry))
+        ? browser === 'firefox'
+          ? (firefoxVerdictProblem(galleryCase, variant, entry) ?? beyondProblem(galleryCase, variant, entry, firefoxExpectation(galleryCase)))
+          : (verdictProblem(galleryCase[variant], entry) ?? beyondProblem(galleryCase, variant, entry))
         : 'CORS Doctor captured no request for it';
       return { galleryCase, variant, entry, ok: problem === null, problem };
     }),
   );
 }
 
-/** The cause and warnings the card promises on the broken variant, and their absence on the fixed twin. */
-function beyondProblem(galleryCase: ResolvedCase, variant: VariantName, entry: ReportEntry): string | null {
+/**
+ * The cause and warnings the card promises on the broken variant, and their absence on the fixed
+ * twin. In Firefox (`firefox` given) the broken variant's cause is exact: none where none is expected.
+ */
+function beyondProblem(galleryCase: ResolvedCase, variant: VariantName, entry: ReportEntry, firefox?: FirefoxExpectation): string | null {
   const { verdict } = entry;
   const warnings = (verdict.warnings ?? []).map((warning) => warning.code);
   const cause = verdict.cause?.code ?? null;
   if (variant === 'broken') {
-    if (galleryCase.expectedCause !== null && cause !== galleryCase.expectedCause)
-      return `expected the cause ${galleryCase.expectedCause}, but CORS Doctor said ${cause ?? 'none'}`;
-    const missing = galleryCase.expectedWarnings.filter((code) => !warnings.includes(code));
+    const expectedCause = firefox ? firefox.cause : galleryCase.expectedCause;
+    if ((firefox !== undefined || expectedCause !== null) && cause !== expectedCause)
+      return `expected ${expectedCause === null ? 'no cause' : `the cause ${expectedCause}`}, but CORS Doctor said ${cause ?? 'none'}`;
+    const missing = (firefox ? firefox.warnings : galleryCase.expectedWarnings).filter((code) => !warnings.includes(code));
     if (missing.length > 0) return `expected the warning ${missing.join(', ')}, but CORS Doctor raised ${warnings.join(', ') || 'none'}`;
     return null;
   }
   if (cause !== null) return `expected no cause on the fixed twin, but CORS Doctor said ${cause}`;
   const kept = warnings.filter((code) => galleryCase.expectedWarnings.includes(code) || code === galleryCase.expectedCause);
   if (kept.length > 0) return `expected the fixed twin without ${kept.join(', ')}`;
+  return null;
+}
+
+/** The outcome firefoxExpectation gives the broken variant (passed for the fixed twin) against the entry's verdict. */
+function firefoxVerdictProblem(galleryCase: ResolvedCase, variant: VariantName, entry: ReportEntry): string | null {
+  const { verdict } = entry;
+  const expected = variant === 'broken' ? firefoxExpectation(galleryCase) : { outcome: 'passed', networkError: null };
+  const outcome = verdict.blocked ? 'blocked' : verdict.kind === 'network-error' ? 'network-error' : 'passed';
+  const said = `CORS Doctor said ${outcome}${verdict.firefox ? ` (${verdict.firefox.key})` : ''}${verdict.networkError ? ` (${verdict.networkError})` : ''}`;
+  if (outcome !== expected.outcome) return `expected ${expected.outcome} in Firefox, but ${said}`;
+  if (expected.networkError !== null && verdict.networkError !== expected.networkError)
+    return `expected the network error ${expected.networkError}, but ${said}`;
   return null;
 }
 

@@ -115,7 +115,19 @@ export interface FirefoxExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(options: { headless?: boolean; distDir?: string; args?: string[] } = {}): Promise<FirefoxExtensionBrowser> {
+export interface FirefoxLaunchOptions {
+  headless?: boolean;
+  distDir?: string;
+  args?: string[];
+  /**
+   * Accept invalid TLS certificates (the WebDriver session's acceptInsecureCerts), for the lab's
+   * self-signed https origin. Firefox has no switch that trusts one certificate only, as Chromium's
+   * SPKI list does, so this is off unless a test asks for it.
+   */
+  acceptInsecureCerts?: boolean;
+}
+
+export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions = {}): Promise<FirefoxExtensionBrowser> {
   const distDir = options.distDir ?? FIREFOX_DIST_DIR;
   const manifestPath = join(distDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`No built Firefox add-on in ${distDir}: run \`npm run build:firefox\` first.`);
@@ -128,6 +140,7 @@ export async function launchFirefoxWithExtension(options: { headless?: boolean; 
     browser: 'firefox',
     executablePath: findFirefox(),
     headless: options.headless ?? true,
+    acceptInsecureCerts: options.acceptInsecureCerts ?? false,
     userDataDir: profileDir,
     args: ['--remote-allow-system-access', ...(options.args ?? [])],
     extraPrefsFirefox: profilePrefs(addonId),

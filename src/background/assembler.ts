@@ -134,6 +134,16 @@ export class ExchangeAssembler {
     this.moveTo(flight, details.url);
     // Where the preflight comes after this event (Firefox), a preflight waiting now is another request's.
     if (!this.profile.sendHeadersBeforePreflight) this.claimPreflight(flight);
+    if (this.profile.keepsCredentialsAcrossRedirects) {
+      const shown =
+        firstRawHeaderValue(raw, 'cookie') !== null
+          ? 'cookie'
+          : firstRawHeaderValue(raw, 'sec-fetch-storage-access') !== null
+            ? 'sec-fetch-storage-access'
+            : null;
+      // The URL these headers went to is the one after every hop committed so far.
+      if (shown !== null) flight.credentialsHeader = { name: shown, urlIndex: flight.redirects.length };
+    }
     flight.requestHeaders = toHeaderLines(raw);
     flight.sentForCurrentUrl = true;
     this.onFlightChanged(flight.requestId, flight);

@@ -71,6 +71,7 @@ export function exchangeOfEntry(entry: StoredEntry): ObservedExchange {
     outcome: entry.error === null ? { kind: 'completed' } : { kind: 'error', error: entry.error },
     fromCache: entry.fromCache,
     ...(entry.context ? { context: entry.context } : {}),
+    ...(entry.credentialsBeforeRedirect ? { credentialsBeforeRedirect: entry.credentialsBeforeRedirect } : {}),
   };
 }
 
@@ -148,6 +149,7 @@ export function buildEntryDraft(closed: ClosedExchange, verdict: Verdict, frameU
     error: exchange.outcome.kind === 'error' ? exchange.outcome.error : null,
     fromCache: exchange.fromCache ?? false,
     ...(exchange.context ? { context: exchange.context } : {}),
+    ...(exchange.credentialsBeforeRedirect ? { credentialsBeforeRedirect: exchange.credentialsBeforeRedirect } : {}),
     partial: closed.partial,
     verdict: capVerdict(verdict, limits, truncated),
     truncated,

@@ -5,7 +5,8 @@
  * because they outlive it: the restart journal persists the records, and the recording and the
  * entry code take the closed exchange without any of the event handling.
  */
-import type { HeaderLine, ObservedExchange, ObservedPreflight, ObservedRedirect, ObservedResponse, Outcome } from '../engine/types';
+import type { CredentialsEvidenceHeader, HeaderLine, ObservedExchange, ObservedPreflight, ObservedRedirect, ObservedResponse, Outcome } from '../engine/types';
+import { firstHeaderValue } from './headers';
 
 /** A closed exchange, with what the store needs besides the engine's input. */
 export interface ClosedExchange {
@@ -43,6 +44,12 @@ export interface FlightRecord {
   lastResponse: (ObservedResponse & { url: string; location: string | null }) | null;
   fromCache: boolean;
   partial: boolean;
+  /**
+   * The last header seen that showed credentials mode include, with the place of the URL it was
+   * sent to, where the profile keeps it (CaptureProfile.keepsCredentialsAcrossRedirects); absent
+   * otherwise and in records of older workers.
+   */
+  credentialsHeader?: CredentialsEvidenceHeader;
 }
 
 /** A preflight waiting for its actual request: plain data, persisted across worker restarts. */
@@ -72,7 +79,14 @@ export function exchangeOfFlight(flight: FlightRecord, outcome: Outcome): Observ
     response: last ? { status: last.status, headers: last.headers } : null,
     outcome,
     fromCache: flight.fromCache,
+    ...(credentialsBeforeRedirect(flight) ? { credentialsBeforeRedirect: flight.credentialsHeader } : {}),
   };
+}
+
+/** Whether the flight's credentials header was sent to an earlier URL only: the headers last sent do not show it. */
+function credentialsBeforeRedirect(flight: FlightRecord): boolean {
+  if (!flight.credentialsHeader) return false;
+  return firstHeaderValue(flight.requestHeaders, 'cookie') === null && firstHeaderValue(flight.requestHeaders, 'sec-fetch-storage-access') === null;
 }
 
 function toObservedPreflight(preflight: PendingPreflight): ObservedPreflight {

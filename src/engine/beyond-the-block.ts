@@ -117,10 +117,10 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
           : ex.response?.headers;
     const lines = headerLinesNamed(headers ?? EMPTY_HEADERS, 'access-control-allow-origin');
     if (lines.length >= 2) {
-      const evidence = [`${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`];
-      const layer = (headers ?? EMPTY_HEADERS).find((line) => /^(via|x-cache|cf-ray|x-served-by|x-amz-cf-id|server)$/i.test(line.name));
-      if (layer) evidence.push(`\`${layer.name}: ${layer.value}\` shows a layer in front of the application.`);
-      return makeCause('duplicate-cors-layer', 'Two layers (a proxy, CDN or gateway and the application) each add `Access-Control-Allow-Origin`.', evidence);
+      return duplicateCorsLayerCause(
+        `${lines.length} \`Access-Control-Allow-Origin\` lines: ${lines.map((line) => `\`${line.value}\``).join(' and ')}.`,
+        headers ?? EMPTY_HEADERS,
+      );
     }
   }
   if (verdict.stage === 'response' && rule === 'MissingAllowOriginHeader' && ex.response && isErrorStatus(ex.response.status)) {
@@ -156,6 +156,14 @@ function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {
     );
   }
   return null;
+}
+
+/** Two layers each added `Access-Control-Allow-Origin` (`lines` says how the response shows it). */
+export function duplicateCorsLayerCause(lines: string, headers: HeaderList): Cause {
+  const evidence = [lines];
+  const layer = headers.find((line) => /^(via|x-cache|cf-ray|x-served-by|x-amz-cf-id|server)$/i.test(line.name));
+  if (layer) evidence.push(`\`${layer.name}: ${layer.value}\` shows a layer in front of the application.`);
+  return makeCause('duplicate-cors-layer', 'Two layers (a proxy, CDN or gateway and the application) each add `Access-Control-Allow-Origin`.', evidence);
 }
 
 /** The client-side change that avoids one cause of a preflight, when one exists. */

@@ -5,7 +5,7 @@
  */
 import type { CredentialsMode } from './fetch-spec';
 import { EMPTY_HEADERS } from './headers';
-import type { ExchangeContext, HeaderLine, HeaderList, ObservedExchange, ResourceType } from './types';
+import type { CredentialsEvidenceHeader, ExchangeContext, HeaderLine, HeaderList, ObservedExchange, ResourceType } from './types';
 
 export interface CleanResponse {
   status: number;
@@ -36,6 +36,8 @@ export interface CleanExchange {
   context: CleanContext | null;
   /** ObservedExchange.credentials, when the observer knew it; null means infer it. */
   knownCredentials: CredentialsMode | null;
+  /** ObservedExchange.credentialsBeforeRedirect, when well-formed. */
+  credentialsBeforeRedirect: CredentialsEvidenceHeader | null;
 }
 export interface CleanContext {
   requestTime: number;
@@ -140,5 +142,15 @@ export function cleanExchange(input: ObservedExchange): CleanExchange {
     fromCache: raw.fromCache === true,
     context: raw.context === undefined || raw.context === null ? null : cleanContext(raw.context, str(request.url)),
     knownCredentials: raw.credentials === 'omit' || raw.credentials === 'same-origin' || raw.credentials === 'include' ? raw.credentials : null,
+    credentialsBeforeRedirect: cleanCredentialsEvidence(raw.credentialsBeforeRedirect, redirects.length),
   };
+}
+
+/** A credentials header seen before a redirect: kept only when it names one and an earlier URL of the chain. */
+function cleanCredentialsEvidence(raw: unknown, hops: number): CredentialsEvidenceHeader | null {
+  if (!isObject(raw)) return null;
+  const { name, urlIndex } = raw;
+  if (name !== 'cookie' && name !== 'sec-fetch-storage-access') return null;
+  if (typeof urlIndex !== 'number' || !Number.isInteger(urlIndex) || urlIndex < 0 || urlIndex >= hops) return null;
+  return { name, urlIndex };
 }

@@ -72,8 +72,8 @@ export function judgeExchange(exchange: ObservedExchange, options?: Partial<Engi
       ? DEFAULT_ENGINE_OPTIONS
       : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
   try {
-    const verdict = judgeExchangeUnsafe(exchange, resolved);
-    return options?.browser === 'firefox' ? firefoxVerdict(exchange, verdict) : verdict;
+    if (options?.browser === 'firefox') return firefoxVerdict(exchange, (input) => judgeExchangeUnsafe(input, resolved));
+    return judgeExchangeUnsafe(exchange, resolved);
   } catch (error) {
     return couldNotJudgeVerdict(exchange, error);
   }

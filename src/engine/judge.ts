@@ -25,7 +25,14 @@ import { explainNetworkError } from './network-errors';
 import { passedRequestHazards } from './passed-hazards';
 import { preflightReasonsFor } from './preflight-reasons';
 import { replayFetch } from './replay/main-fetch';
-import { KNOWN_INCLUDE_EVIDENCE, type RequestHeaderScan, type RequestModeEvidence, scanRequestHeaders, unsafeHeaderNamesFor } from './request-evidence';
+import {
+  credentialsBeforeRedirectEvidence,
+  KNOWN_INCLUDE_EVIDENCE,
+  type RequestHeaderScan,
+  type RequestModeEvidence,
+  scanRequestHeaders,
+  unsafeHeaderNamesFor,
+} from './request-evidence';
 import { beyondTheBlock } from './beyond-the-block';
 import type { ObservedExchange, PreflightReason, Verdict } from './types';
 import {
@@ -123,7 +130,15 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
   if (preflightFromCache) evidence.push('No preflight was observed although one was needed: it was served from the preflight cache.');
 
   // A stated credentials mode wins over the Cookie evidence: no guessing is needed.
-  const seenCredentials = ex.knownCredentials === 'include' ? KNOWN_INCLUDE_EVIDENCE : ex.knownCredentials !== null ? null : scan ? scan.credentials : null;
+  const seenCredentials =
+    ex.knownCredentials === 'include'
+      ? KNOWN_INCLUDE_EVIDENCE
+      : ex.knownCredentials !== null
+        ? null
+        : ((scan ? scan.credentials : null) ??
+          (ex.credentialsBeforeRedirect
+            ? credentialsBeforeRedirectEvidence(ex.credentialsBeforeRedirect, urls[ex.credentialsBeforeRedirect.urlIndex]!)
+            : null));
   const judging: Judging = { ctx, scan, evidence, preflightReasons, preflightFromCache, seenCredentials };
   const error = ex.error;
 

@@ -20,7 +20,7 @@ import {
 } from './fetch-spec';
 import { asciiLowercase, combinedHeaderValue, headerNameIs } from './headers';
 import { byteLength } from './http';
-import type { HeaderLine, HeaderList } from './types';
+import type { CredentialsEvidenceHeader, HeaderLine, HeaderList } from './types';
 
 /** The request's mode (https://fetch.spec.whatwg.org/#concept-request-mode) as far as the headers show it. */
 export type RequestModeEvidence = 'cors' | 'no-cors' | 'navigate' | 'same-origin' | 'websocket' | 'unknown';
@@ -83,6 +83,16 @@ export interface RequestHeaderScan {
 export const COOKIE_EVIDENCE = 'The request sent a `Cookie` header, so its credentials mode was include.';
 export const KNOWN_INCLUDE_EVIDENCE = 'The request was made with credentials mode include (stated by the client that sent it).';
 export const STORAGE_ACCESS_EVIDENCE = 'The request sent `Sec-Fetch-Storage-Access`, which Chromium adds to credentialed cross-site requests.';
+
+/**
+ * The evidence of a credentials header sent to an earlier URL of the chain only (see
+ * ObservedExchange.credentialsBeforeRedirect): the mode is the request's, so it holds after the
+ * redirect too.
+ */
+export function credentialsBeforeRedirectEvidence(evidence: CredentialsEvidenceHeader, url: string): string {
+  const header = evidence.name === 'cookie' ? '`Cookie`' : '`Sec-Fetch-Storage-Access` (sent only on credentialed cross-site requests)';
+  return `Before a redirect the request sent ${header} to \`${url}\`, so its credentials mode was include; the headers sent after the redirect no longer show it (Firefox stops sending \`Sec-Fetch-Storage-Access\` once a redirect has made the request's origin \`null\`).`;
+}
 
 export function scanRequestHeaders(headers: HeaderList, method: string, collectUnsafe: boolean): RequestHeaderScan {
   let fetchMode: RequestModeEvidence | null = null;

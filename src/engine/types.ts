@@ -97,6 +97,22 @@ export interface ObservedExchange {
    * itself). webRequest and HAR files do not show it; absent, the engine infers it from `Cookie`.
    */
   credentials?: 'omit' | 'same-origin' | 'include';
+  /**
+   * A request header that showed credentials mode include on an earlier URL of a redirected
+   * request, when the headers last sent no longer show it; `urlIndex` is that URL's place in the
+   * chain (0: `request.url`, n: `redirects[n - 1].location`). Firefox stops sending
+   * `Sec-Fetch-Storage-Access` once a redirect has made the request's origin `null`, while the
+   * request stays credentialed (docs/firefox.md, "Credentials after a redirect"). Only Firefox's
+   * capture fills it.
+   */
+  credentialsBeforeRedirect?: CredentialsEvidenceHeader | null;
+}
+
+/** Where a header that shows credentials mode include was sent (see ObservedExchange.credentialsBeforeRedirect). */
+export interface CredentialsEvidenceHeader {
+  /** The header's lower-case name: `cookie` or `sec-fetch-storage-access`. */
+  name: 'cookie' | 'sec-fetch-storage-access';
+  urlIndex: number;
 }
 
 /** Evidence from earlier exchanges of the same tab. */

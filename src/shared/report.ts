@@ -2,7 +2,16 @@
  * The report contract (schema version 1): what `getReport` returns, what the panel, the popup and
  * the exports read. docs/report.schema.json is its JSON Schema; keep the two in step.
  */
-import type { ExchangeContext, HeaderList, ObservedPreflight, ObservedRedirect, ObservedResponse, ResourceType, Verdict } from '../engine/types';
+import type {
+  CredentialsEvidenceHeader,
+  ExchangeContext,
+  HeaderList,
+  ObservedPreflight,
+  ObservedRedirect,
+  ObservedResponse,
+  ResourceType,
+  Verdict,
+} from '../engine/types';
 
 export interface ReportEntry {
   /** Unique within the tab, stable across service-worker restarts. */
@@ -32,6 +41,8 @@ export interface ReportEntry {
   fromCache: boolean;
   /** What the tab showed before that bears on this exchange (earlier preflight, echoed origins); absent when nothing did. */
   context?: ExchangeContext;
+  /** Firefox only: a credentials header sent to an earlier URL of the chain and not to the last (ObservedExchange.credentialsBeforeRedirect). */
+  credentialsBeforeRedirect?: CredentialsEvidenceHeader;
   verdict: Verdict;
   /**
    * True when the service worker restarted while the request was in flight and missed its first

@@ -26,4 +26,5 @@ export const chromiumCaptureProfile: CaptureProfile = {
   blockedRequestEndsIn: 'error',
   completedRepeatsResponseHeaders: true,
   sendHeadersBeforePreflight: false,
+  keepsCredentialsAcrossRedirects: false,
 };

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler, initiatorOf, type ClosedExchange, type RequestDetails } from '../assembler';
+import { judgeExchange } from '../../engine/index';
 import { originOfRequester } from '../origin';
 import { captureProfileFor, chromiumCaptureProfile, firefoxCaptureProfile, type CaptureProfile } from './index';
 
@@ -169,6 +170,73 @@ describe("Firefox's capture profile", () => {
     assembler.onCompleted({ ...base('18', target), statusCode: 200, responseHeaders: [header('Content-Type', 'application/json')] });
     expect(closed).toHaveLength(1);
     expect(closed[0]!.exchange.redirects.map((r) => [r.url, r.status, r.location])).toEqual([[first.url, 302, target.url]]);
+  });
+
+  it('keeps the Sec-Fetch-Storage-Access of the first URL when a tainting redirect drops it (redirect/049, recorded in docs/firefox.md)', () => {
+    const run = (profile: CaptureProfile) => {
+      const { assembler, closed, base } = firefoxRun(profile);
+      const hop1 = `${API}/hop`;
+      const hop2 = 'http://127.0.0.2:5001/hop2';
+      const last = `${API}/final`;
+      const credentialed = [
+        header('Origin', PAGE),
+        header('Sec-Fetch-Storage-Access', 'none'),
+        header('Sec-Fetch-Mode', 'cors'),
+        header('Sec-Fetch-Site', 'cross-site'),
+      ];
+      // After the redirect from API to another origin, Firefox sends Origin: null and no Sec-Fetch-Storage-Access.
+      const tainted = [header('Origin', 'null'), header('Sec-Fetch-Mode', 'cors'), header('Sec-Fetch-Site', 'cross-site')];
+      const redirect = (to: string, acao: string) => [
+        header('Access-Control-Allow-Origin', acao),
+        header('Access-Control-Allow-Credentials', 'true'),
+        header('Location', to),
+      ];
+      const wildcard = [header('Access-Control-Allow-Origin', '*'), header('Access-Control-Allow-Credentials', 'true')];
+      assembler.onSendHeaders({ ...base('49', { url: hop1 }), requestHeaders: credentialed });
+      assembler.onHeadersReceived({ ...base('49', { url: hop1 }), statusCode: 307, responseHeaders: redirect(hop2, PAGE) });
+      assembler.onSendHeaders({ ...base('49', { url: hop2 }), requestHeaders: tainted });
+      assembler.onHeadersReceived({ ...base('49', { url: hop2 }), statusCode: 303, responseHeaders: redirect(last, 'null') });
+      assembler.onSendHeaders({ ...base('49', { url: last }), requestHeaders: tainted });
+      assembler.onHeadersReceived({ ...base('49', { url: last }), statusCode: 200, responseHeaders: wildcard });
+      assembler.onCompleted({ ...base('49', { url: last }), statusCode: 200, responseHeaders: wildcard });
+      expect(closed).toHaveLength(1);
+      return closed[0]!.exchange;
+    };
+    const firefox = run(firefoxCaptureProfile);
+    expect(firefox.redirects).toHaveLength(2);
+    expect(firefox.request.headers?.find((h) => h.name === 'Origin')?.value).toBe('null');
+    expect(firefox.credentialsBeforeRedirect).toEqual({ name: 'sec-fetch-storage-access', urlIndex: 0 });
+    const verdict = judgeExchange(firefox, { browser: 'firefox' });
+    expect([verdict.blocked, verdict.firefox?.key, verdict.confidence, verdict.credentials]).toEqual([
+      true,
+      'CORSNotSupportingCredentials',
+      'certain',
+      'include',
+    ]);
+    expect(verdict.evidence.join(' ')).toContain(`Before a redirect the request sent \`Sec-Fetch-Storage-Access\``);
+    // Without the header kept, the same events read as an uncredentialed request, which passes.
+    const { credentialsBeforeRedirect: _kept, ...unkept } = firefox;
+    const unkeptVerdict = judgeExchange(unkept, { browser: 'firefox' });
+    expect([unkeptVerdict.blocked, unkeptVerdict.confidence, unkeptVerdict.credentials]).toEqual([false, 'inferred', 'unknown']);
+    // Chromium's capture keeps nothing of the kind: its exchange, and so its verdict, is unchanged.
+    expect('credentialsBeforeRedirect' in run(chromiumCaptureProfile)).toBe(false);
+  });
+
+  it('adds nothing when the headers last sent show the credentials themselves', () => {
+    const { assembler, closed, base } = firefoxRun();
+    const first = `${API}/hop`;
+    const target = `${API}/final`;
+    const credentialed = [header('Origin', PAGE), header('Sec-Fetch-Storage-Access', 'none'), header('Sec-Fetch-Mode', 'cors')];
+    assembler.onSendHeaders({ ...base('3', { url: first }), requestHeaders: credentialed });
+    assembler.onHeadersReceived({
+      ...base('3', { url: first }),
+      statusCode: 302,
+      responseHeaders: [header('Access-Control-Allow-Origin', PAGE), header('Location', target)],
+    });
+    assembler.onSendHeaders({ ...base('3', { url: target }), requestHeaders: credentialed });
+    assembler.onCompleted({ ...base('3', { url: target }), statusCode: 200, responseHeaders: [header('Access-Control-Allow-Origin', '*')] });
+    expect(closed[0]!.exchange.redirects).toHaveLength(1);
+    expect('credentialsBeforeRedirect' in closed[0]!.exchange).toBe(false);
   });
 
   it('drops a same-origin request and one with no requesting document', () => {

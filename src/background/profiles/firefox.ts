@@ -27,4 +27,5 @@ export const firefoxCaptureProfile: CaptureProfile = {
   blockedRequestEndsIn: 'completed',
   completedRepeatsResponseHeaders: true,
   sendHeadersBeforePreflight: true,
+  keepsCredentialsAcrossRedirects: true,
 };

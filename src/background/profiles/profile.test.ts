@@ -13,6 +13,7 @@ const otherBrowser: CaptureProfile = {
   blockedRequestEndsIn: 'error',
   completedRepeatsResponseHeaders: true,
   sendHeadersBeforePreflight: false,
+  keepsCredentialsAcrossRedirects: false,
 };
 
 function assemble(

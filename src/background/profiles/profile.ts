@@ -36,4 +36,13 @@ export interface CaptureProfile {
    * preflight at its next event (response or error), not when it sends headers.
    */
   readonly sendHeadersBeforePreflight: boolean;
+  /**
+   * Whether the capture keeps, across redirects, a request header that showed credentials mode
+   * include (`Cookie`, `Sec-Fetch-Storage-Access`) when a later URL's headers no longer show it
+   * (ObservedExchange.credentialsBeforeRedirect). Firefox needs it: its outcome does not tell a
+   * block from a pass, so the verdict rests on the credentials evidence, and Firefox stops sending
+   * Sec-Fetch-Storage-Access once a redirect made the origin `null`. Chromium's verdict reads the
+   * mode off the outcome instead (a block that passes without credentials was credentialed).
+   */
+  readonly keepsCredentialsAcrossRedirects: boolean;
 }

@@ -6,10 +6,11 @@
  * verdict says so in a warning (`other-browser-differs`), so a Firefox user also learns what a
  * Chromium user would meet, and the other way round.
  */
+import { duplicateCorsLayerCause } from '../beyond-the-block';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from '../fixes';
 import { countHeaderLines, getHeader, isValidAbsoluteUrl, originOfUrl } from '../http';
 import { RULES, type RuleFacts } from '../rules';
-import type { CorsErrorName, ObservedExchange, Verdict, Warning } from '../types';
+import type { CorsErrorName, HeaderList, ObservedExchange, Verdict, Warning } from '../types';
 import { firefoxChecks, type FirefoxFailure } from './checks';
 import { firefoxBlockMessage, type FirefoxReasonKey } from './reasons';
 
@@ -95,8 +96,70 @@ function describeChromium(chromium: Verdict): string {
   return 'Chromium lets it through';
 }
 
-/** Firefox's verdict for an exchange Chromium judged as `chromium`. */
-export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): Verdict {
+/**
+ * Chromium's verdict on what Firefox's webRequest showed, with the outcome Chromium would have
+ * reported. FIREFOX DEVIATION (in the events): Firefox ends a request it blocked for its response's
+ * headers in onCompleted, and one it blocked at its preflight in NS_ERROR_DOM_BAD_URI, where
+ * Chromium ends both in net::ERR_FAILED. Judged with Firefox's own ending, Chromium's verdict would
+ * call a block a pass (with a model-disagreement warning) or a network error, and its cause, its
+ * warnings and "what Chromium says" would be wrong; so the exchange is judged as Chromium would
+ * have ended it: net::ERR_FAILED when Firefox reported its CORS error, or when it completed a
+ * request Chromium's replay blocks.
+ */
+export function chromiumCounterpart(exchange: ObservedExchange, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
+  const outcome = exchange.outcome;
+  if (outcome?.kind === 'error' && outcome.error === FIREFOX_CORS_ERROR) return judgeAsChromium({ ...exchange, outcome: CHROMIUM_CORS_OUTCOME });
+  const verdict = judgeAsChromium(exchange);
+  if (outcome?.kind !== 'completed' || !verdict.warnings.some((warning) => warning.code === 'model-disagreement')) return verdict;
+  return judgeAsChromium({ ...exchange, outcome: CHROMIUM_CORS_OUTCOME });
+}
+
+/** The error Firefox's webRequest gives a request it blocked for CORS before or instead of its response. */
+const FIREFOX_CORS_ERROR = 'NS_ERROR_DOM_BAD_URI';
+const CHROMIUM_CORS_OUTCOME = { kind: 'error', error: 'net::ERR_FAILED' } as const;
+
+/** Firefox's verdict for an exchange, over Chromium's (`judgeAsChromium`), with the real cause Firefox's outcome supports. */
+export function firefoxVerdict(exchange: ObservedExchange, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
+  return withFirefoxCause(firefoxVerdictOf(exchange, judgeAsChromium), exchange);
+}
+
+/**
+ * The cause (beyond-the-block.ts) as Firefox's verdict supports it. Chromium's verdict computed
+ * one for its own outcome: a pass in Firefox has none, and Firefox's network error for a redirect
+ * to a URL with credentials is a refused redirect, not a network fault. FIREFOX DEVIATION (in the
+ * events): Firefox's webRequest hands two `Access-Control-Allow-Origin` lines over as one `a, b`
+ * line (see checkResponseAccess), so the two layers are told from that line.
+ */
+function withFirefoxCause(verdict: Verdict, exchange: ObservedExchange): Verdict {
+  const { cause, ...rest } = verdict;
+  const refusedRedirect = verdict.kind === 'network-error' && verdict.stage === 'redirect' && verdict.firefox?.key === 'CORSDidNotSucceed';
+  if (!cause && verdict.blocked && verdict.firefox?.key === 'CORSMultipleAllowOriginNotAllowed') {
+    const headers = failingHeaders(verdict, exchange);
+    const value = getHeader(headers, 'access-control-allow-origin');
+    if (value !== null && countHeaderLines(headers, 'access-control-allow-origin') === 1 && value.includes(', ')) {
+      const values = value.split(', ');
+      return {
+        ...verdict,
+        cause: duplicateCorsLayerCause(
+          `${values.length} \`Access-Control-Allow-Origin\` values, ${values.map((v) => `\`${v}\``).join(' and ')}, which Firefox hands to add-ons joined on one line: the response had ${values.length} lines.`,
+          headers,
+        ),
+      };
+    }
+  }
+  if (cause && ((!verdict.blocked && verdict.kind !== 'network-error') || refusedRedirect)) return rest;
+  return verdict;
+}
+
+/** The response headers the verdict's failure was read from. */
+function failingHeaders(verdict: Verdict, exchange: ObservedExchange): HeaderList {
+  if (verdict.stage === 'preflight') return exchange.preflight?.response?.headers ?? [];
+  if (verdict.stage === 'redirect' && verdict.hopIndex !== null) return exchange.redirects[verdict.hopIndex]?.headers ?? [];
+  return exchange.response?.headers ?? [];
+}
+
+function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
+  const chromium = chromiumCounterpart(exchange, judgeAsChromium);
   if (chromium.kind === 'not-cors') return { ...chromium, firefox: null };
   const pageOrigin = pageOriginOf(exchange);
   const withCredentials = exchange.credentials === 'include' || chromium.credentials === 'include';
@@ -104,7 +167,8 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
   const warnings = chromium.warnings.filter((warning) => warning.code !== 'other-browser-differs');
 
   if (result.kind === 'pass') {
-    if (!chromium.blocked && chromium.kind !== 'network-error') return { ...chromium, firefox: null };
+    if (!chromium.blocked && chromium.kind !== 'network-error')
+      return withCredentialsUnknown(exchange, { ...chromium, firefox: null }, pageOrigin, withCredentials);
     const verdict: Verdict = {
       ...chromium,
       kind: 'passed',
@@ -126,10 +190,12 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
     const message = firefoxBlockMessage('CORSDidNotSucceed', result.url, { status: result.status });
     const firefox = { key: 'CORSDidNotSucceed', message };
     if (!result.redirectWithCredentials) {
-      // A network failure: Chromium's verdict (which names the net error and its cause) stands.
-      return { ...chromium, firefox };
+      // A network failure: Chromium's verdict on the error Firefox reported (which names the net error and its cause) stands.
+      return { ...(chromium.kind === 'network-error' ? chromium : judgeAsChromium(exchange)), firefox };
     }
-    // FIREFOX DEVIATION: a redirect to a URL with credentials is a plain network error in Firefox.
+    // FIREFOX DEVIATION: a redirect to a URL with credentials is a plain network error in Firefox
+    // (webRequest reported NS_ERROR_UNEXPECTED or NS_ERROR_NET_ON_RECEIVING_FROM in ESR 153, from run to run).
+    const networkError = exchange.outcome?.kind === 'error' ? exchange.outcome.error : FIREFOX_CORS_ERROR;
     return {
       ...chromium,
       kind: 'network-error',
@@ -137,9 +203,9 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
       rule: null,
       failedParameter: '',
       stage: 'redirect',
-      networkError: 'NS_ERROR_DOM_BAD_URI',
+      networkError,
       title: 'Redirect to a URL with credentials',
-      explanation: `The redirect from \`${result.url}\` points at a URL with a user name or password (\`user:pass@\`), which a cross-origin request may not follow: Firefox fails the request as a network error (NS_ERROR_DOM_BAD_URI) and its console says only "CORS request did not succeed". ${describeChromium(chromium)}.`,
+      explanation: `The redirect from \`${result.url}\` points at a URL with a user name or password (\`user:pass@\`), which a cross-origin request may not follow: Firefox fails the request as a network error (${networkError}) and its console says only "CORS request did not succeed". ${describeChromium(chromium)}.`,
       firefox,
       warnings: chromium.blocked
         ? [differs(`Firefox reports a network error ("CORS request did not succeed"); ${describeChromium(chromium)}.`), ...warnings]
@@ -214,6 +280,49 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
     confidence: 'certain',
     warnings: [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
   };
+}
+
+/**
+ * A pass judged without credentials evidence. FIREFOX DEVIATION (in what an add-on can see): a
+ * request Firefox blocked ends in onCompleted like one it let through, so unlike Chromium's, the
+ * outcome cannot reveal a credentialed request: the pass holds only under the credentials mode
+ * assumed. When the same response would fail a credentialed request, the verdict is inferred
+ * and says what Firefox would have said, unless the headers show the request was uncredentialed.
+ */
+function withCredentialsUnknown(exchange: ObservedExchange, verdict: Verdict, pageOrigin: string, withCredentials: boolean): Verdict {
+  if (withCredentials || exchange.credentials !== undefined || shownUncredentialed(exchange)) return verdict;
+  const credentialed = firefoxChecks(exchange, pageOrigin, true);
+  if (credentialed.kind !== 'blocked') return verdict;
+  const { key, url, params } = credentialed.failure;
+  return {
+    ...verdict,
+    confidence: 'inferred',
+    credentials: 'unknown',
+    explanation: `${verdict.explanation} That holds if it was sent without credentials; had it been credentialed, Firefox blocked it (\`${key}\`).`,
+    evidence: [
+      ...verdict.evidence,
+      `No \`Cookie\` or \`Sec-Fetch-Storage-Access\` header shows the credentials mode, and Firefox ends a blocked request in onCompleted like one it let through, so the verdict assumes the request was sent without credentials. Had it been sent with credentials (\`credentials: 'include'\`, \`withCredentials = true\`), Firefox would have blocked it: ${firefoxBlockMessage(key, url, params)}`,
+    ],
+  };
+}
+
+/**
+ * Whether the headers show a request was sent without credentials: Firefox sends
+ * `Sec-Fetch-Storage-Access` on a credentialed cross-site request (Fetch Metadata; measured on
+ * Firefox ESR 153, docs/firefox.md), so a cross-site request that did not redirect and sent neither
+ * it nor `Cookie` was not credentialed. After a redirect the headers seen are the last URL's, whose
+ * Origin may be `null`, and Firefox sends neither there.
+ */
+function shownUncredentialed(exchange: ObservedExchange): boolean {
+  const headers = exchange.request.headers;
+  if (!headers || exchange.redirects.length > 0) return false;
+  const site = getHeader(headers, 'sec-fetch-site');
+  return (
+    site !== null &&
+    site.trim().toLowerCase() === 'cross-site' &&
+    getHeader(headers, 'sec-fetch-storage-access') === null &&
+    getHeader(headers, 'cookie') === null
+  );
 }
 
 /** The header names the preflight asked for (Firefox's own unsafe list), else none. */
