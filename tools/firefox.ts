@@ -19,7 +19,8 @@
  * Code evaluated in the add-on's pages uses the `chrome` namespace, which Firefox provides with
  * promises in MV3 (and whose types the project has).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -115,7 +116,29 @@ export interface FirefoxExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(options: { headless?: boolean; distDir?: string; args?: string[] } = {}): Promise<FirefoxExtensionBrowser> {
+/** A self-signed certificate this profile accepts for one origin (`https://host:port`), and for no other. */
+export interface TrustedCertificate {
+  origin: string;
+  /** The certificate, PEM. */
+  pem: string;
+}
+
+/**
+ * Firefox's cert_override.txt (the file "Accept the Risk and Continue" writes): each line trusts
+ * one certificate, by its SHA-256 fingerprint, for one host and port. Chromium's equivalent is
+ * `--ignore-certificate-errors-spki-list` (lab.tls.chromiumArgs).
+ */
+function certOverrideFile(certificates: readonly TrustedCertificate[]): string {
+  const lines = certificates.map(({ origin, pem }) => {
+    const { hostname, port } = new URL(origin);
+    return `${hostname}:${port || '443'}:\tOID.2.16.840.1.101.3.4.2.1\t${new X509Certificate(pem).fingerprint256}\t`;
+  });
+  return ['# PSM Certificate Override Settings file', '# This is a generated file!  Do not edit.', ...lines, ''].join('\n');
+}
+
+export async function launchFirefoxWithExtension(
+  options: { headless?: boolean; distDir?: string; args?: string[]; trustedCertificates?: readonly TrustedCertificate[] } = {},
+): Promise<FirefoxExtensionBrowser> {
   const distDir = options.distDir ?? FIREFOX_DIST_DIR;
   const manifestPath = join(distDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`No built Firefox add-on in ${distDir}: run \`npm run build:firefox\` first.`);
@@ -124,6 +147,7 @@ export async function launchFirefoxWithExtension(options: { headless?: boolean; 
   if (!addonId) throw new Error(`${manifestPath} has no browser_specific_settings.gecko.id: it is not the Firefox build.`);
 
   const profileDir = mkdtempSync(join(tmpdir(), 'cors-doctor-firefox-'));
+  if (options.trustedCertificates?.length) writeFileSync(join(profileDir, 'cert_override.txt'), certOverrideFile(options.trustedCertificates));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: findFirefox(),

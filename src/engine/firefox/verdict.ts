@@ -84,6 +84,9 @@ function pageOriginOf(exchange: ObservedExchange): string {
   return origin ?? originOfUrl(exchange.request.url);
 }
 
+/** How Firefox's webRequest ends a request its CORS checks failed (onErrorOccurred), preflight or not. */
+export const FIREFOX_CORS_FAILURE_ENDING = 'NS_ERROR_DOM_BAD_URI';
+
 function differs(message: string): Warning {
   return { code: 'other-browser-differs', title: 'Chromium and Firefox judge this request differently', severity: 'medium', message };
 }
@@ -180,8 +183,14 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
     addressSpace: null,
   };
   const text = entry.fix(facts);
+  // FIREFOX DEVIATION: Firefox ends a request that failed its preflight with NS_ERROR_DOM_BAD_URI
+  // (FIREFOX_CORS_FAILURE_ENDING). Chromium's rules, reading that capture, see a network error: an
+  // artefact of Firefox's events, not what Chromium would say. Chromium would name `rule`, so there
+  // is no difference to warn of, and "a network error, not CORS" is no cause of this block.
+  const chromiumReadFirefoxEnding = chromium.kind === 'network-error' && chromium.networkError === FIREFOX_CORS_FAILURE_ENDING;
   return {
     ...chromium,
+    cause: chromium.cause?.code === 'network-error' ? null : chromium.cause,
     kind: 'cors-blocked',
     blocked: true,
     rule,
@@ -212,7 +221,7 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
           : [],
     },
     confidence: 'certain',
-    warnings: [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
+    warnings: chromiumReadFirefoxEnding ? warnings : [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
   };
 }
 
