@@ -597,6 +597,7 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
     writeFileSync(out(OUTPUT_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: out(OUTPUT_FILES.gallery) });
+    const showcase = cases.find((galleryCase) => galleryCase.id === SHOWCASE_CASE);
     for (const [path, size, file] of [
       [`src/panel/panel.html?tabId=${tabId}`, PANEL_SIZE, OUTPUT_FILES.panel],
       [`src/popup/popup.html?tabId=${tabId}`, POPUP_SIZE, OUTPUT_FILES.popup],
@@ -605,6 +606,14 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
       try {
         await extensionPage.setViewport(size);
         await waitForStableContent(inFirefoxPage(extensionPage));
+        if (file === OUTPUT_FILES.panel && showcase) {
+          // As in Chromium: the panel shows the showcase failure's details (the list alone is no reason to fail).
+          const opened = await extensionPage
+            .click(`[role="row"] [title^="${showcase.broken.url}?"]`)
+            .then(() => true)
+            .catch(() => false);
+          if (opened) await waitForStableContent(inFirefoxPage(extensionPage));
+        }
         await extensionPage.screenshot({ path: out(file) });
       } finally {
         await extensionPage.close();
