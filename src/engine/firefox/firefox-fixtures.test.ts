@@ -67,7 +67,9 @@ describe(`the Firefox profile agrees with ${FIXTURE.firefox} (recorded ${FIXTURE
   it('calls no CORS block Firefox names "a network error, not CORS", nor says Chromium would report Firefox’s own NS_ERROR_DOM_BAD_URI', () => {
     const blocks = steps.filter(({ id, step }) => !excluded(id) && step.exchange && step.firefox.outcome === 'cors');
     // Failed preflights among them: webRequest ends them (and their request) with NS_ERROR_DOM_BAD_URI.
-    expect(blocks.filter(({ step }) => step.exchange!.outcome.kind === 'error' && step.exchange!.outcome.error === 'NS_ERROR_DOM_BAD_URI').length).toBeGreaterThan(50);
+    expect(
+      blocks.filter(({ step }) => step.exchange!.outcome.kind === 'error' && step.exchange!.outcome.error === 'NS_ERROR_DOM_BAD_URI').length,
+    ).toBeGreaterThan(50);
     const wrong = blocks.flatMap(({ id, index, step }) => {
       const verdict = judgeExchange(fromFixtureExchange(step.exchange!), { browser: 'firefox' });
       const falseClaims = verdict.warnings.filter((warning) => warning.message.includes('NS_ERROR_DOM_BAD_URI')).map((warning) => warning.message);
