@@ -119,6 +119,22 @@ describe('npm start -- --browser firefox, headless', () => {
     expect(run.stdout).not.toContain('not really a CORS bug: A network error, not CORS');
   });
 
+  it('names the real cause of a Firefox block as the gallery card does, where Firefox’s capture shows it', () => {
+    /** Cards whose cause Firefox's capture cannot show, and why. */
+    const notInFirefox: Record<string, string> = {
+      'duplicate-cors-layer': "Firefox's webRequest hands the two Access-Control-Allow-Origin lines over as one 'a, b' line",
+      'local-network-access': 'Firefox has no Local Network Access: the request passes',
+      'network-error': 'a network error, not a block (its cause is the net error)',
+    };
+    const cases = resolveGalleryCases(origins).filter((c) => c.expectedCause && !(c.expectedCause in notInFirefox));
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+    const got = cases.map((c) => {
+      const entry = report.entries.find((e) => e.request.method !== 'OPTIONS' && findVariant([c], e.request.url)?.variant === 'broken');
+      return { card: c.id, blocked: entry?.verdict.blocked ?? null, cause: entry?.verdict.cause?.code ?? null };
+    });
+    expect(got).toEqual(cases.map((c) => ({ card: c.id, blocked: true, cause: c.expectedCause })));
+  });
+
   it('names every failure in the printed summary by its Firefox reason key', () => {
     const cases = resolveGalleryCases(origins);
     const failures = report.entries.filter((entry) => entry.verdict.blocked);

@@ -6,6 +6,7 @@
  * verdict says so in a warning (`other-browser-differs`), so a Firefox user also learns what a
  * Chromium user would meet, and the other way round.
  */
+import { applyRealCauseToExchange } from '../beyond-the-block';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from '../fixes';
 import { countHeaderLines, getHeader, isValidAbsoluteUrl, originOfUrl } from '../http';
 import { RULES, type RuleFacts } from '../rules';
@@ -188,9 +189,10 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
   // artefact of Firefox's events, not what Chromium would say. Chromium would name `rule`, so there
   // is no difference to warn of, and "a network error, not CORS" is no cause of this block.
   const chromiumReadFirefoxEnding = chromium.kind === 'network-error' && chromium.networkError === FIREFOX_CORS_FAILURE_ENDING;
-  return {
+  const verdict: Verdict = {
     ...chromium,
-    cause: chromium.cause?.code === 'network-error' ? null : chromium.cause,
+    // Chromium's cause was found for Chromium's reading; this block's is found below.
+    cause: null,
     kind: 'cors-blocked',
     blocked: true,
     rule,
@@ -223,6 +225,8 @@ export function firefoxVerdict(exchange: ObservedExchange, chromium: Verdict): V
     confidence: 'certain',
     warnings: chromiumReadFirefoxEnding ? warnings : [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
   };
+  applyRealCauseToExchange(verdict, exchange);
+  return verdict;
 }
 
 /** The header names the preflight asked for (Firefox's own unsafe list), else none. */
