@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import type { Report } from '../src/shared/report';
-import { fetchFrom, launchWithExtension, readBadge, waitFor, type ExtensionBrowser, type Page } from './harness';
+import { fetchFrom, launchWithExtension, readBadge, waitFor, waitForBadge, type ExtensionBrowser, type Page } from './harness';
 
 describe('the toolbar badge', () => {
   let lab: Lab;
@@ -26,13 +26,7 @@ describe('the toolbar badge', () => {
     );
   }
 
-  async function badgeBecomes(text: string) {
-    return waitFor(
-      () => readBadge(browser, tabId),
-      (badge) => badge.text === text,
-      { what: `badge "${text}"` },
-    );
-  }
+  const badgeBecomes = (text: string) => waitForBadge(browser, tabId, text);
 
   beforeAll(async () => {
     lab = await startLab();
@@ -105,11 +99,7 @@ describe('the toolbar badge', () => {
     await fetchFrom(other, failing());
     await fetchFrom(other, failing());
     await fetchFrom(other, failing());
-    await waitFor(
-      () => readBadge(browser, otherTab),
-      (badge) => badge.text === '3',
-      { what: 'other tab badge 3' },
-    );
+    await waitForBadge(browser, otherTab, '3');
     expect((await readBadge(browser, tabId)).text).toBe('1');
     await other.close();
   });

@@ -1,7 +1,8 @@
 /**
  * Differential conformance suite (issue 5): a generated corpus of real requests runs in Chromium with
  * CORS Doctor loaded; for every request Chromium's verdict (DevTools protocol) is compared with the
- * verdict in the extension's report. Writes docs/conformance.md.
+ * verdict in the extension's report. Writes docs/conformance.md, with the Firefox columns from the
+ * recorded Firefox run (conformance/firefox-results.json).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,7 +29,7 @@ import {
 import { capturedExchange, clearReport, entriesByUrl, readReport } from './conformance/extension-side';
 import { generateScenarios, type GeneratedCorpus } from './conformance/generator';
 import { runScenarioGroups } from './conformance/page-runner';
-import { firefoxSectionOf } from './conformance/firefox-results-doc';
+import { readFirefoxResults } from './conformance/firefox-results-doc';
 import { agrees, renderResultsDoc } from './conformance/results-doc';
 import { describeExpectation, type Scenario } from './conformance/scenario';
 import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
@@ -177,7 +178,7 @@ describe('conformance with Chromium: every verdict equals the browser’s own', 
           scenarioCount: corpus.scenarios.length,
           requiredRules: REQUIRED_RULES,
           comparisons,
-          firefoxSection: firefoxSectionOf(readFileSync(DOC_PATH, 'utf8')),
+          firefox: readFirefoxResults(),
         }),
       );
   }, 600_000);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/server';
 import type { ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
-import { launchWithExtension, readBadge, recordChromiumVerdicts, waitFor, type ExtensionBrowser } from './harness';
+import { launchWithExtension, readBadge, recordChromiumVerdicts, waitFor, waitForBadge, type ExtensionBrowser } from './harness';
 import { recordTargetVerdicts, type TargetVerdicts } from './target-verdicts';
 
 describe('frames and workers', () => {
@@ -26,13 +26,6 @@ describe('frames and workers', () => {
   const pageOn = (origin: 'api2', path: string, html: string) => lab.route(origin, path, { response: { body: html, contentType: 'text/html; charset=utf-8' } });
   const report = (tabId: number) => browser.sendMessage<Report>({ type: 'getReport', tabId });
   const entryFor = (r: Report, url: string) => r.entries.filter((entry) => entry.request.url === url);
-  /** The badge repaints on a throttle (badge.ts), so it is read until it shows the count or the wait times out. */
-  const badgeShows = (tabId: number, text: string) =>
-    waitFor(
-      () => readBadge(browser, tabId),
-      (badge) => badge.text === text,
-      { what: `badge "${text}"` },
-    );
   async function waitForEntries(tabId: number, urls: string[]): Promise<Report> {
     return waitFor(
       () => report(tabId),
@@ -121,7 +114,7 @@ describe('frames and workers', () => {
     expect(sameEntry!.verdict.rule).toBe('MissingAllowOriginHeader');
     expect(crossEntry!.verdict.rule).toBe('AllowOriginMismatch');
     expect(r.summary.failures).toBe(2);
-    expect((await badgeShows(tabId, '2')).text).toBe('2');
+    expect((await waitForBadge(browser, tabId, '2')).text).toBe('2');
 
     // Exports name the frame.
     const markdown = await browser.sendMessage<ExportResult>({ type: 'exportReport', tabId, format: 'markdown' });
@@ -235,7 +228,7 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     for (const entry of [dedicated!, shared!, service!]) expectChromiumAgrees(entry, targets.forUrl(entry.request.url));
     expect(service!.verdict.rule).toBe('AllowOriginMismatch');
     // The badge counts the page's own failures (the dedicated worker's is the page's); the summary is the list.
-    expect((await badgeShows(tabId, '1')).text).toBe('1');
+    expect((await waitForBadge(browser, tabId, '1')).text).toBe('1');
     expect(r.summary.failures).toBe(3);
     // Not in another origin's tab; all in the worker log.
     expect((await report(otherTab)).entries).toEqual([]);
@@ -322,7 +315,7 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     expect(entryFor(after, failing)[0]!.pageId).toBe(after.currentPageId);
     expect(entryFor(after, failingAfter)[0]!.pageId).toBe(after.currentPageId);
     expect(entryFor(after, failingAfter)[0]!.frameUrl).toBe(top);
-    expect((await badgeShows(tabId, '2')).text).toBe('2');
+    expect((await waitForBadge(browser, tabId, '2')).text).toBe('2');
     // Going there for real is a new page.
     await page.goto(prerendered);
     const navigated = await waitFor(
@@ -386,7 +379,7 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     const keepAfter = await report(keepTab);
     expect(keepAfter.entries.map((entry) => entry.id)).toEqual(keepBefore.entries.map((entry) => entry.id));
     expect(keepAfter.currentPageId).toBe(keepBefore.currentPageId);
-    expect((await badgeShows(keepTab, '2')).text).toBe('2');
+    expect((await waitForBadge(browser, keepTab, '2')).text).toBe('2');
     expect(
       await keep.evaluate(
         (url) =>
@@ -399,7 +392,7 @@ addEventListener('message', (e) => { const url = e.data; e.waitUntil(${fetchOnMe
     ).toBe('failed');
     const keepLast = await waitForEntries(keepTab, [failing('keep-3')]);
     expect(keepLast.summary.failures).toBe(3);
-    expect((await badgeShows(keepTab, '3')).text).toBe('3');
+    expect((await waitForBadge(browser, keepTab, '3')).text).toBe('3');
     await keep.close();
   });
 });

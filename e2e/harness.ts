@@ -128,6 +128,18 @@ export async function readBadge(browser: ExtensionBrowser, tabId: number): Promi
   }, tabId);
 }
 
+/**
+ * Reads the tab's badge until it shows `text`, and returns it: the badge repaints on a throttle
+ * (src/background/badge.ts), so a read right after a request can come before the repaint.
+ */
+export function waitForBadge(browser: ExtensionBrowser, tabId: number, text: string): Promise<{ text: string; title: string }> {
+  return waitFor(
+    () => readBadge(browser, tabId),
+    (badge) => badge.text === text,
+    { what: `badge "${text}"` },
+  );
+}
+
 /** The extension's chrome.storage.session (all of it, or the given keys), read from an extension page; values as the worker wrote them (src/background/json-area.ts). */
 export async function readSessionStorage(browser: ExtensionBrowser, keys: string[] | null = null): Promise<Record<string, unknown>> {
   const helper = await browser.extensionPage();

@@ -6,11 +6,12 @@
  * entry limits, which the marker says), and values delivered verbatim through the panel's port path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../lab/server';
+import type { Lab } from '../lab/server';
 import { DEFAULT_ENTRY_LIMITS } from '../src/background/entry';
 import { PREVIEW_CHARS } from '../src/panel/LongValue';
 import { missingAllowOriginEntry, reportOf } from '../test-support/panel-fixtures';
-import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
+import { waitFor, type ExtensionBrowser, type Page } from './harness';
+import { openPanelFor, startPanelTestbed, type PanelTestbed } from './panel-testbed';
 
 const SIXTY_FOUR_KB = 64 * 1024;
 const HOSTILE = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1"><script>window.__pwned=1</script><b id="injected">b</b>';
@@ -20,19 +21,14 @@ const PLAIN_64KB = `${'a'.repeat(SIXTY_FOUR_KB - 4)}TAIL`;
 const more = (n: number) => `… ${n.toLocaleString('en-US')} more characters`;
 
 describe('the detail pane truncates long values and shows them whole on demand', () => {
+  let testbed: PanelTestbed;
   let lab: Lab;
   let browser: ExtensionBrowser;
   let labPage: Page;
   let tabId: number;
 
   async function openPanel(): Promise<Page> {
-    const panel = await browser.context.newPage();
-    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(
-      () => panel.locator('.connection').textContent(),
-      (text) => text?.includes('live') ?? false,
-      { what: 'the panel to connect' },
-    );
+    const panel = await openPanelFor(browser, tabId);
     // Every element added to the document from here on, by tag: a value turned into markup would show here.
     await panel.evaluate(() => {
       const added: string[] = [];
@@ -67,15 +63,11 @@ describe('the detail pane truncates long values and shows them whole on demand',
       .first();
 
   beforeAll(async () => {
-    lab = await startLab();
-    browser = await launchWithExtension();
-    labPage = await browser.context.newPage();
-    await labPage.goto(lab.page('/long', '<!doctype html><title>long values</title>'));
-    tabId = await browser.tabIdOf(labPage);
+    testbed = await startPanelTestbed('/long', 'long values');
+    ({ lab, browser, labPage, tabId } = testbed);
   });
   afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
+    await testbed?.close();
   });
 
   it('verbatim through the port path: a 64 KB value and 64 KB of markup, in a header and the URL', async () => {

@@ -4,28 +4,24 @@
  * and the panel shows them as text without creating an element or running a script.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../lab/server';
+import type { Lab } from '../lab/server';
 import { headerDisallowedEntry, missingAllowOriginEntry, reportOf } from '../test-support/panel-fixtures';
-import { launchWithExtension, waitFor, type ExtensionBrowser, type Page } from './harness';
+import { waitFor, type ExtensionBrowser, type Page } from './harness';
+import { openPanelFor, startPanelTestbed, type PanelTestbed } from './panel-testbed';
 
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">';
 const SCRIPT_PAYLOAD = '<script>window.__pwned=(window.__pwned||0)+1</script>';
 const SVG_PAYLOAD = '"><svg onload="window.__pwned=1"><b id="injected">bold</b>';
 
 describe('the panel renders network values as text', () => {
+  let testbed: PanelTestbed;
   let lab: Lab;
   let browser: ExtensionBrowser;
   let labPage: Page;
   let tabId: number;
 
   async function openPanel(): Promise<Page> {
-    const panel = await browser.context.newPage();
-    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
-    await waitFor(
-      () => panel.locator('.connection').textContent(),
-      (text) => text?.includes('live') ?? false,
-      { what: 'the panel to connect' },
-    );
+    const panel = await openPanelFor(browser, tabId);
     return panel;
   }
 
@@ -44,15 +40,11 @@ describe('the panel renders network values as text', () => {
   }
 
   beforeAll(async () => {
-    lab = await startLab();
-    browser = await launchWithExtension();
-    labPage = await browser.context.newPage();
-    await labPage.goto(lab.page('/safety', '<!doctype html><title>safety</title>'));
-    tabId = await browser.tabIdOf(labPage);
+    testbed = await startPanelTestbed('/safety', 'safety');
+    ({ lab, browser, labPage, tabId } = testbed);
   });
   afterAll(async () => {
-    await browser?.close();
-    await lab?.close();
+    await testbed?.close();
   });
 
   it('from a real server: hostile header values and URL appear literally', async () => {

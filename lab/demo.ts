@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import { DIST_DIR, findChromium, launchWithExtension, QUIET_FLAGS, type ExtensionBrowser } from '../tools/chromium';
 import { FIREFOX_DIST_DIR, findFirefox, launchFirefoxWithExtension, type FirefoxExtensionBrowser } from '../tools/firefox';
 import type { ExportFormat, ExportResult } from '../src/shared/messages';
 import type { Report, ReportEntry } from '../src/shared/report';
+import { failureName, type ShownBrowser } from '../src/shared/browser-names';
 import { checkReport, findVariant, type ResolvedCase, type VariantCheck } from './gallery';
 import { closeOnSignals, parsePort, startGalleryLab, UsageError } from './serve';
 
@@ -61,6 +63,17 @@ const bold = paint('1');
 const dim = paint('2');
 const red = paint('31');
 const yellow = paint('33');
+
+/** What the demo needs of a page, whether Playwright (Chromium) or puppeteer (Firefox) drives it: run a function in it. */
+type RunInPage = <T>(fn: () => T) => Promise<T>;
+const inChromiumPage =
+  (page: Page): RunInPage =>
+  (fn) =>
+    page.evaluate(fn);
+const inFirefoxPage =
+  (page: FirefoxPage): RunInPage =>
+  <T>(fn: () => T) =>
+    page.evaluate(fn) as Promise<T>;
 
 function hasDisplay(): boolean {
   if (process.platform === 'darwin' || process.platform === 'win32') return true;
@@ -214,12 +227,12 @@ async function runHeaded(options: DemoOptions): Promise<void> {
 }
 
 /** Reports the gallery page's progress while "Run all" runs, as one updating line on a terminal. */
-async function followRunAll(page: Page, total: number): Promise<void> {
+async function followRunAll(run: RunInPage, total: number): Promise<void> {
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   const startedAt = Date.now();
   let lastQuarter = -1;
   for (;;) {
-    const { state, progress, current } = await page.evaluate(() => ({ ...document.body.dataset }));
+    const { state, progress, current } = await run(() => ({ ...document.body.dataset }));
     const done = Number(progress?.split('/')[0] ?? 0);
     if (process.stdout.isTTY) {
       process.stdout.write(`\r\x1b[2K  Running the gallery  ${done}/${total}  ${dim(current ?? '')}`);
@@ -248,10 +261,10 @@ async function browserVersion(browser: ExtensionBrowser, page: Page): Promise<st
   }
 }
 
-async function readPageResults(page: Page): Promise<PageResult[]> {
-  return page.$$eval('.result', (lines) =>
-    lines.map((line) => {
-      const data = (line as HTMLElement).dataset;
+async function readPageResults(run: RunInPage): Promise<PageResult[]> {
+  return run(() =>
+    [...document.querySelectorAll<HTMLElement>('.result')].map((line) => {
+      const data = line.dataset;
       return {
         caseId: data.case ?? '',
         variant: data.variant === 'fixed' ? ('fixed' as const) : ('broken' as const),
@@ -309,10 +322,10 @@ async function screenshotExtensionPage(
   try {
     await page.setViewportSize(size);
     await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
-    await waitForStableContent(page);
+    await waitForStableContent(inChromiumPage(page));
     if (prepare) {
       await prepare(page);
-      await waitForStableContent(page);
+      await waitForStableContent(inChromiumPage(page));
     }
     await page.screenshot({ path: file });
   } finally {
@@ -330,12 +343,12 @@ async function openRequestInPanel(panel: Page, url: string): Promise<void> {
   }
 }
 
-async function waitForStableContent(page: Page): Promise<void> {
+async function waitForStableContent(run: RunInPage): Promise<void> {
   const deadline = Date.now() + 5_000;
   let previous = '';
   let stableSince = Date.now();
   while (Date.now() < deadline) {
-    const text = await page.evaluate(() => document.body?.innerText ?? '');
+    const text = await run(() => document.body?.innerText ?? '');
     if (text !== previous) {
       previous = text;
       stableSince = Date.now();
@@ -346,7 +359,8 @@ async function waitForStableContent(page: Page): Promise<void> {
   }
 }
 
-function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
+/** The failures, network errors and lessons, each failure under the name the browser that saw it gives it. */
+function printFailures(report: Report, cases: readonly ResolvedCase[], browser: ShownBrowser = 'chromium'): void {
   const failures = report.entries.filter((entry) => entry.verdict.blocked);
   console.log(bold(`\nCORS failures CORS Doctor found: ${failures.length}\n`));
   for (const entry of failures) {
@@ -356,7 +370,12 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
     console.log(`  ${red('✗')} ${bold(name)}`);
     console.log(`      ${dim(`${entry.request.method} ${target.origin}${target.pathname}`)}`);
     const parameter = entry.verdict.failedParameter ? ` ("${entry.verdict.failedParameter}")` : '';
-    console.log(`      ${dim('rule')}  ${entry.verdict.rule ?? 'none'}${parameter}`);
+    if (browser === 'firefox') {
+      const chromium = entry.verdict.rule ? dim(`  (Chromium: ${entry.verdict.rule}${parameter})`) : '';
+      console.log(`      ${dim('reason')} ${failureName(entry.verdict, 'firefox') ?? 'none'}${chromium}`);
+    } else {
+      console.log(`      ${dim('rule')}  ${entry.verdict.rule ?? 'none'}${parameter}`);
+    }
     if (entry.verdict.cause) console.log(`      ${dim('cause')} not really a CORS bug: ${entry.verdict.cause.title}`);
     console.log(`      ${dim('fix ')}  ${entry.verdict.fix?.summary ?? entry.verdict.title}`);
   }
@@ -371,6 +390,8 @@ function printFailures(report: Report, cases: readonly ResolvedCase[]): void {
   }
   const lessons = report.entries.filter((entry) => {
     const found = findVariant(cases, entry.request.url);
+    // A lesson the gallery wrote for Chromium can be a block in Firefox: it is listed with the failures above.
+    if (browser === 'firefox' && (entry.verdict.blocked || entry.verdict.kind === 'network-error')) return false;
     return (
       found?.variant === 'broken' &&
       found.galleryCase.broken.expected === null &&
@@ -440,8 +461,8 @@ async function runHeadless(options: DemoOptions): Promise<boolean> {
     console.log('');
 
     await page.click('#run-all');
-    await followRunAll(page, cases.length * 2);
-    const pageResults = await readPageResults(page);
+    await followRunAll(inChromiumPage(page), cases.length * 2);
+    const pageResults = await readPageResults(inChromiumPage(page));
     const report = await waitForCapture(browser, tabId, cases);
     const checks = checkReport(report, cases);
 
@@ -473,6 +494,47 @@ async function runHeadless(options: DemoOptions): Promise<boolean> {
   }
 }
 
+async function getFirefoxReport(firefox: FirefoxExtensionBrowser, tabId: number): Promise<Report> {
+  const report = await firefox.sendMessage<Report | undefined>({ type: 'getReport', tabId });
+  if (!report || !Array.isArray(report.entries)) {
+    throw new Error(`getReport answered ${JSON.stringify(report)?.slice(0, 300)} instead of a report. Is dist-firefox/ a complete build?`);
+  }
+  return report;
+}
+
+/**
+ * The totals of a Firefox run, by Firefox's reason keys. The gallery's expectations are Chromium's
+ * verdicts, so where Firefox judges otherwise the request is listed, not counted as wrong; the
+ * number returned is of requests CORS Doctor did not capture at all.
+ */
+function printFirefoxTotals(report: Report, checks: readonly VariantCheck[], pageResults: readonly PageResult[]): number {
+  const entries = report.entries.filter((entry: ReportEntry) => entry.request.method !== 'OPTIONS');
+  const blocked = entries.filter((entry) => entry.verdict.blocked);
+  const passed = entries.filter((entry) => !entry.verdict.blocked && entry.verdict.kind !== 'network-error').length;
+  const networkErrors = entries.filter((entry) => entry.verdict.kind === 'network-error').length;
+  const byReason = new Map<string, number>();
+  for (const entry of blocked) {
+    const reason = failureName(entry.verdict, 'firefox') ?? 'unnamed';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const uncaptured = checks.filter((check) => check.entry === null);
+  const different = checks.filter((check) => check.entry !== null && !check.ok);
+  console.log(bold('\nTotals'));
+  const errorsText = networkErrors > 0 ? `, ${networkErrors} network errors` : '';
+  console.log(`  ${entries.length} cross-origin requests captured: ${blocked.length} blocked by CORS, ${passed} passed${errorsText}`);
+  const reasons = [...byReason].sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+  if (reasons.length) console.log(`  ${dim(`by Firefox reason: ${reasons.map(([reason, n]) => `${reason} ${n}`).join(', ')}`)}`);
+  console.log(`  ${checks.length - uncaptured.length}/${checks.length} gallery requests captured`);
+  const pageSurprises = pageResults.filter((result) => !result.asExpected).length;
+  console.log(`  ${pageResults.length - pageSurprises}/${pageResults.length} requests behaved on the page as their card (written for Chromium) says`);
+  if (different.length > 0) {
+    console.log(`\n  Firefox judged ${different.length} request${different.length === 1 ? '' : 's'} otherwise than the gallery's Chromium expectation:`);
+    for (const check of different) console.log(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`);
+  }
+  for (const check of uncaptured) console.log(red(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`));
+  return uncaptured.length;
+}
+
 /** Builds dist-firefox/ when it is missing or older than the sources. */
 function ensureFirefoxAddonBuilt(): string {
   const manifest = join(FIREFOX_DIST_DIR, 'manifest.json');
@@ -500,7 +562,8 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
   printField('lab', `${url}  (${cases.length} cases, each with a fixed twin)`);
   let firefox: FirefoxExtensionBrowser | null = null;
   try {
-    firefox = await launchFirefoxWithExtension({ headless: options.headless });
+    // This throwaway profile accepts the lab's self-signed https certificate, and no other.
+    firefox = await launchFirefoxWithExtension({ headless: options.headless, trustedCertificates: [{ origin: lab.origins.https, pem: lab.tls.cert }] });
     const page = await firefox.newPage();
     await page.setViewport(PANEL_SIZE);
     await page.goto(url);
@@ -513,54 +576,57 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
     const tabId = await firefox.tabIdOf(page);
     console.log('');
     await page.click('#run-all');
-    const deadline = Date.now() + RUN_TIMEOUT_MS;
-    while ((await page.evaluate(() => document.body.dataset.state)) !== 'done') {
-      if (Date.now() > deadline) throw new Error(`The gallery did not finish within ${RUN_TIMEOUT_MS / 1000} s.`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    console.log(`  Ran the gallery      ${cases.length * 2} requests`);
+    await followRunAll(inFirefoxPage(page), cases.length * 2);
+    const pageResults = await readPageResults(inFirefoxPage(page));
     const captureDeadline = Date.now() + CAPTURE_TIMEOUT_MS;
-    let report = await firefox.sendMessage<Report>({ type: 'getReport', tabId });
+    let report = await getFirefoxReport(firefox, tabId);
     while (checkReport(report, cases).some((check) => check.entry === null) && Date.now() < captureDeadline) {
       await new Promise((r) => setTimeout(r, 200));
-      report = await firefox.sendMessage<Report>({ type: 'getReport', tabId });
+      report = await getFirefoxReport(firefox, tabId);
     }
     const checks = checkReport(report, cases);
 
     mkdirSync(options.outDir, { recursive: true });
     const out = (name: string) => join(options.outDir, name);
     for (const format of ['markdown', 'json', 'har'] as const) {
-      const result = await firefox.sendMessage<ExportResult>({ type: 'exportReport', tabId, format });
+      const result = await firefox.sendMessage<ExportResult | undefined>({ type: 'exportReport', tabId, format });
+      if (!result || typeof result.text !== 'string') throw new Error(`exportReport (${format}) answered ${JSON.stringify(result)?.slice(0, 300)}`);
       writeFileSync(out(OUTPUT_FILES[format]), result.text);
     }
+    const run = { pageUrl: url, origins: lab.origins, tabId, results: pageResults };
+    writeFileSync(out(OUTPUT_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: out(OUTPUT_FILES.gallery) });
+    const showcase = cases.find((galleryCase) => galleryCase.id === SHOWCASE_CASE);
     for (const [path, size, file] of [
       [`src/panel/panel.html?tabId=${tabId}`, PANEL_SIZE, OUTPUT_FILES.panel],
       [`src/popup/popup.html?tabId=${tabId}`, POPUP_SIZE, OUTPUT_FILES.popup],
     ] as const) {
       const extensionPage = await firefox.openExtensionPage(path);
-      await extensionPage.setViewport(size);
-      await extensionPage.evaluate(() => new Promise((r) => setTimeout(r, 500)));
-      await extensionPage.screenshot({ path: out(file) });
-      await extensionPage.close();
+      try {
+        await extensionPage.setViewport(size);
+        await waitForStableContent(inFirefoxPage(extensionPage));
+        if (file === OUTPUT_FILES.panel && showcase) {
+          // As in Chromium: the panel shows the showcase failure's details (the list alone is no reason to fail).
+          const opened = await extensionPage
+            .click(`[role="row"] [title^="${showcase.broken.url}?"]`)
+            .then(() => true)
+            .catch(() => false);
+          if (opened) await waitForStableContent(inFirefoxPage(extensionPage));
+        }
+        await extensionPage.screenshot({ path: out(file) });
+      } finally {
+        await extensionPage.close();
+      }
     }
 
-    printFailures(report, cases);
-    const uncaptured = checks.filter((check) => check.entry === null);
-    const different = checks.filter((check) => check.entry !== null && !check.ok);
-    console.log(
-      bold(
-        `\n${checks.length - uncaptured.length} of ${checks.length} requests captured; Firefox judged ${different.length} of them otherwise than the gallery's Chromium expectation:`,
-      ),
-    );
-    for (const check of different) console.log(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`);
-    for (const check of uncaptured) console.log(red(`    ${check.galleryCase.id} (${check.variant}): ${check.problem}`));
+    printFailures(report, cases, 'firefox');
+    const uncaptured = printFirefoxTotals(report, checks, pageResults);
     const shownDir = relative(process.cwd(), options.outDir) || '.';
     console.log(bold(`\nWrote ${shownDir.startsWith('..') ? options.outDir : shownDir}/`));
-    console.log(`  ${[OUTPUT_FILES.markdown, OUTPUT_FILES.json, OUTPUT_FILES.har, OUTPUT_FILES.panel, OUTPUT_FILES.popup, OUTPUT_FILES.gallery].join('  ')}`);
+    console.log(`  ${Object.values(OUTPUT_FILES).join('  ')}`);
     console.log(dim(`\nDone in ${seconds(Date.now() - startedAt)}.`));
-    return uncaptured.length === 0;
+    return uncaptured === 0;
   } finally {
     await firefox?.close();
     await lab.close();

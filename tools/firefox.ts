@@ -19,7 +19,8 @@
  * Code evaluated in the add-on's pages uses the `chrome` namespace, which Firefox provides with
  * promises in MV3 (and whose types the project has).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -115,16 +116,32 @@ export interface FirefoxExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** A self-signed certificate this profile accepts for one origin (`https://host:port`), and for no other. */
+export interface TrustedCertificate {
+  origin: string;
+  /** The certificate, PEM. */
+  pem: string;
+}
+
+/**
+ * Firefox's cert_override.txt (the file "Accept the Risk and Continue" writes): each line trusts
+ * one certificate, by its SHA-256 fingerprint, for one host and port. Chromium's equivalent is
+ * `--ignore-certificate-errors-spki-list` (lab.tls.chromiumArgs).
+ */
+function certOverrideFile(certificates: readonly TrustedCertificate[]): string {
+  const lines = certificates.map(({ origin, pem }) => {
+    const { hostname, port } = new URL(origin);
+    return `${hostname}:${port || '443'}:\tOID.2.16.840.1.101.3.4.2.1\t${new X509Certificate(pem).fingerprint256}\t`;
+  });
+  return ['# PSM Certificate Override Settings file', '# This is a generated file!  Do not edit.', ...lines, ''].join('\n');
+}
+
 export interface FirefoxLaunchOptions {
   headless?: boolean;
   distDir?: string;
   args?: string[];
-  /**
-   * Accept invalid TLS certificates (the WebDriver session's acceptInsecureCerts), for the lab's
-   * self-signed https origin. Firefox has no switch that trusts one certificate only, as Chromium's
-   * SPKI list does, so this is off unless a test asks for it.
-   */
-  acceptInsecureCerts?: boolean;
+  /** Self-signed certificates this profile trusts, each for its one origin (the lab's https origin). */
+  trustedCertificates?: readonly TrustedCertificate[];
 }
 
 export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions = {}): Promise<FirefoxExtensionBrowser> {
@@ -136,11 +153,11 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
   if (!addonId) throw new Error(`${manifestPath} has no browser_specific_settings.gecko.id: it is not the Firefox build.`);
 
   const profileDir = mkdtempSync(join(tmpdir(), 'cors-doctor-firefox-'));
+  if (options.trustedCertificates?.length) writeFileSync(join(profileDir, 'cert_override.txt'), certOverrideFile(options.trustedCertificates));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: findFirefox(),
     headless: options.headless ?? true,
-    acceptInsecureCerts: options.acceptInsecureCerts ?? false,
     userDataDir: profileDir,
     args: ['--remote-allow-system-access', ...(options.args ?? [])],
     extraPrefsFirefox: profilePrefs(addonId),

@@ -1,110 +1,96 @@
 /**
- * The Firefox section of docs/conformance.md, written by e2e/conformance/firefox-conformance.e2e.ts
- * between two markers, so the Chromium suite's rewrite of the file keeps it (results-doc.ts) and
- * this suite's rewrite keeps the Chromium part. Deterministic: no dates, ports named {page}, {api}.
+ * The Firefox results behind docs/conformance.md's Firefox columns. The Firefox conformance suite
+ * (firefox-conformance.e2e.ts, whole corpus with CORS_DOCTOR_FIREFOX_CORPUS=full) records, per
+ * request, Firefox's console verdict and the add-on's verdict in firefox-results.json; the Chromium
+ * suite's results doc (results-doc.ts) reads that file and firefox-exclusions.ts, so the doc is
+ * regenerated on every `npm test` and an exclusion's reason is written in one place only.
+ * Deterministic: no dates, no ports, requests in corpus order.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FirefoxVerdict } from './firefox-oracle';
 import type { Scenario } from './scenario';
 
-export const FIREFOX_SECTION_START = '<!-- firefox-conformance:start -->';
-export const FIREFOX_SECTION_END = '<!-- firefox-conformance:end -->';
+export const FIREFOX_RESULTS_PATH = join(import.meta.dirname, 'firefox-results.json');
 
+/** The add-on's verdict in Firefox's terms; outcome null when its report has no entry. */
+export interface AddonFirefoxVerdict {
+  outcome: FirefoxVerdict['outcome'] | 'not-cors' | null;
+  key: string | null;
+}
+
+/** One request of the recorded Firefox run. */
+export interface FirefoxRequestResult {
+  scenario: string;
+  step: number;
+  firefox: Pick<FirefoxVerdict, 'outcome' | 'key'>;
+  addon: AddonFirefoxVerdict;
+}
+
+export interface FirefoxResults {
+  firefoxVersion: string;
+  /** The corpus seed (generator.ts): the Chromium suite only uses results of the same corpus. */
+  seed: number;
+  requests: FirefoxRequestResult[];
+}
+
+/** A request of a Firefox run, as the suite compares it. */
 export interface FirefoxComparison {
   scenario: Scenario;
   step: number;
   firefox: FirefoxVerdict;
-  /** The add-on's verdict in Firefox's terms; outcome null when its report has no entry. */
-  extension: { outcome: FirefoxVerdict['outcome'] | 'not-cors' | null; key: string | null };
-  /** Why Firefox's console cannot judge it (or misreports it), when left out. */
+  addon: AddonFirefoxVerdict;
+  /** Why Firefox's console cannot judge it (or misreports it), when left out (firefox-exclusions.ts). */
   exclusion: string | null;
   captured: unknown;
 }
 
 /** Same class (blocked by CORS / network error / passed) and, where Firefox names one, the same key. */
-export function agreesWithFirefox(c: FirefoxComparison): boolean {
-  const extension = c.extension.outcome === 'not-cors' ? 'pass' : c.extension.outcome;
-  if (extension !== c.firefox.outcome) return false;
-  return c.firefox.outcome !== 'cors' || c.extension.key === c.firefox.key;
+export function agreesWithFirefox(result: Pick<FirefoxRequestResult, 'firefox' | 'addon'>): boolean {
+  const addon = result.addon.outcome === 'not-cors' ? 'pass' : result.addon.outcome;
+  if (addon !== result.firefox.outcome) return false;
+  return result.firefox.outcome !== 'cors' || result.addon.key === result.firefox.key;
 }
 
-const code = (text: string) => '`' + text.replaceAll('`', "'") + '`';
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(part === whole ? 0 : 1)}%`);
-
-export function renderFirefoxSection(input: { firefoxVersion: string; origins: Record<string, string>; comparisons: readonly FirefoxComparison[] }): string {
-  const included = input.comparisons.filter((c) => !c.exclusion);
-  const agreeing = included.filter(agreesWithFirefox);
-  const lines: string[] = [FIREFOX_SECTION_START, '', '## Firefox', ''];
-  lines.push(
-    `The same corpus, run in ${input.firefoxVersion} with the Firefox add-on installed (tools/firefox.ts). Firefox's verdict is its ` +
-      `web console's ${code('Cross-Origin Request Blocked')} line for the request (the reason key parsed from the en-US ${code('(Reason: …)')}); ` +
-      `CORS Doctor's is the entry in its report, judged with Firefox's rules. A request agrees when both say blocked by CORS, a network error ` +
-      `or passed, and for a block name the same Firefox reason key.`,
-  );
-  lines.push('');
-  lines.push(
-    `**Firefox agreement: ${agreeing.length} of ${included.length} requests (${percent(agreeing.length, included.length)})**` +
-      (input.comparisons.length > included.length ? `, plus ${input.comparisons.length - included.length} excluded (see below).` : '.'),
-  );
-  lines.push('');
-  lines.push('| Firefox verdict | Requests | Agree | Firefox agreement |');
-  lines.push('|---|---:|---:|---:|');
-  const buckets = new Map<string, FirefoxComparison[]>();
-  for (const c of included) {
-    const bucket =
-      c.firefox.outcome === 'cors'
-        ? (c.firefox.key ?? 'cors')
-        : c.firefox.outcome === 'network-error'
-          ? 'network error (CORSDidNotSucceed)'
-          : c.firefox.outcome;
-    buckets.set(bucket, [...(buckets.get(bucket) ?? []), c]);
-  }
-  for (const bucket of [...buckets.keys()].sort()) {
-    const rows = buckets.get(bucket)!;
-    const agreed = rows.filter(agreesWithFirefox).length;
-    lines.push(`| ${bucket.startsWith('CORS') ? code(bucket) : bucket} | ${rows.length} | ${agreed} | ${percent(agreed, rows.length)} |`);
-  }
-  lines.push(`| **all** | **${included.length}** | **${agreeing.length}** | **${percent(agreeing.length, included.length)}** |`);
-  lines.push('');
-  const disagreements = included.filter((c) => !agreesWithFirefox(c));
-  lines.push('### Firefox disagreements', '');
-  if (!disagreements.length) lines.push('None.');
-  else {
-    lines.push('| Scenario | Step | Firefox | CORS Doctor |', '|---|---:|---|---|');
-    for (const c of disagreements) {
-      lines.push(
-        `| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.extension.outcome === null ? 'no report entry' : `${c.extension.outcome}${c.extension.key ? ` ${c.extension.key}` : ''}`)} |`,
-      );
-    }
-  }
-  lines.push('');
-  const excluded = input.comparisons.filter((c) => c.exclusion);
-  lines.push('### Excluded from the Firefox comparison', '');
-  if (!excluded.length) lines.push('None.');
-  else {
-    lines.push('| Scenario | Step | Firefox | Why |', '|---|---:|---|---|');
-    for (const c of excluded)
-      lines.push(
-        `| ${code(c.scenario.id)} | ${c.step + 1} | ${cell(c.firefox.outcome === 'cors' ? `${c.firefox.key}` : c.firefox.outcome)} | ${cell(c.exclusion!)} |`,
-      );
-  }
-  lines.push('', FIREFOX_SECTION_END, '');
-  let text = lines.join('\n');
-  for (const [name, origin] of Object.entries(input.origins)) text = text.replaceAll(origin, `{${name}}`);
-  return text;
+export function firefoxResultsOf(firefoxVersion: string, seed: number, comparisons: readonly FirefoxComparison[]): FirefoxResults {
+  return {
+    firefoxVersion,
+    seed,
+    requests: comparisons.map((c) => ({
+      scenario: c.scenario.id,
+      step: c.step,
+      firefox: { outcome: c.firefox.outcome, key: c.firefox.key },
+      addon: { outcome: c.addon.outcome, key: c.addon.key },
+    })),
+  };
 }
 
-/** `doc` with its Firefox section replaced by `section` (appended when it has none). */
-export function spliceFirefoxSection(doc: string, section: string): string {
-  const start = doc.indexOf(FIREFOX_SECTION_START);
-  const end = doc.indexOf(FIREFOX_SECTION_END);
-  if (start === -1 || end === -1) return `${doc.replace(/\n*$/, '\n\n')}${section}`;
-  return `${doc.slice(0, start)}${section}${doc.slice(end + FIREFOX_SECTION_END.length).replace(/^\n+/, '')}`;
+/** One request a line, so a changed verdict is a one-line diff. */
+export function writeFirefoxResults(results: FirefoxResults, path = FIREFOX_RESULTS_PATH): void {
+  const requests = results.requests.map((request) => `    ${JSON.stringify(request)}`).join(',\n');
+  writeFileSync(path, `{\n  "firefoxVersion": ${JSON.stringify(results.firefoxVersion)},\n  "seed": ${results.seed},\n  "requests": [\n${requests}\n  ]\n}\n`);
 }
 
-/** The Firefox section of an existing doc, or '' (results-doc.ts keeps it when the Chromium suite rewrites the file). */
-export function firefoxSectionOf(doc: string): string {
-  const start = doc.indexOf(FIREFOX_SECTION_START);
-  const end = doc.indexOf(FIREFOX_SECTION_END);
-  return start === -1 || end === -1 ? '' : `${doc.slice(start, end + FIREFOX_SECTION_END.length)}\n`;
+export function readFirefoxResults(path = FIREFOX_RESULTS_PATH): FirefoxResults | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FirefoxResults) : null;
+}
+
+/** `scenario id#step` → the recorded result. */
+export function firefoxResultIndex(results: FirefoxResults | null): Map<string, FirefoxRequestResult> {
+  return new Map((results?.requests ?? []).map((request) => [`${request.scenario}#${request.step}`, request]));
+}
+
+/** Firefox's verdict as the doc names it: its reason key, or the class when it names none. */
+export function describeFirefox(verdict: Pick<FirefoxVerdict, 'outcome' | 'key'>): string {
+  if (verdict.outcome === 'cors') return verdict.key ?? 'blocked (no reason key)';
+  if (verdict.outcome === 'network-error') return 'network error (CORSDidNotSucceed)';
+  if (verdict.outcome === 'silent') return 'failed, no console line';
+  return 'pass';
+}
+
+export function describeAddonInFirefox(addon: AddonFirefoxVerdict): string {
+  if (addon.outcome === null) return 'no report entry';
+  if (addon.outcome === 'cors') return addon.key ?? 'blocked (no reason key)';
+  if (addon.outcome === 'network-error') return 'network error';
+  return addon.outcome === 'not-cors' ? 'not CORS' : 'pass';
 }

@@ -52,8 +52,8 @@ describe('the CORS lab gallery in Firefox, with CORS Doctor', () => {
     lab = await startLab();
     let url: string;
     ({ url, cases } = mountGallery(lab));
-    // The https card's self-signed certificate: Firefox has no way to trust just that one.
-    firefox = await launchFirefoxWithExtension({ acceptInsecureCerts: true });
+    // The https card's self-signed certificate, trusted for its one origin.
+    firefox = await launchFirefoxWithExtension({ trustedCertificates: [{ origin: lab.origins.https, pem: lab.tls.cert }] });
     const page = await firefox.newPage();
     await page.goto(url);
     const tabId = await firefox.tabIdOf(page);

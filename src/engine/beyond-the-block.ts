@@ -5,14 +5,14 @@
  * what the preflight cache means for a request that sent none.
  */
 import { parseAccessControlMaxAge } from './chromium';
-import type { CleanExchange } from './clean-exchange';
+import { cleanExchange, type CleanExchange } from './clean-exchange';
 import { displayHeaderName } from './fixes';
 import { CAUSES, hazard, sortWarnings, type CauseCode } from './hazards';
 import { asciiLowercase, combinedHeaderValue, EMPTY_HEADERS, headerLinesNamed } from './headers';
 import { originOfUrl } from './http';
 import { LOCAL_NETWORK_RULES, isLocalAddressUrl } from './local-network';
 import { explainNetworkError } from './network-errors';
-import type { Cause, HeaderList, Verdict } from './types';
+import type { Cause, HeaderList, ObservedExchange, Verdict } from './types';
 
 /** Statuses whose error path commonly skips the CORS middleware (a pattern reported across CORS middleware issue trackers: the error handler answers before the CORS middleware runs). */
 function isErrorStatus(status: number): boolean {
@@ -35,12 +35,7 @@ function corsHeaderNames(headers: HeaderList): string[] {
  * titles and severities of every warning.
  */
 export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
-  const cause = causeOf(verdict, ex);
-  if (cause) verdict.cause = cause;
-  if (cause?.code === 'dev-server-refused-origin' && verdict.fix) {
-    // The app's CORS configuration never sees a request the dev server refused: its snippets would mislead.
-    verdict.fix = { ...verdict.fix, summary: CAUSES['dev-server-refused-origin'].fix, snippets: [] };
-  }
+  applyRealCause(verdict, ex);
   if (verdict.blocked && verdict.stage === 'response' && ex.response && isErrorStatus(ex.response.status) && ex.preflight?.response) {
     const preflightHadCors = combinedHeaderValue(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
     if (preflightHadCors && combinedHeaderValue(ex.response.headers, 'access-control-allow-origin') === null) {
@@ -70,6 +65,24 @@ export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
     if (warning.severity === undefined) warning.severity = 'low';
   }
   sortWarnings(verdict.warnings);
+}
+
+/** Sets the verdict's real cause when it is not a CORS configuration mistake (and the fix that goes with it). */
+function applyRealCause(verdict: Verdict, ex: CleanExchange): void {
+  const cause = causeOf(verdict, ex);
+  if (cause) verdict.cause = cause;
+  if (cause?.code === 'dev-server-refused-origin' && verdict.fix) {
+    // The app's CORS configuration never sees a request the dev server refused: its snippets would mislead.
+    verdict.fix = { ...verdict.fix, summary: CAUSES['dev-server-refused-origin'].fix, snippets: [] };
+  }
+}
+
+/**
+ * The real cause for a verdict made after the judge (Firefox's, src/engine/firefox/verdict.ts, which
+ * names a block Chromium's rules did not see in Firefox's capture): the same classification.
+ */
+export function applyRealCauseToExchange(verdict: Verdict, exchange: ObservedExchange): void {
+  applyRealCause(verdict, cleanExchange(exchange));
 }
 
 function causeOf(verdict: Verdict, ex: CleanExchange): Cause | null {

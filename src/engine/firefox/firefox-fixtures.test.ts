@@ -64,6 +64,20 @@ describe(`the Firefox profile agrees with ${FIXTURE.firefox} (recorded ${FIXTURE
     }
   });
 
+  it('calls no CORS block Firefox names "a network error, not CORS", nor says Chromium would report Firefox’s own NS_ERROR_DOM_BAD_URI', () => {
+    const blocks = steps.filter(({ id, step }) => !excluded(id) && step.exchange && step.firefox.outcome === 'cors');
+    // Failed preflights among them: webRequest ends them (and their request) with NS_ERROR_DOM_BAD_URI.
+    expect(
+      blocks.filter(({ step }) => step.exchange!.outcome.kind === 'error' && step.exchange!.outcome.error === 'NS_ERROR_DOM_BAD_URI').length,
+    ).toBeGreaterThan(50);
+    const wrong = blocks.flatMap(({ id, index, step }) => {
+      const verdict = judgeExchange(fromFixtureExchange(step.exchange!), { browser: 'firefox' });
+      const falseClaims = verdict.warnings.filter((warning) => warning.message.includes('NS_ERROR_DOM_BAD_URI')).map((warning) => warning.message);
+      return verdict.cause?.code === 'network-error' || falseClaims.length ? [{ id, step: index + 1, cause: verdict.cause?.code ?? null, falseClaims }] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('leaves only scenarios in the corpus out, each for a reason', () => {
     const ids = new Set(FIXTURE.scenarios.map((scenario) => scenario.id));
     for (const prefix of Object.keys(FIREFOX_CONSOLE_EXCLUSIONS)) expect([...ids].some((id) => id.startsWith(prefix))).toBe(true);

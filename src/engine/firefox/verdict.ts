@@ -6,7 +6,7 @@
  * verdict says so in a warning (`other-browser-differs`), so a Firefox user also learns what a
  * Chromium user would meet, and the other way round.
  */
-import { duplicateCorsLayerCause } from '../beyond-the-block';
+import { applyRealCauseToExchange, duplicateCorsLayerCause } from '../beyond-the-block';
 import { displayHeaderName, fixCauseFor, renderFixSnippets } from '../fixes';
 import { countHeaderLines, getHeader, isValidAbsoluteUrl, originOfUrl } from '../http';
 import { RULES, type RuleFacts } from '../rules';
@@ -246,8 +246,10 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
     addressSpace: null,
   };
   const text = entry.fix(facts);
-  return {
+  const verdict: Verdict = {
     ...chromium,
+    // Chromium's cause was found for Chromium's reading; this block's is found below.
+    cause: null,
     kind: 'cors-blocked',
     blocked: true,
     rule,
@@ -280,6 +282,8 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
     confidence: 'certain',
     warnings: [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
   };
+  applyRealCauseToExchange(verdict, exchange);
+  return verdict;
 }
 
 /**
