@@ -580,11 +580,11 @@ async function runFirefox(options: DemoOptions): Promise<boolean> {
     const pageResults = await readPageResults(inFirefoxPage(page));
     const captureDeadline = Date.now() + CAPTURE_TIMEOUT_MS;
     let report = await getFirefoxReport(firefox, tabId);
-    while (checkReport(report, cases).some((check) => check.entry === null) && Date.now() < captureDeadline) {
+    while (checkReport(report, cases, 'firefox').some((check) => check.entry === null) && Date.now() < captureDeadline) {
       await new Promise((r) => setTimeout(r, 200));
       report = await getFirefoxReport(firefox, tabId);
     }
-    const checks = checkReport(report, cases);
+    const checks = checkReport(report, cases, 'firefox');
 
     mkdirSync(options.outDir, { recursive: true });
     const out = (name: string) => join(options.outDir, name);
