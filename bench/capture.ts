@@ -17,7 +17,8 @@
  * 10,000 captured requests across 5 tabs (CDP on the worker target), and its storage.session use.
  *
  * `npm run bench -- capture` writes the figures to docs/performance.md; `tsx bench/capture.ts`
- * prints them. CAPTURE_BENCH_ROUNDS sets the rounds (default 3).
+ * prints them. CAPTURE_BENCH_ROUNDS sets the rounds (default 3); CAPTURE_BENCH_VARIANTS=id,id only prints
+ * those variants' ratios (beside no extension).
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -488,7 +489,13 @@ const ratio = (value: number) => Number(value.toFixed(3));
 export async function run(): Promise<BenchResult[]> {
   const shapeRoot = mkdtempSync(join(tmpdir(), 'cors-doctor-shapes-'));
   try {
-    const figures = await measure(variants(shapeRoot));
+    const only = process.env.CAPTURE_BENCH_VARIANTS?.split(',');
+    const figures = await measure(variants(shapeRoot).filter((variant) => !only || variant.id === 'none' || only.includes(variant.id)));
+    if (only) {
+      // A quick look at some variants: the ratios only, not the doc.
+      for (const f of figures) console.log(f.variant.id, f.ratio);
+      return [];
+    }
     const results: BenchResult[] = [];
     const runsOf = (f: VariantFigures, key: keyof RunTimes) => f.runs.map((r) => Math.round(r[key])).join(', ');
     for (const f of figures) {
