@@ -187,8 +187,9 @@ describe('service-worker restart', () => {
     expect(badge.title).toBe(`${failures} CORS failures on this page`);
     const left = await readSessionStorage(browser, ['flights', 'preflights']);
     expect(left['preflights']).toEqual([]);
-    // Nothing is lost if a record of an open request outlives its request (seen once in about six
-    // runs, after the stop): then that request must be in the report, whole, and the record is
+    // Nothing is lost if a record of an open request outlives its request (seen about once in six
+    // runs under load, after the stop; cause not found, docs/reliability.md): then that request must
+    // be in the report, whole or partial inside a noticed stop window (as above), and the record is
     // named here. Any other leftover, a request the report lacks, fails the test.
     const leftOpen = openRequests(left) as string[];
     if (leftOpen.length > 0) {
@@ -198,9 +199,10 @@ describe('service-worker restart', () => {
       );
       const urls = leftOpen.map((id) => (records[`flight:${id}`] as { firstUrl?: string } | undefined)?.firstUrl ?? null);
       console.log(`restart: open-request records left after the burst: ${leftOpen.map((id, i) => `${id} ${urls[i]}`).join('; ')}`);
+      const windows = stopWindowsOf(report.notices);
       for (const url of urls)
         expect(
-          report.entries.some((e) => e.request.url === url && !e.partial),
+          report.entries.some((e) => e.request.url === url && (!e.partial || overlapsStopWindow(windows, e.time, e.endTime))),
           `left open: ${url}`,
         ).toBe(true);
     }
