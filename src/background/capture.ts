@@ -127,7 +127,7 @@ export function registerCapture(webRequest: WebRequestApi, sink: CaptureSink, op
    * watch state is known, all of them: the worker holds them and filters them on release.
    */
   function fromFullCapture(event: CaptureEvent): void {
-    if (scopeKnown && !everything && !watched.has(event.details.tabId)) return;
+    if (covers(event.details.tabId) === false) return;
     if (retiring > 0 || forgetHandedOver !== null) {
       const key = `${event.kind} ${event.details.requestId} ${event.details.timeStamp} ${event.details.url}`;
       if (handedOver.has(key)) return;
