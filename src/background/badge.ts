@@ -1,13 +1,19 @@
 /**
- * The toolbar badge: the number of CORS failures on the tab's current page. Updates are throttled
- * per tab (a burst of failures repaints at most every `throttleMs`, and the last count always lands),
- * and re-applied after a navigation because Chromium clears per-tab badge values on navigation.
+ * The toolbar badge. On a watched tab it shows the exact number of CORS failures on the tab's
+ * current page, in red; on a tab that is not watched, the failures the cheap detector suspects
+ * (watch.ts), as "N?" in grey; the exact count, when there is one, wins.
+ *
+ * Each part of the badge (colour, text, title) is an extension-API call, so a tab's badge is
+ * repainted at most every `throttleMs` in a burst (the last state always lands), only the parts
+ * that differ from what this worker painted last are set, and everything is set again after a
+ * navigation, because Chromium clears per-tab badge values then.
  */
 import type { BadgeSurface } from '../platform/index';
 
 export type { BadgeSurface };
 
 export const BADGE_COLOR = '#D93025';
+export const SUSPECTED_BADGE_COLOR = '#5F6368';
 export const DEFAULT_TITLE = 'CORS Doctor';
 
 export function badgeText(failures: number): string {
@@ -20,10 +26,36 @@ export function badgeTitle(failures: number): string {
   return `${failures} CORS failure${failures === 1 ? '' : 's'} on this page`;
 }
 
+export function suspectedBadgeText(count: number): string {
+  if (count <= 0) return '';
+  return count > 99 ? '99+?' : `${count}?`;
+}
+
+export function suspectedBadgeTitle(count: number): string {
+  return (
+    `${count} cross-origin request${count === 1 ? '' : 's'} failed on this page, maybe by CORS. ` +
+    'This tab is not watched: click to watch it and reload for the diagnosis.'
+  );
+}
+
+export interface BadgeLook {
+  color: string;
+  text: string;
+  title: string;
+}
+
+/** What a tab's badge shows for its exact failure count and its suspected count. */
+export function badgeLook(failures: number, suspected: number): BadgeLook {
+  if (failures <= 0 && suspected > 0) return { color: SUSPECTED_BADGE_COLOR, text: suspectedBadgeText(suspected), title: suspectedBadgeTitle(suspected) };
+  return { color: BADGE_COLOR, text: badgeText(failures), title: badgeTitle(failures) };
+}
+
 interface TabBadge {
-  wanted: number;
-  applied: number | null;
-  lastApplyTime: number;
+  failures: number;
+  suspected: number;
+  /** What this worker last set on the tab; null when unknown (a new worker, a navigation, a failed call). */
+  painted: BadgeLook | null;
+  lastPaintTime: number;
   timer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -36,25 +68,21 @@ export class BadgeController {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The exact failure count of the tab's page (a watched tab). */
   show(tabId: number, failures: number): void {
-    const state = this.stateFor(tabId);
-    state.wanted = failures;
-    if (state.timer !== null) return;
-    const wait = state.lastApplyTime + this.throttleMs - this.now();
-    if (wait <= 0) {
-      this.apply(tabId, state);
-      return;
-    }
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      this.apply(tabId, state);
-    }, wait);
+    this.stateFor(tabId).failures = failures;
+    this.paintSoon(tabId);
   }
 
-  /** The browser cleared the tab's badge (navigation): paint it again even if the count did not change. */
+  /** The detector's suspected count of the tab's page (a tab that is not watched). */
+  showSuspected(tabId: number, count: number): void {
+    this.stateFor(tabId).suspected = count;
+    this.paintSoon(tabId);
+  }
+
+  /** The browser cleared the tab's badge (navigation): paint it again even if nothing changed. */
   reapply(tabId: number, failures: number): void {
-    this.surface.invalidate?.(tabId);
-    this.stateFor(tabId).applied = null;
+    this.stateFor(tabId).painted = null;
     this.show(tabId, failures);
   }
 
@@ -66,20 +94,36 @@ export class BadgeController {
 
   private stateFor(tabId: number): TabBadge {
     let state = this.tabs.get(tabId);
-    if (!state) this.tabs.set(tabId, (state = { wanted: 0, applied: null, lastApplyTime: -Infinity, timer: null }));
+    if (!state) this.tabs.set(tabId, (state = { failures: 0, suspected: 0, painted: null, lastPaintTime: -Infinity, timer: null }));
     return state;
   }
 
-  private apply(tabId: number, state: TabBadge): void {
-    if (state.applied === state.wanted) return;
-    const failures = state.wanted;
-    state.applied = failures;
-    state.lastApplyTime = this.now();
-    // A closed tab rejects: nothing to repaint then.
-    const forgetOnError = () => {
-      if (this.tabs.get(tabId) === state) state.applied = null;
+  private paintSoon(tabId: number): void {
+    const state = this.stateFor(tabId);
+    if (state.timer !== null) return;
+    const wait = state.lastPaintTime + this.throttleMs - this.now();
+    if (wait <= 0) {
+      this.paint(tabId, state);
+      return;
+    }
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      this.paint(tabId, state);
+    }, wait);
+  }
+
+  private paint(tabId: number, state: TabBadge): void {
+    const wanted = badgeLook(state.failures, state.suspected);
+    const before = state.painted;
+    if (before && before.color === wanted.color && before.text === wanted.text && before.title === wanted.title) return;
+    state.painted = wanted;
+    state.lastPaintTime = this.now();
+    // A closed tab rejects: nothing is painted then, so everything is set next time.
+    const unknownOnError = () => {
+      if (this.tabs.get(tabId) === state && state.painted === wanted) state.painted = null;
     };
-    this.surface.setText(tabId, badgeText(failures)).catch(forgetOnError);
-    this.surface.setTitle(tabId, badgeTitle(failures)).catch(forgetOnError);
+    if (before?.color !== wanted.color) this.surface.setColor(tabId, wanted.color).catch(unknownOnError);
+    if (before?.text !== wanted.text) this.surface.setText(tabId, wanted.text).catch(unknownOnError);
+    if (before?.title !== wanted.title) this.surface.setTitle(tabId, wanted.title).catch(unknownOnError);
   }
 }

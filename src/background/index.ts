@@ -7,11 +7,10 @@ import { judgeExchange } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
 import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea } from '../platform/index';
-import { BADGE_COLOR } from './badge';
 import { registerDocumentTracking, type DocumentWebRequestApi } from './documents';
 import { captureProfileFor } from './profiles/index';
 import { Background, type PortLike } from './service';
-import { createWatching } from './watching';
+import { startWatching } from './watching';
 import { jsonArea } from './json-area';
 
 const manifest = browser.runtime.getManifest();
@@ -19,13 +18,12 @@ const manifest = browser.runtime.getManifest();
 const browserName = detectBrowser();
 // Values go in as JSON text: far cheaper for the worker than the area's own object conversion.
 const area = jsonArea(sessionArea());
-const watching = createWatching(badgeSurface(BADGE_COLOR));
 let scopeIsKnown: () => void = () => {};
 const scopeKnown = new Promise<void>((resolve) => (scopeIsKnown = resolve));
 
 const background = new Background({
   area,
-  badge: watching.badge,
+  badge: badgeSurface(),
   judge: (exchange) => judgeExchange(exchange, { browser: browserName }),
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
@@ -37,9 +35,10 @@ const background = new Background({
   captureScope: { known: () => scopeKnown, captures: (tabId) => fullCapture.covers(tabId) !== false },
 });
 
-const { watch, fullCapture } = watching.start({
+const { watch, fullCapture } = startWatching({
   capture: background.capture,
   session: area,
+  badge: background.badge,
   documentResponse: (details) => background.documentResponse(details),
 });
 void watch.scopeApplied.then(scopeIsKnown);

@@ -27,7 +27,7 @@ function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof 
   const background = new Background({
     ...(captureScope ? { captureScope } : {}),
     area,
-    badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {} },
+    badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {}, setColor: async () => {} },
     judge: fakeJudge,
     getTab: async (tabId) => (tabId === 9 ? { url: `${PAGE}/app`, title: 'App' } : null),
     tool: { name: 'CORS Doctor', version: '0.1.0' },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WATCH_STATE_KEY } from '../shared/watch';
 import type { CaptureScope } from './capture';
 import { memoryArea } from './memory-area';
-import { handleWatchMessage, normalizeWatchState, WatchController, WatchedBadge } from './watch';
+import { handleWatchMessage, normalizeWatchState, WatchController } from './watch';
 
 function controller(options: { stored?: unknown; openTabs?: number[] } = {}) {
   const local = memoryArea();
@@ -15,7 +15,7 @@ function controller(options: { stored?: unknown; openTabs?: number[] } = {}) {
     session,
     applyScope: (scope) => void scopes.push(scope),
     openTabIds: async () => options.openTabs ?? [1, 2, 3],
-    paintSuspected: (tabId, count) => painted.push([tabId, count]),
+    showSuspected: (tabId, count) => painted.push([tabId, count]),
   });
   return { watch, local, session, scopes, painted };
 }
@@ -75,7 +75,7 @@ describe('WatchController', () => {
     ]);
   });
 
-  it('repaints a burst of suspected failures at most every 200 ms, the last count landing, and saves them once', async () => {
+  it('shows each count of a burst of suspected failures on the badge (which throttles), and saves them once', async () => {
     vi.useFakeTimers();
     const { watch, painted, session } = controller();
     await watch.ready;
@@ -86,17 +86,25 @@ describe('WatchController', () => {
       return set(items);
     };
     const failures = Array.from({ length: 50 }, () => watch.suspectedFailure(4));
-    await vi.advanceTimersByTimeAsync(150);
-    expect(painted).toEqual([[4, 1]]);
-    await vi.advanceTimersByTimeAsync(100);
-    expect(painted).toEqual([
-      [4, 1],
-      [4, 50],
-    ]);
+    await vi.advanceTimersByTimeAsync(300);
     await Promise.all(failures);
+    expect(painted.map(([, count]) => count)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(writes).toEqual([{ 'watch:devtools': [], 'watch:suspected': [[4, 50]] }]);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(painted).toHaveLength(2);
+  });
+
+  it('a new worker shows the suspected counts it reads back', async () => {
+    const first = controller();
+    await Promise.all([first.watch.suspectedFailure(2), first.watch.suspectedFailure(2)]);
+    const painted: Array<[number, number]> = [];
+    const second = new WatchController({
+      local: first.local,
+      session: first.session,
+      applyScope: () => {},
+      openTabIds: async () => [2],
+      showSuspected: (tabId, count) => painted.push([tabId, count]),
+    });
+    await second.ready;
+    expect(painted).toEqual([[2, 2]]);
   });
 
   it('resolves a switch-on only once the listeners deliver on the tab', async () => {
@@ -106,7 +114,7 @@ describe('WatchController', () => {
       session: memoryArea(),
       applyScope: (scope) => (scope.everything || scope.tabs.length === 0 ? undefined : new Promise<void>((resolve) => (applied = resolve))),
       openTabIds: async () => [1],
-      paintSuspected: () => {},
+      showSuspected: () => {},
     });
     let done = false;
     const switched = watch.setWatch(1, true).then(() => (done = true));
@@ -126,7 +134,7 @@ describe('WatchController', () => {
       session: first.session,
       applyScope: () => {},
       openTabIds: async () => [1, 2],
-      paintSuspected: () => {},
+      showSuspected: () => {},
     });
     expect((await second.view(1)).reasons).toEqual(['devtools']);
     expect((await second.view(2)).suspected).toBe(1);
@@ -147,47 +155,5 @@ describe('handleWatchMessage', () => {
     await expect(handleWatchMessage(watch, { type: 'setWatch', tabId: 1, watched: true })).resolves.toMatchObject({ watched: true, reasons: ['tab'] });
     await expect(handleWatchMessage(watch, { type: 'getWatchState', tabId: 1 })).resolves.toMatchObject({ tabs: [1] });
     await expect(handleWatchMessage(watch, { type: 'setWatchMode', mode: 'nope' })).rejects.toThrow(/setWatchMode/);
-  });
-});
-
-describe('WatchedBadge', () => {
-  it('shows the exact count when there is one, else the suspected count as N? in grey', async () => {
-    const calls: string[] = [];
-    let suspected = 0;
-    const badge = new WatchedBadge(
-      {
-        setText: async (tabId, text) => void calls.push(`text ${tabId} ${text}`),
-        setTitle: async () => {},
-        setColor: async (tabId, color) => void calls.push(`color ${tabId} ${color}`),
-      },
-      '#D93025',
-      () => suspected,
-    );
-    suspected = 3;
-    await badge.setText(5, '');
-    expect(calls.slice(-2)).toEqual(['color 5 #5F6368', 'text 5 3?']);
-    await badge.setText(5, '2');
-    expect(calls.slice(-2)).toEqual(['color 5 #D93025', 'text 5 2']);
-  });
-
-  it('sets only what changed, and everything again after the browser cleared the tab', async () => {
-    const calls: string[] = [];
-    const badge = new WatchedBadge(
-      {
-        setText: async (tabId, text) => void calls.push(`text ${tabId} ${text}`),
-        setTitle: async (tabId, title) => void calls.push(`title ${tabId} ${title}`),
-        setColor: async (tabId, color) => void calls.push(`color ${tabId} ${color}`),
-      },
-      '#D93025',
-      () => 0,
-    );
-    await badge.setText(5, '1');
-    await badge.setTitle(5, '1 CORS failure');
-    await badge.setText(5, '2');
-    await badge.setText(5, '2');
-    expect(calls).toEqual(['color 5 #D93025', 'text 5 1', 'title 5 1 CORS failure', 'text 5 2']);
-    badge.invalidate(5);
-    await badge.setText(5, '2');
-    expect(calls.slice(4)).toEqual(['color 5 #D93025', 'text 5 2', 'title 5 1 CORS failure']);
   });
 });

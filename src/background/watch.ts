@@ -13,7 +13,6 @@
  * longer exist are dropped at start-up).
  */
 import { DEFAULT_WATCH_STATE, WATCH_STATE_KEY, type TabWatch, type WatchReason, type WatchState } from '../shared/watch';
-import type { BadgeSurface } from './badge';
 import type { CaptureScope } from './capture';
 import type { SessionArea } from './store';
 
@@ -21,24 +20,10 @@ const DEVTOOLS_TABS_KEY = 'watch:devtools';
 const SUSPECTED_KEY = 'watch:suspected';
 const DEVTOOLS_RECONNECT_MS = 5_000;
 /**
- * A burst of suspected failures repaints a tab's badge at most this often (the last count always
- * lands), and saves the counts once per this much time: each is an extension-API call.
+ * The suspected counts are saved once per this much time in a burst (each save is an
+ * extension-API call; the badge throttles its own repaints, badge.ts).
  */
-const SUSPECTED_PAINT_MS = 200;
 const SUSPECTED_SAVE_MS = 250;
-export const SUSPECTED_BADGE_COLOR = '#5F6368';
-
-export function suspectedBadgeText(count: number): string {
-  if (count <= 0) return '';
-  return count > 99 ? '99+?' : `${count}?`;
-}
-
-export function suspectedBadgeTitle(count: number): string {
-  return (
-    `${count} cross-origin request${count === 1 ? '' : 's'} failed on this page, maybe by CORS. ` +
-    'This tab is not watched: click to watch it and reload for the diagnosis.'
-  );
-}
 
 export interface WatchDeps {
   /**
@@ -54,8 +39,8 @@ export interface WatchDeps {
   applyScope(scope: CaptureScope): Promise<void> | void;
   /** The ids of the open tabs (switched-on tabs that are gone are dropped). */
   openTabIds(): Promise<number[]>;
-  /** Paints a tab's badge: called with the suspected count whenever it changes or the exact badge is cleared. */
-  paintSuspected(tabId: number, count: number): void;
+  /** Shows a tab's suspected count on its badge (BadgeController.showSuspected): called whenever it changes, and for each count a new worker reads back. */
+  showSuspected(tabId: number, count: number): void;
 }
 
 export function normalizeWatchState(value: unknown, defaultMode: WatchState['mode'] = DEFAULT_WATCH_STATE.mode): WatchState {
@@ -76,8 +61,6 @@ export class WatchController {
    */
   private inheritedDevtools = new Set<number>();
   private suspected = new Map<number, number>();
-  /** Per tab: the suspected count last painted, and the timer of the next paint while a burst is throttled. */
-  private readonly suspectedPaints = new Map<number, { painted: number; timer: ReturnType<typeof setTimeout> | null }>();
   private pendingSessionSave: Promise<void> | null = null;
   /** Resolves once the stored state is read and applied to the listeners. */
   readonly ready: Promise<void>;
@@ -98,6 +81,7 @@ export class WatchController {
     this.state = normalizeWatchState(local[WATCH_STATE_KEY], this.deps.defaultMode ?? DEFAULT_WATCH_STATE.mode);
     this.inheritedDevtools = new Set(numbersOf(session[DEVTOOLS_TABS_KEY]));
     this.suspected = new Map(pairsOf(session[SUSPECTED_KEY]));
+    for (const [tabId, count] of this.suspected) this.deps.showSuspected(tabId, count);
     void this.apply();
     this.scopeWasApplied();
     if (this.inheritedDevtools.size > 0) {
@@ -183,7 +167,7 @@ export class WatchController {
     await this.ready;
     if (this.isWatched(tabId)) return;
     this.suspected.set(tabId, (this.suspected.get(tabId) ?? 0) + 1);
-    this.paintSuspectedSoon(tabId);
+    this.deps.showSuspected(tabId, this.suspectedCount(tabId));
     await this.saveSessionSoon();
   }
 
@@ -191,7 +175,7 @@ export class WatchController {
   async navigated(tabId: number): Promise<void> {
     await this.ready;
     if (!this.suspected.delete(tabId)) return;
-    this.paintSuspectedNow(tabId);
+    this.deps.showSuspected(tabId, 0);
     await this.saveSession();
   }
 
@@ -199,9 +183,6 @@ export class WatchController {
     await this.ready;
     const wasWatched = this.state.tabs.includes(tabId) || this.devtools.has(tabId) || this.inheritedDevtools.has(tabId);
     this.suspected.delete(tabId);
-    const paints = this.suspectedPaints.get(tabId);
-    if (paints?.timer) clearTimeout(paints.timer);
-    this.suspectedPaints.delete(tabId);
     this.devtools.delete(tabId);
     this.inheritedDevtools.delete(tabId);
     if (this.state.tabs.includes(tabId)) {
@@ -214,26 +195,6 @@ export class WatchController {
 
   suspectedCount(tabId: number): number {
     return this.suspected.get(tabId) ?? 0;
-  }
-
-  /** Paints the tab's suspected count now, and at most every SUSPECTED_PAINT_MS in a burst (the last count lands). */
-  private paintSuspectedSoon(tabId: number): void {
-    const paints = this.suspectedPaints.get(tabId);
-    if (paints?.timer) return;
-    this.paintSuspectedNow(tabId);
-    const state = this.suspectedPaints.get(tabId)!;
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      if (state.painted !== this.suspectedCount(tabId)) this.paintSuspectedSoon(tabId);
-    }, SUSPECTED_PAINT_MS);
-  }
-
-  private paintSuspectedNow(tabId: number): void {
-    const count = this.suspectedCount(tabId);
-    const paints = this.suspectedPaints.get(tabId);
-    if (paints) paints.painted = count;
-    else this.suspectedPaints.set(tabId, { painted: count, timer: null });
-    this.deps.paintSuspected(tabId, count);
   }
 
   private async apply(): Promise<void> {
@@ -273,67 +234,6 @@ function numbersOf(value: unknown): number[] {
 function pairsOf(value: unknown): Array<[number, number]> {
   if (!Array.isArray(value)) return [];
   return value.filter((pair): pair is [number, number] => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && Number.isInteger(pair[1]));
-}
-
-/**
- * The badge the worker's BadgeController paints, with the suspected count shown on tabs whose
- * exact count is empty: "N?" in grey. The exact count, when there is one, always wins.
- */
-export class WatchedBadge implements BadgeSurface {
-  private readonly exact = new Map<number, { text: string; title: string }>();
-  /** What each tab's badge shows now, as far as this worker knows: only what differs is set again. */
-  private readonly painted = new Map<number, { color: string; text: string; title: string }>();
-
-  constructor(
-    private readonly inner: BadgeSurface & { setColor(tabId: number, color: string): Promise<void> },
-    private readonly exactColor: string,
-    private readonly suspectedOf: (tabId: number) => number,
-  ) {}
-
-  setText(tabId: number, text: string): Promise<void> {
-    const current = this.exact.get(tabId);
-    this.exact.set(tabId, { text, title: current?.title ?? '' });
-    return this.paint(tabId);
-  }
-
-  setTitle(tabId: number, title: string): Promise<void> {
-    const current = this.exact.get(tabId);
-    this.exact.set(tabId, { text: current?.text ?? '', title });
-    return this.paint(tabId);
-  }
-
-  /** The browser cleared the tab's badge (a navigation resets every per-tab value): the next paint sets everything. */
-  invalidate(tabId: number): void {
-    this.painted.delete(tabId);
-  }
-
-  paint(tabId: number): Promise<void> {
-    const exact = this.exact.get(tabId);
-    const suspected = this.suspectedOf(tabId);
-    const wanted =
-      (exact?.text ?? '') === '' && suspected > 0
-        ? { color: SUSPECTED_BADGE_COLOR, text: suspectedBadgeText(suspected), title: suspectedBadgeTitle(suspected) }
-        : { color: this.exactColor, text: exact?.text ?? '', title: exact?.title ?? '' };
-    const before = this.painted.get(tabId);
-    this.painted.set(tabId, wanted);
-    const calls: Array<Promise<void>> = [];
-    if (before?.color !== wanted.color) calls.push(this.inner.setColor(tabId, wanted.color));
-    if (before?.text !== wanted.text) calls.push(this.inner.setText(tabId, wanted.text));
-    if (before?.title !== wanted.title && wanted.title !== '') calls.push(this.inner.setTitle(tabId, wanted.title));
-    return Promise.all(calls).then(
-      () => {},
-      (error: unknown) => {
-        // Not painted after all (a closed tab, say): set everything next time.
-        if (this.painted.get(tabId) === wanted) this.painted.delete(tabId);
-        throw error;
-      },
-    );
-  }
-
-  forget(tabId: number): void {
-    this.exact.delete(tabId);
-    this.painted.delete(tabId);
-  }
 }
 
 /** runtime.onMessage for the watch requests: a promise for ours, undefined for anything else. */

@@ -27,7 +27,7 @@ function setup(area = memoryArea()) {
   ]);
   const background = new Background({
     area,
-    badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {} },
+    badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {}, setColor: async () => {} },
     judge: blockAll,
     getTab: async (tabId) => {
       // As chrome.tabs.get does: -1 is no tab id at all.
