@@ -174,7 +174,8 @@ describe('service-worker restart', () => {
           rule: entry.partial ? null : oracle.corsError,
         });
       }
-      if (request.init.method === 'DELETE' && !evidenceless) expect(entry.preflight?.response?.status, request.name).toBe(204);
+      // A partial entry may lack its preflight's answer (the event Chromium discarded); what it has of it is the lab's 204.
+      if (request.init.method === 'DELETE' && !(entry.partial && !entry.preflight?.response)) expect(entry.preflight?.response?.status, request.name).toBe(204);
       // A no-cors request carries no Origin (a GET), a denied preflight's request never went out.
       if (!request.name.startsWith('preflight-denied') && !request.name.startsWith('no-cors')) {
         expect(

@@ -187,6 +187,27 @@ describe('ExchangeAssembler', () => {
     expect(closed[0]).toMatchObject({ partial: true, exchange: { preflight: { response: null, error: null } } });
   });
 
+  it('flags as partial a request that went on after its preflight lost its answer events', () => {
+    const { assembler, closed, base } = fixture();
+    const asked = corsHeaders([['Access-Control-Request-Method', 'PUT']]);
+    assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: asked });
+    // The preflight's onHeadersReceived and onCompleted went to a worker that was stopping.
+    assembler.onSendHeaders({ ...base('a', { method: 'PUT' }), requestHeaders: corsHeaders() });
+    assembler.onHeadersReceived({ ...base('a', { method: 'PUT' }), statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onCompleted({ ...base('a', { method: 'PUT' }), statusCode: 200 });
+    // The same with its answer: whole.
+    assembler.onSendHeaders({ ...base('q', { method: 'OPTIONS' }), requestHeaders: asked });
+    assembler.onHeadersReceived({ ...base('q', { method: 'OPTIONS' }), statusCode: 204, responseHeaders: [] });
+    assembler.onCompleted({ ...base('q', { method: 'OPTIONS' }), statusCode: 204 });
+    assembler.onSendHeaders({ ...base('b', { method: 'PUT' }), requestHeaders: corsHeaders() });
+    assembler.onHeadersReceived({ ...base('b', { method: 'PUT' }), statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    assembler.onCompleted({ ...base('b', { method: 'PUT' }), statusCode: 200 });
+    expect(closed.map((c) => [c.requestId, c.partial, c.exchange.preflight?.response?.status ?? null])).toEqual([
+      ['a', true, null],
+      ['b', false, 204],
+    ]);
+  });
+
   it('records a preflight that failed at the network level with its error', () => {
     const { assembler, closed, base } = fixture();
     assembler.onSendHeaders({ ...base('p', { method: 'OPTIONS' }), requestHeaders: corsHeaders([['Access-Control-Request-Method', 'PUT']]) });

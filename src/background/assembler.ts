@@ -232,8 +232,6 @@ export class ExchangeAssembler {
       // Blocked before sending headers, yet no preflight seen: only a failed preflight does that, so
       // its events were lost (they went to a worker that was stopping).
       if (!flight.preflight && this.profile.isCorsBlockError(details.error) && flight.requestHeaders === null) flight.partial = true;
-      // A preflight that neither answered nor failed, yet its request is over: its last events were lost.
-      if (flight.preflight && !flight.preflight.response && !flight.preflight.error) flight.partial = true;
     } else {
       this.claimPreflightAfterSend(flight);
       // Where the request sends its headers before its preflight (Firefox), a failed preflight ends
@@ -387,6 +385,19 @@ export class ExchangeAssembler {
     if (preflight!.startTime < flight.startTime) flight.startTime = preflight!.startTime;
   }
 
+  /**
+   * A preflight that neither answered nor failed, yet its request is over: its last events were
+   * lost (they went to a worker that was stopping). Where the request sends its headers only once
+   * its preflight has ended (Chromium), that holds however the request ended; where it sends them
+   * before (Firefox), the preflight's end may come after the request's, so only a request that
+   * never sent them shows it.
+   */
+  private lostPreflightAnswer(flight: FlightRecord): boolean {
+    const preflight = flight.preflight;
+    if (!preflight || preflight.response || preflight.error) return false;
+    return !this.profile.sendHeadersBeforePreflight || !flight.sentForCurrentUrl;
+  }
+
   private dropPreflight(id: string, preflight: PendingPreflight): void {
     this.preflights.delete(id);
     this.onPoolChanged();
@@ -398,6 +409,7 @@ export class ExchangeAssembler {
   }
 
   private close(flight: FlightRecord, outcome: Outcome, endTime: number): void {
+    if (this.lostPreflightAnswer(flight)) flight.partial = true;
     this.flights.delete(flight.requestId);
     this.onFlightChanged(flight.requestId, null);
     const response = flight.lastResponse ? { status: flight.lastResponse.status, headers: flight.lastResponse.headers } : null;
