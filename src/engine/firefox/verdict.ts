@@ -124,31 +124,33 @@ export function firefoxVerdict(exchange: ObservedExchange, judgeAsChromium: (exc
 }
 
 /**
- * The cause (beyond-the-block.ts) as Firefox's verdict supports it. Chromium's verdict computed
- * one for its own outcome: a pass in Firefox has none, and Firefox's network error for a redirect
- * to a URL with credentials is a refused redirect, not a network fault. FIREFOX DEVIATION (in the
- * events): Firefox's webRequest hands two `Access-Control-Allow-Origin` lines over as one `a, b`
- * line (see checkResponseAccess), so the two layers are told from that line.
+ * The cause (beyond-the-block.ts) as Firefox's verdict supports it; the one place a Firefox
+ * verdict's cause is decided. Chromium's verdict computed one for its own reading: a pass in
+ * Firefox has none, Firefox's network error for a redirect to a URL with credentials is a refused
+ * redirect, not a network fault, and a block Firefox names differently from Chromium (its cause
+ * cleared) gets the cause of the check that failed in Firefox. FIREFOX DEVIATION (in the events):
+ * Firefox's webRequest hands two `Access-Control-Allow-Origin` lines over as one `a, b` line (see
+ * checkResponseAccess), so the two layers are told from that line.
  */
 function withFirefoxCause(verdict: Verdict, exchange: ObservedExchange): Verdict {
   const { cause, ...rest } = verdict;
   const refusedRedirect = verdict.kind === 'network-error' && verdict.stage === 'redirect' && verdict.firefox?.key === 'CORSDidNotSucceed';
-  if (!cause && verdict.blocked && verdict.firefox?.key === 'CORSMultipleAllowOriginNotAllowed') {
-    const headers = failingHeaders(verdict, exchange);
-    const value = getHeader(headers, 'access-control-allow-origin');
-    if (value !== null && countHeaderLines(headers, 'access-control-allow-origin') === 1 && value.includes(', ')) {
-      const values = value.split(', ');
-      return {
-        ...verdict,
-        cause: duplicateCorsLayerCause(
-          `${values.length} \`Access-Control-Allow-Origin\` values, ${values.map((v) => `\`${v}\``).join(' and ')}, which Firefox hands to add-ons joined on one line: the response had ${values.length} lines.`,
-          headers,
-        ),
-      };
-    }
-  }
-  if (cause && ((!verdict.blocked && verdict.kind !== 'network-error') || refusedRedirect)) return rest;
-  return verdict;
+  if ((!verdict.blocked && verdict.kind !== 'network-error') || refusedRedirect) return cause ? rest : verdict;
+  if (!verdict.blocked || cause) return verdict;
+  const classified: Verdict = { ...verdict };
+  applyRealCauseToExchange(classified, exchange);
+  if (classified.cause || verdict.firefox?.key !== 'CORSMultipleAllowOriginNotAllowed') return classified;
+  const headers = failingHeaders(verdict, exchange);
+  const value = getHeader(headers, 'access-control-allow-origin');
+  if (value === null || countHeaderLines(headers, 'access-control-allow-origin') !== 1 || !value.includes(', ')) return classified;
+  const values = value.split(', ');
+  return {
+    ...classified,
+    cause: duplicateCorsLayerCause(
+      `${values.length} \`Access-Control-Allow-Origin\` values, ${values.map((v) => `\`${v}\``).join(' and ')}, which Firefox hands to add-ons joined on one line: the response had ${values.length} lines.`,
+      headers,
+    ),
+  };
 }
 
 /** The response headers the verdict's failure was read from. */
@@ -248,7 +250,7 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
   const text = entry.fix(facts);
   const verdict: Verdict = {
     ...chromium,
-    // Chromium's cause was found for Chromium's reading; this block's is found below.
+    // Chromium's cause was found for Chromium's reading; this block's is found by withFirefoxCause.
     cause: null,
     kind: 'cors-blocked',
     blocked: true,
@@ -282,7 +284,6 @@ function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange
     confidence: 'certain',
     warnings: [differs(`Firefox blocks this request (\`${failure.key}\`); ${describeChromium(chromium)}.`), ...warnings],
   };
-  applyRealCauseToExchange(verdict, exchange);
   return verdict;
 }
 
