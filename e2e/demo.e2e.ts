@@ -3,51 +3,15 @@
  * it: it must finish, print the summary, write the exports and screenshots, and CORS Doctor must have
  * diagnosed every gallery case with Chromium's rule while passing every fixed twin.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReport, GALLERY_CASES, resolveGalleryCases, type LabOrigins } from '../lab/gallery';
 import type { Report } from '../src/shared/report';
+import { readPng, runDemo, type DemoRun } from './demo-run';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const DEMO_TIMEOUT_MS = 300_000;
-
-interface DemoRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function runDemo(args: string[]): Promise<DemoRun> {
-  const started = Date.now();
-  return new Promise((done, fail) => {
-    // No DISPLAY: the demo must not try to open a window even when the test runs under Xvfb.
-    const env = { ...process.env, NO_COLOR: '1', DISPLAY: '', WAYLAND_DISPLAY: '' };
-    const child = spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      fail(new Error(`npm start did not finish within ${DEMO_TIMEOUT_MS / 1000} s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, DEMO_TIMEOUT_MS);
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-function pngSize(file: string): { width: number; height: number } {
-  const png = readFileSync(file);
-  expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
 
 describe('npm start, headless', () => {
   let outDir: string;
@@ -55,7 +19,7 @@ describe('npm start, headless', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cors-lab-output-'));
-    run = await runDemo(['--headless', '--out', outDir]);
+    run = await runDemo(['--headless', '--out', outDir], DEMO_TIMEOUT_MS);
     console.log(`npm start -- --headless took ${(run.ms / 1000).toFixed(1)} s`);
   }, DEMO_TIMEOUT_MS + 10_000);
   afterAll(() => {
@@ -88,8 +52,8 @@ describe('npm start, headless', () => {
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries.length).toBeGreaterThanOrEqual(GALLERY_CASES.length * 2);
 
-    expect(pngSize(join(outDir, 'panel.png'))).toEqual({ width: 1280, height: 800 });
-    expect(pngSize(join(outDir, 'popup.png'))).toEqual({ width: 380, height: 600 });
+    expect(readPng(join(outDir, 'panel.png'))).toEqual({ width: 1280, height: 800 });
+    expect(readPng(join(outDir, 'popup.png'))).toEqual({ width: 380, height: 600 });
     expect(existsSync(join(outDir, 'gallery.png'))).toBe(true);
   });
 

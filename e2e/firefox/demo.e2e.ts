@@ -4,76 +4,20 @@
  * the printed summary must name each failure by its Firefox reason key, and the Markdown, JSON and
  * HAR exports (redacted) and the screenshots must be written.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { crc32, inflateSync } from 'node:zlib';
+import { join } from 'node:path';
 import harValidator from 'har-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReport, findVariant, GALLERY_CASES, resolveGalleryCases, type LabOrigins } from '../../lab/gallery';
 import { FIREFOX_REASON_KEYS } from '../../src/engine/firefox/reasons';
 import { REDACTED } from '../../src/report/redact';
 import type { Report } from '../../src/shared/report';
+import { readPng, runDemo, type DemoRun } from '../demo-run';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const DEMO_TIMEOUT_MS = 240_000;
 /** The secret the gallery's cards send (`Authorization: Bearer lab-token`): no export may contain it. */
 const LAB_SECRET = 'lab-token';
-
-interface DemoRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function runFirefoxDemo(outDir: string): Promise<DemoRun> {
-  const started = Date.now();
-  return new Promise((done, fail) => {
-    // No DISPLAY: the demo must run headless even when the test runs under Xvfb. --port 0: any free port.
-    const env = { ...process.env, NO_COLOR: '1', DISPLAY: '', WAYLAND_DISPLAY: '' };
-    const args = ['start', '--silent', '--', '--browser', 'firefox', '--headless', '--port', '0', '--out', outDir];
-    const child = spawn('npm', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      fail(new Error(`npm start -- --browser firefox did not finish within ${DEMO_TIMEOUT_MS / 1000} s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, DEMO_TIMEOUT_MS);
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-/** Reads a PNG chunk by chunk (each CRC checked), inflates its image data and checks it fills width × height. */
-function readPng(file: string): { width: number; height: number } {
-  const png = readFileSync(file);
-  expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${file}: PNG signature`).toBe(true);
-  const chunks: { type: string; data: Buffer }[] = [];
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    const type = png.subarray(at + 4, at + 8).toString('latin1');
-    const data = png.subarray(at + 8, at + 8 + length);
-    expect(png.readUInt32BE(at + 8 + length), `${file}: CRC of ${type}`).toBe(crc32(png.subarray(at + 4, at + 8 + length)));
-    chunks.push({ type, data });
-    at += 12 + length;
-  }
-  expect(chunks[0]?.type).toBe('IHDR');
-  expect(chunks.at(-1)?.type).toBe('IEND');
-  const header = chunks[0]!.data;
-  const [width, height, bitDepth, colorType] = [header.readUInt32BE(0), header.readUInt32BE(4), header[8]!, header[9]!];
-  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType as 0 | 2 | 4 | 6];
-  expect(bitDepth === 8 && channels !== undefined, `${file}: 8-bit grey/RGB/RGBA`).toBe(true);
-  const pixels = inflateSync(Buffer.concat(chunks.filter((chunk) => chunk.type === 'IDAT').map((chunk) => chunk.data)));
-  expect(pixels.length, `${file}: image data for ${width}×${height}`).toBe(height * (1 + width * channels!));
-  return { width, height };
-}
 
 describe('npm start -- --browser firefox, headless', () => {
   let outDir: string;
@@ -83,7 +27,8 @@ describe('npm start -- --browser firefox, headless', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cors-lab-firefox-output-'));
-    run = await runFirefoxDemo(outDir);
+    // --port 0: any free port.
+    run = await runDemo(['--browser', 'firefox', '--headless', '--port', '0', '--out', outDir], DEMO_TIMEOUT_MS);
     console.log(`npm start -- --browser firefox --headless took ${(run.ms / 1000).toFixed(1)} s`);
     expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
     report = JSON.parse(readFileSync(join(outDir, 'cors-doctor-report.json'), 'utf8'));
