@@ -52,9 +52,22 @@ function ruleOrder(a: string, b: string): number {
 }
 
 export function renderResultsDoc(input: ResultsDocInput): string {
-  const withoutPorts = (text: string) =>
-    text.replaceAll(input.origins.page, '{page}').replaceAll(input.origins.api, '{api}').replaceAll(input.origins.api2, '{api2}');
-  return withoutPorts(renderWithPorts(input));
+  return withoutPorts(renderWithPorts(input), input.origins);
+}
+
+/**
+ * The text with the lab's origins named {page}, {api}, {api2}, and their ports named wherever a
+ * scenario wrote one after another host or an upper-case scheme (`HTTP://127.0.0.1:{page port}`):
+ * the ports change from run to run, the file must not.
+ */
+export function withoutPorts(text: string, origins: ResultsDocInput['origins']): string {
+  let named = text;
+  for (const [name, origin] of Object.entries(origins)) named = named.replaceAll(origin, `{${name}}`);
+  for (const [name, origin] of Object.entries(origins)) {
+    const port = new URL(origin).port;
+    if (port) named = named.replace(new RegExp(`:${port}(?![0-9])`, 'g'), `:{${name} port}`);
+  }
+  return named;
 }
 
 const firefoxAgrees = (row: FirefoxRow) => agreesWithFirefox(row.result);
