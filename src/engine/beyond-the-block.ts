@@ -34,7 +34,7 @@ function corsHeaderNames(headers: HeaderList): string[] {
  * mistake, the preflight cache, the client-side ways to avoid a preflight, and the catalogue
  * titles and severities of every warning.
  */
-export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
+export function beyondTheBlock(verdict: Verdict, ex: CleanExchange, cache: PreflightCacheModel = CHROMIUM_PREFLIGHT_CACHE): void {
   applyRealCause(verdict, ex);
   if (verdict.blocked && verdict.stage === 'response' && ex.response && isErrorStatus(ex.response.status) && ex.preflight?.response) {
     const preflightHadCors = combinedHeaderValue(ex.preflight.response.headers, 'access-control-allow-origin') !== null;
@@ -59,7 +59,7 @@ export function beyondTheBlock(verdict: Verdict, ex: CleanExchange): void {
     verdict.preflightReasons.length > 0 &&
     verdict.stage !== 'request'
   ) {
-    preflightCacheNotes(verdict, ex);
+    preflightCacheNotes(verdict, ex, cache);
   }
   for (const warning of verdict.warnings) {
     if (warning.severity === undefined) warning.severity = 'low';
@@ -206,35 +206,61 @@ function clientAlternativeFor(kind: string, name: string, value: string | undefi
 }
 
 /**
- * The request needed a preflight and none went out: Chromium found a fresh entry in its preflight
- * cache (https://fetch.spec.whatwg.org/#concept-cache-match). What the tab saw before says since
- * when and until when, and whether the server answers differently now.
+ * Whose preflight cache answered a request that sent no preflight: how that browser reads
+ * `Access-Control-Max-Age`, its cap, and how a developer gets past a cached entry. Chromium's by
+ * default; Firefox's verdict (src/engine/firefox/preflight-cache.ts) passes its own.
  */
-function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
+export interface PreflightCacheModel {
+  browser: 'Chromium' | 'Firefox';
+  /** How long the browser keeps an answer with this `Access-Control-Max-Age` (null: absent); 0: not at all. */
+  maxAgeSeconds(value: string | null): number;
+  /** The longest the browser keeps an entry, as a phrase: "at most 2 h in Chromium". */
+  cap: string;
+  /** How a developer gets past a cached entry, as a sentence. */
+  bypass: string;
+  /** What to do when the server's answer changed since: a clause after "not visible yet:". */
+  retest: string;
+}
+
+/** preflight_result.cc and preflight_cache.cc (docs/chromium-behaviour.md). */
+export const CHROMIUM_PREFLIGHT_CACHE: PreflightCacheModel = {
+  browser: 'Chromium',
+  maxAgeSeconds: parseAccessControlMaxAge,
+  cap: 'at most 2 h in Chromium',
+  bypass: 'DevTools "Disable cache" also bypasses the preflight cache, so with it on every request sends its preflight again.',
+  retest: 'retest with DevTools "Disable cache" on, or wait until the entry expires.',
+};
+
+/**
+ * The request needed a preflight and none went out: the browser found a fresh entry in its
+ * preflight cache (https://fetch.spec.whatwg.org/#concept-cache-match). What the tab saw before
+ * says since when and until when, and whether the server answers differently now.
+ */
+function preflightCacheNotes(verdict: Verdict, ex: CleanExchange, cache: PreflightCacheModel): void {
   const earlier = ex.context?.earlierPreflight ?? null;
-  const disableCache = 'DevTools "Disable cache" also bypasses the preflight cache, so with it on every request sends its preflight again.';
+  const browser = cache.browser;
   if (!earlier || !earlier.preflight.response) {
     verdict.warnings.push(
       hazard(
         'preflight-from-cache',
-        `This request needed a preflight, but none was observed: Chromium answered it from its preflight cache (an earlier OPTIONS within its \`Access-Control-Max-Age\`, at most 2 h in Chromium). Server changes to the preflight take effect only after that entry expires. ${disableCache}`,
+        `This request needed a preflight, but none was observed: ${browser} answered it from its preflight cache (an earlier OPTIONS within its \`Access-Control-Max-Age\`, ${cache.cap}). Server changes to the preflight take effect only after that entry expires. ${cache.bypass}`,
       ),
     );
     return;
   }
   const cachedHeaders = earlier.preflight.response.headers;
   const maxAgeValue = combinedHeaderValue(cachedHeaders, 'access-control-max-age');
-  const seconds = parseAccessControlMaxAge(maxAgeValue);
+  const seconds = cache.maxAgeSeconds(maxAgeValue);
   const since = new Date(earlier.time).toISOString();
   const until = new Date(earlier.time + seconds * 1000).toISOString();
   const maxAgeText =
     maxAgeValue === null
-      ? 'no `Access-Control-Max-Age` (Chromium keeps it 5 s)'
-      : `\`Access-Control-Max-Age: ${maxAgeValue}\`${seconds !== Number(maxAgeValue) ? ` (Chromium keeps it ${seconds} s)` : ''}`;
+      ? `no \`Access-Control-Max-Age\` (${browser} keeps it ${seconds} s)`
+      : `\`Access-Control-Max-Age: ${maxAgeValue}\`${seconds !== Number(maxAgeValue) ? ` (${browser} keeps it ${seconds} s)` : ''}`;
   verdict.warnings.push(
     hazard(
       'preflight-from-cache',
-      `No preflight went out for this request: Chromium answered it from its preflight cache, filled by the preflight at ${since} with ${maxAgeText}, valid until ${until}. Until then, server changes to the preflight answer do not reach this page. ${disableCache}`,
+      `No preflight went out for this request: ${browser} answered it from its preflight cache, filled by the preflight at ${since} with ${maxAgeText}, valid until ${until}. Until then, server changes to the preflight answer do not reach this page. ${cache.bypass}`,
     ),
   );
   verdict.evidence.push(`The tab's earlier preflight for this URL and method was answered at ${since}; the cache entry lasts until ${until}.`);
@@ -252,7 +278,7 @@ function preflightCacheNotes(verdict: Verdict, ex: CleanExchange): void {
     verdict.warnings.push(
       hazard(
         'preflight-cache-stale',
-        `The server's CORS answer has changed since the cached preflight (${changed.join('; ')}). Chromium keeps using the cached preflight until ${until}, so a fix to the preflight is not visible yet: retest with DevTools "Disable cache" on, or wait until the entry expires.`,
+        `The server's CORS answer has changed since the cached preflight (${changed.join('; ')}). ${browser} keeps using the cached preflight until ${until}, so a fix to the preflight is not visible yet: ${cache.retest}`,
       ),
     );
   }

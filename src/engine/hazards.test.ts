@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PAGE, simpleExchange } from './examples';
 import { CAUSE_EXAMPLES, CORRECT_SETUPS, HAZARD_EXAMPLES } from './hazard-examples';
 import { CAUSES, HAZARDS } from './hazards';
+import { firefoxPreflightMaxAge } from './firefox/preflight-cache';
 import { judgeExchange } from './index';
 import type { ObservedExchange } from './types';
 
@@ -272,6 +273,25 @@ describe('cached preflights', () => {
     const verdict = judgeExchange(example);
     expect(verdict.warnings.find((w) => w.code === 'preflight-from-cache')!.message).toContain('Chromium keeps it 7200 s');
     expect(verdict.warnings.map((w) => w.code)).not.toContain('preflight-cache-stale');
+  });
+
+  it("in Firefox's verdict, names Firefox's cache with its 24 h cap, its 5 s default and no Disable-cache advice", () => {
+    const withMaxAge = (value: string | null) => {
+      const example = structuredClone(HAZARD_EXAMPLES['preflight-cache-stale']!);
+      const response = example.context!.earlierPreflight!.preflight.response!;
+      response.headers = response.headers.flatMap((line) => (line.name !== 'Access-Control-Max-Age' ? [line] : value === null ? [] : [{ ...line, value }]));
+      return example;
+    };
+    const note = (value: string | null) =>
+      judgeExchange(withMaxAge(value), { browser: 'firefox' }).warnings.find((w) => w.code === 'preflight-from-cache')?.message ?? '';
+    expect(note('86400000')).toContain('Firefox answered it from its preflight cache');
+    expect(note('86400000')).toContain('(Firefox keeps it 86400 s), valid until 2026-12-02T10:00:00.000Z');
+    expect(note(null)).toContain('no `Access-Control-Max-Age` (Firefox keeps it 5 s), valid until 2026-12-01T10:00:05.000Z');
+    expect(note('600')).not.toMatch(/Chromium|Disable cache/);
+    const stale = judgeExchange(withMaxAge('600'), { browser: 'firefox' }).warnings.find((w) => w.code === 'preflight-cache-stale')!;
+    expect(stale.message).toContain('Firefox keeps using the cached preflight until 2026-12-01T10:10:00.000Z');
+    expect(stale.message).toContain('restart Firefox');
+    expect([firefoxPreflightMaxAge('+5'), firefoxPreflightMaxAge(' 5'), firefoxPreflightMaxAge('0'), firefoxPreflightMaxAge('007')]).toEqual([0, 0, 0, 7]);
   });
 
   it('without an earlier preflight still names the cache; with an observed preflight says nothing about it', () => {

@@ -203,7 +203,7 @@ export const HAZARDS = {
     title: 'Preflight answered from the preflight cache',
     severity: 'low',
     trigger:
-      'The request needed a preflight but none went out: Chromium answered it from its preflight cache, so a server change to the preflight takes effect only after the cached entry expires (or with DevTools "Disable cache" on, which bypasses the preflight cache).',
+      'The request needed a preflight but none went out: the browser answered it from its preflight cache, so a server change to the preflight takes effect only after the cached entry expires (in Chromium also with DevTools "Disable cache" on, which bypasses the preflight cache).',
     notFlagged: 'Requests whose preflight was observed.',
   },
   'preflight-cache-stale': {

@@ -7,6 +7,7 @@ import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './chromium';
 import { couldNotJudgeVerdict } from './could-not-judge';
 import { firefoxVerdict } from './firefox/verdict';
 import { judgeExchangeUnsafe } from './judge';
+import { FIREFOX_PREFLIGHT_CACHE } from './firefox/preflight-cache';
 import type { Verdict } from './types';
 import type { ObservedExchange } from './types';
 
@@ -72,7 +73,8 @@ export function judgeExchange(exchange: ObservedExchange, options?: Partial<Engi
       ? DEFAULT_ENGINE_OPTIONS
       : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
   try {
-    if (options?.browser === 'firefox') return firefoxVerdict(exchange, (input) => judgeExchangeUnsafe(input, resolved));
+    // Firefox's verdict is built over Chromium's judgement of the same exchange, with Firefox's preflight cache in its notes.
+    if (options?.browser === 'firefox') return firefoxVerdict(exchange, (input) => judgeExchangeUnsafe(input, resolved, FIREFOX_PREFLIGHT_CACHE));
     return judgeExchangeUnsafe(exchange, resolved);
   } catch (error) {
     return couldNotJudgeVerdict(exchange, error);

@@ -33,7 +33,7 @@ import {
   scanRequestHeaders,
   unsafeHeaderNamesFor,
 } from './request-evidence';
-import { beyondTheBlock } from './beyond-the-block';
+import { beyondTheBlock, type PreflightCacheModel } from './beyond-the-block';
 import type { ObservedExchange, PreflightReason, Verdict } from './types';
 import {
   baseVerdict,
@@ -51,10 +51,10 @@ export { requestModeFromHeaders, type RequestModeEvidence } from './request-evid
 export { preflightReasonsFor } from './preflight-reasons';
 
 /** Judges one exchange as Chromium does. May throw on an internal error: judgeExchange catches. */
-export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOptions): Verdict {
+export function judgeExchangeUnsafe(input: ObservedExchange, options: EngineOptions, preflightCache?: PreflightCacheModel): Verdict {
   const ex = cleanExchange(input);
   const verdict = judgeAsChromium(ex, options);
-  beyondTheBlock(verdict, ex);
+  beyondTheBlock(verdict, ex, preflightCache);
   return verdict;
 }
 
