@@ -10,15 +10,15 @@
  * 2 h and uses its 5 s default for an unparsable value.
  */
 import type { PreflightCacheModel } from '../beyond-the-block';
+import { FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS } from '../fetch-spec';
 
 const FIREFOX_DEFAULT_MAX_AGE_SECONDS = 5;
-const FIREFOX_MAX_AGE_CAP_SECONDS = 86_400;
 
 export function firefoxPreflightMaxAge(value: string | null): number {
   if (value === null || value === '') return FIREFOX_DEFAULT_MAX_AGE_SECONDS;
   if (!/^[0-9]+$/.test(value)) return 0;
   const digits = value.replace(/^0+(?=\d)/, '');
-  return digits.length > 5 ? FIREFOX_MAX_AGE_CAP_SECONDS : Math.min(Number(digits), FIREFOX_MAX_AGE_CAP_SECONDS);
+  return digits.length > 5 ? FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS : Math.min(Number(digits), FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS);
 }
 
 export const FIREFOX_PREFLIGHT_CACHE: PreflightCacheModel = {
