@@ -10,12 +10,10 @@
  * 2 h and uses its 5 s default for an unparsable value.
  */
 import type { PreflightCacheModel } from '../beyond-the-block';
-import { FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS } from '../fetch-spec';
-
-const FIREFOX_DEFAULT_MAX_AGE_SECONDS = 5;
+import { FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS, PREFLIGHT_DEFAULT_MAX_AGE_SECONDS } from '../fetch-spec';
 
 export function firefoxPreflightMaxAge(value: string | null): number {
-  if (value === null || value === '') return FIREFOX_DEFAULT_MAX_AGE_SECONDS;
+  if (value === null || value === '') return PREFLIGHT_DEFAULT_MAX_AGE_SECONDS;
   if (!/^[0-9]+$/.test(value)) return 0;
   const digits = value.replace(/^0+(?=\d)/, '');
   return digits.length > 5 ? FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS : Math.min(Number(digits), FIREFOX_PREFLIGHT_MAX_AGE_CAP_SECONDS);
