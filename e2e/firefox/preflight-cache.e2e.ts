@@ -5,10 +5,11 @@
  * `Access-Control-Max-Age`. The lab counts the OPTIONS requests Firefox really sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../lab/server';
+import type { Lab } from '../../lab/server';
 import type { Report, ReportEntry } from '../../src/shared/report';
-import { fetchFrom, launchFirefoxWithExtension, type FirefoxExtensionBrowser, type Page } from '../../tools/firefox';
+import { fetchFrom, type FirefoxExtensionBrowser, type Page } from '../../tools/firefox';
 import { waitFor } from '../harness';
+import { openFirefoxLabTab } from './lab-tab';
 
 const ECHO: [string, string] = ['Access-Control-Allow-Origin', '{origin}'];
 
@@ -17,19 +18,13 @@ describe("Firefox's preflight cache", () => {
   let firefox: FirefoxExtensionBrowser;
   let page: Page;
   let tabId: number;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    lab = await startLab();
-    firefox = await launchFirefoxWithExtension();
-    page = await firefox.newPage();
-    await page.goto(`${lab.origins.page}/blank`);
-    tabId = await firefox.tabIdOf(page);
+    ({ lab, firefox, page, tabId, close } = await openFirefoxLabTab());
   });
 
-  afterAll(async () => {
-    await firefox?.close();
-    await lab?.close();
-  });
+  afterAll(() => close?.());
 
   /** A PUT route whose preflight answers with this `Access-Control-Max-Age` (none when null). */
   function route(name: string, maxAge: string | null): { url: string; path: string } {

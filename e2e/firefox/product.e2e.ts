@@ -6,27 +6,25 @@
  * opened as a tab for the inspected tab.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../lab/server';
+import type { Lab } from '../../lab/server';
 import type { ExportResult } from '../../src/shared/messages';
 import type { Report } from '../../src/shared/report';
-import { fetchFrom, launchFirefoxWithExtension, type FirefoxExtensionBrowser, type Page } from '../../tools/firefox';
+import { fetchFrom, type FirefoxExtensionBrowser, type Page } from '../../tools/firefox';
 import { waitFor } from '../harness';
+import { openFirefoxLabTab } from './lab-tab';
 
 describe('CORS Doctor in Firefox', () => {
   let lab: Lab;
   let firefox: FirefoxExtensionBrowser;
   let page: Page;
   let tabId: number;
+  let close: (() => Promise<void>) | undefined;
   const urls = { missing: '', method: '', passing: '' };
 
   const report = () => firefox.sendMessage<Report>({ type: 'getReport', tabId });
 
   beforeAll(async () => {
-    lab = await startLab();
-    firefox = await launchFirefoxWithExtension();
-    page = await firefox.newPage();
-    await page.goto(`${lab.origins.page}/blank`);
-    tabId = await firefox.tabIdOf(page);
+    ({ lab, firefox, page, tabId, close } = await openFirefoxLabTab());
     urls.missing = lab.route('api', '/ff-missing-acao', { response: { body: 'json' } });
     urls.method = lab.route('api', '/ff-method', {
       preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}']] },
@@ -38,10 +36,7 @@ describe('CORS Doctor in Firefox', () => {
     expect(await fetchFrom(page, urls.passing)).toBe(200);
   });
 
-  afterAll(async () => {
-    await firefox?.close();
-    await lab?.close();
-  });
+  afterAll(() => close?.());
 
   it("records each exchange whole and names each block as Firefox's console does", async () => {
     const settled = await waitFor(report, (r) => r.entries.length === 3, { what: 'three entries', timeoutMs: 30_000 });
