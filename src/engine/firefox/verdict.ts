@@ -120,7 +120,8 @@ const CHROMIUM_CORS_OUTCOME = { kind: 'error', error: 'net::ERR_FAILED' } as con
 
 /** Firefox's verdict for an exchange, over Chromium's (`judgeAsChromium`), with the real cause Firefox's outcome supports. */
 export function firefoxVerdict(exchange: ObservedExchange, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
-  return withFirefoxCause(firefoxVerdictOf(exchange, judgeAsChromium), exchange);
+  const chromium = chromiumCounterpart(exchange, judgeAsChromium);
+  return withFirefoxCause(firefoxVerdictOf(exchange, chromium, judgeAsChromium), chromium, exchange);
 }
 
 /**
@@ -132,13 +133,15 @@ export function firefoxVerdict(exchange: ObservedExchange, judgeAsChromium: (exc
  * Firefox's webRequest hands two `Access-Control-Allow-Origin` lines over as one `a, b` line (see
  * checkResponseAccess), so the two layers are told from that line.
  */
-function withFirefoxCause(verdict: Verdict, exchange: ObservedExchange): Verdict {
+function withFirefoxCause(verdict: Verdict, chromium: Verdict, exchange: ObservedExchange): Verdict {
   const { cause, ...rest } = verdict;
   const refusedRedirect = verdict.kind === 'network-error' && verdict.stage === 'redirect' && verdict.firefox?.key === 'CORSDidNotSucceed';
   if ((!verdict.blocked && verdict.kind !== 'network-error') || refusedRedirect) return cause ? rest : verdict;
   if (!verdict.blocked || cause) return verdict;
+  // Chromium's own block was classified by its judge already; only a block Firefox names otherwise is classified here.
+  const renamed = verdict.rule !== chromium.rule || verdict.stage !== chromium.stage;
   const classified: Verdict = { ...verdict };
-  applyRealCauseToExchange(classified, exchange);
+  if (renamed) applyRealCauseToExchange(classified, exchange);
   if (classified.cause || verdict.firefox?.key !== 'CORSMultipleAllowOriginNotAllowed') return classified;
   const headers = failingHeaders(verdict, exchange);
   const value = getHeader(headers, 'access-control-allow-origin');
@@ -160,8 +163,7 @@ function failingHeaders(verdict: Verdict, exchange: ObservedExchange): HeaderLis
   return exchange.response?.headers ?? [];
 }
 
-function firefoxVerdictOf(exchange: ObservedExchange, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
-  const chromium = chromiumCounterpart(exchange, judgeAsChromium);
+function firefoxVerdictOf(exchange: ObservedExchange, chromium: Verdict, judgeAsChromium: (exchange: ObservedExchange) => Verdict): Verdict {
   if (chromium.kind === 'not-cors') return { ...chromium, firefox: null };
   const pageOrigin = pageOriginOf(exchange);
   const withCredentials = exchange.credentials === 'include' || chromium.credentials === 'include';
