@@ -215,10 +215,9 @@ describe('service-worker restart', () => {
       console.log(`restart: open-request records left after the burst: ${leftOpen.map((id, i) => `${id} ${urls[i]}`).join('; ')}`);
       const windows = stopWindowsOf(report.notices);
       // A record begun at a redirect's target (its first events there) belongs to the redirect's request.
-      const requestUrlOf = (url: string | null) => url?.replace('/restart/target-', '/restart/redirect-') ?? null;
       for (const url of urls)
         expect(
-          report.entries.some((e) => e.request.url === requestUrlOf(url) && (!e.partial || overlapsStopWindow(windows, e.time, e.endTime))),
+          report.entries.some((e) => url !== null && e.request.url === requestUrlOf(url) && (!e.partial || overlapsStopWindow(windows, e.time, e.endTime))),
           `left open: ${url}`,
         ).toBe(true);
     }
@@ -248,9 +247,19 @@ describe('service-worker restart', () => {
   });
 });
 
+/** Where a burst request ends: a redirect-N request at its target-N (burst() routes them so). */
+function finalUrlOf(url: string): string {
+  return url.replace('/restart/redirect-', '/restart/target-');
+}
+
+/** The burst request that reaches `url`: finalUrlOf's inverse. */
+function requestUrlOf(url: string): string {
+  return url.replace('/restart/target-', '/restart/redirect-');
+}
+
 /** Chromium's verdict for the request that started at `url` (DevTools lists the preflight on its own). */
 function chromiumVerdictFor(verdicts: Map<string, ChromiumVerdict>, url: string): ChromiumVerdict {
-  const target = url.includes('/restart/redirect-') ? url.replace('/restart/redirect-', '/restart/target-') : url;
+  const target = finalUrlOf(url);
   const found = [...verdicts.values()].filter((v) => v.method !== 'OPTIONS' && v.url === target);
   expect(found, url).toHaveLength(1);
   expect(found[0]!.finished, url).toBe(true);
