@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeExchange } from '../engine/index';
 import { ExchangeAssembler, type ClosedExchange, type RequestDetails } from './assembler';
+import type { FlightRecord } from './flight-records';
 import { isCrossOrigin } from './origin';
 
 const PAGE = 'http://127.0.0.1:4000';
@@ -305,6 +306,26 @@ describe('ExchangeAssembler', () => {
       ['x', true, 200],
       ['y', true, 200],
     ]);
+  });
+
+  it('flags as partial a sent request blocked without a response only when it ran across a worker stop', () => {
+    // Worker A sees the request go out and persists its record; Chromium then stops A and discards
+    // the response's onHeadersReceived. Worker B takes the record back and gets the error.
+    const persisted = new Map<string, FlightRecord>();
+    const workerA = fixture({ onFlightChanged: (id, flight) => (flight ? persisted.set(id, structuredClone(flight)) : persisted.delete(id)) });
+    workerA.assembler.onSendHeaders({ ...workerA.base('lost'), requestHeaders: corsHeaders() });
+    const workerB = fixture();
+    workerB.assembler.restoreFlights([...persisted.values()]);
+    workerB.assembler.onErrorOccurred({ ...workerB.base('lost'), error: 'net::ERR_FAILED' });
+    // One worker sees the same request through: no event was lost, there was no response (Local
+    // Network Access failing the connection to a local address).
+    workerB.assembler.onSendHeaders({ ...workerB.base('seen'), requestHeaders: corsHeaders() });
+    workerB.assembler.onErrorOccurred({ ...workerB.base('seen'), error: 'net::ERR_FAILED' });
+    const [lost, seen] = workerB.closed;
+    expect([lost!.requestId, lost!.partial, lost!.exchange.partial]).toEqual(['lost', true, true]);
+    expect([seen!.requestId, seen!.partial, seen!.exchange.partial]).toEqual(['seen', false, undefined]);
+    expect(judgeExchange(lost!.exchange)).toMatchObject({ kind: 'network-error', blocked: false, rule: null });
+    expect(judgeExchange(seen!.exchange)).toMatchObject({ blocked: true, rule: 'InvalidLocalNetworkAccess' });
   });
 
   it('keeps a headerless image only when the server answered as to CORS', () => {

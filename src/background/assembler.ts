@@ -104,7 +104,11 @@ export class ExchangeAssembler {
 
   /** Takes back the open requests a previous worker persisted (before any event of this one is handled). */
   restoreFlights(records: readonly FlightRecord[]): void {
-    for (const flight of records) if (!this.flights.has(flight.requestId)) this.flights.set(flight.requestId, flight);
+    for (const flight of records) {
+      if (this.flights.has(flight.requestId)) continue;
+      flight.crossedWorkerStop = true;
+      this.flights.set(flight.requestId, flight);
+    }
   }
 
   /** Whether an event can concern us at all: a tab's request, cross-origin to its initiator. */
@@ -237,9 +241,13 @@ export class ExchangeAssembler {
       // Where the request sends its headers before its preflight (Firefox), a failed preflight ends
       // it after it sent them, and no response is coming.
       const stoppedByPreflight = this.profile.sendHeadersBeforePreflight && flight.preflight?.url === flight.currentUrl;
-      // Sent, then blocked by CORS with no response seen: a CORS check needs a response, and every
-      // response shows onHeadersReceived, so that event was lost (it went to a worker being stopped).
-      if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error) && !stoppedByPreflight) flight.partial = true;
+      // Sent, then blocked by CORS with no response seen. Across a worker stop, the response's
+      // onHeadersReceived may have been lost (it went to the worker being stopped). A worker that saw
+      // the request through lost nothing: there was no response, as when Chromium's Local Network
+      // Access check fails the connection.
+      if (flight.lastResponse === null && this.profile.isCorsBlockError(details.error) && !stoppedByPreflight && flight.crossedWorkerStop) {
+        flight.partial = true;
+      }
     }
     this.close(flight, { kind: 'error', error: details.error }, details.timeStamp);
   }

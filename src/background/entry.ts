@@ -72,6 +72,7 @@ export function exchangeOfEntry(entry: StoredEntry): ObservedExchange {
     fromCache: entry.fromCache,
     ...(entry.context ? { context: entry.context } : {}),
     ...(entry.credentialsBeforeRedirect ? { credentialsBeforeRedirect: entry.credentialsBeforeRedirect } : {}),
+    ...(entry.partial ? { partial: true } : {}),
   };
 }
 

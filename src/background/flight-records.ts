@@ -45,6 +45,11 @@ export interface FlightRecord {
   fromCache: boolean;
   partial: boolean;
   /**
+   * True once a later worker took the record back (restoreFlights): the request ran across a worker
+   * stop, whose discarded events may be any of its own. Absent in records no worker restored.
+   */
+  crossedWorkerStop?: boolean;
+  /**
    * The last header seen that showed credentials mode include, with the place of the URL it was
    * sent to, where the profile keeps it (CaptureProfile.keepsCredentialsAcrossRedirects); absent
    * otherwise and in records of older workers.
@@ -80,6 +85,7 @@ export function exchangeOfFlight(flight: FlightRecord, outcome: Outcome): Observ
     outcome,
     fromCache: flight.fromCache,
     ...(credentialsBeforeRedirect(flight) ? { credentialsBeforeRedirect: flight.credentialsHeader } : {}),
+    ...(flight.partial ? { partial: true } : {}),
   };
 }
 

@@ -38,6 +38,8 @@ export interface CleanExchange {
   knownCredentials: CredentialsMode | null;
   /** ObservedExchange.credentialsBeforeRedirect, when well-formed. */
   credentialsBeforeRedirect: CredentialsEvidenceHeader | null;
+  /** ObservedExchange.partial: some of the exchange's events never reached the observer. */
+  partial: boolean;
 }
 export interface CleanContext {
   requestTime: number;
@@ -143,6 +145,7 @@ export function cleanExchange(input: ObservedExchange): CleanExchange {
     context: raw.context === undefined || raw.context === null ? null : cleanContext(raw.context, str(request.url)),
     knownCredentials: raw.credentials === 'omit' || raw.credentials === 'same-origin' || raw.credentials === 'include' ? raw.credentials : null,
     credentialsBeforeRedirect: cleanCredentialsEvidence(raw.credentialsBeforeRedirect, redirects.length),
+    partial: raw.partial === true,
   };
 }
 

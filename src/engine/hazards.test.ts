@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE, simpleExchange } from './examples';
+import { PAGE, preflightedExchange, simpleExchange } from './examples';
 import { CAUSE_EXAMPLES, CORRECT_SETUPS, HAZARD_EXAMPLES } from './hazard-examples';
 import { CAUSES, HAZARDS } from './hazards';
 import { firefoxPreflightMaxAge } from './firefox/preflight-cache';
@@ -113,6 +113,38 @@ describe('causes: "not really a CORS bug"', () => {
     expect(judgeExchange(local)).toMatchObject({ rule: 'InvalidLocalNetworkAccess', confidence: 'inferred' });
     const remote = { ...simpleExchange({ error: 'net::ERR_FAILED' }), response: null };
     expect(judgeExchange(remote).rule).toBeNull();
+  });
+
+  it('a partial exchange infers no rule from an answer it may only have lost', () => {
+    // The response of a request to a local address went to a stopped worker: no Local Network Access rule.
+    const local = { ...simpleExchange({ url: 'http://localhost:8080/api', error: 'net::ERR_FAILED' }), response: null, partial: true };
+    const verdict = judgeExchange(local);
+    expect(verdict).toMatchObject({ kind: 'network-error', blocked: false, rule: null });
+    expect(verdict.cause ?? null).toBeNull();
+    expect(verdict.explanation).toContain('stopped the extension');
+    // A preflight failed as a block and the request's headers are missing: they may only have been lost.
+    const preflightLost: ObservedExchange = {
+      ...preflightedExchange({ method: 'PUT', acrh: null, preflightResponse: [] }),
+      partial: true,
+    };
+    preflightLost.request.url = 'http://localhost:8080/api';
+    preflightLost.preflight = { ...preflightLost.preflight!, url: 'http://localhost:8080/api', response: null, error: 'net::ERR_FAILED' };
+    expect(judgeExchange(preflightLost).rule).not.toBe('LocalNetworkAccessPermissionDenied');
+    expect(judgeExchange({ ...preflightLost, partial: false }).rule).toBe('LocalNetworkAccessPermissionDenied');
+    // A wildcard preflight passes without credentials and fails with them; with the response lost,
+    // that is no evidence that the request was credentialed.
+    const wildcard = preflightedExchange({
+      method: 'PUT',
+      acrh: null,
+      preflightResponse: [
+        ['Access-Control-Allow-Origin', '*'],
+        ['Access-Control-Allow-Methods', 'PUT'],
+      ],
+      actualResponse: [],
+    });
+    const responseLost: ObservedExchange = { ...wildcard, response: null, outcome: { kind: 'error', error: 'net::ERR_FAILED' } };
+    expect(judgeExchange(responseLost)).toMatchObject({ rule: 'PreflightWildcardOriginNotAllowed', credentials: 'include' });
+    expect(judgeExchange({ ...responseLost, partial: true })).toMatchObject({ kind: 'network-error', blocked: false, rule: null });
   });
 
   it('a network error keeps its name and gets the cause; an abort does not', () => {

@@ -150,7 +150,9 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
   if (
     error === 'net::ERR_FAILED' &&
     preflightError !== null &&
-    (LOCAL_NETWORK_ERRORS.has(preflightError) || (preflightError === 'net::ERR_FAILED' && requestHeaders === null && isLocalAddressUrl(ex.preflight!.url)))
+    (LOCAL_NETWORK_ERRORS.has(preflightError) ||
+      // A partial exchange may lack its request headers only because their event was lost.
+      (preflightError === 'net::ERR_FAILED' && requestHeaders === null && !ex.partial && isLocalAddressUrl(ex.preflight!.url)))
   ) {
     return preflightLocalNetworkVerdict(judging, preflightError);
   }
@@ -281,10 +283,11 @@ function judgeNetworkError({ ctx, preflightReasons, seenCredentials }: Judging, 
  */
 function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judging): Verdict {
   const { ex } = ctx;
-  if (ex.response === null && ex.headers !== null && !ex.preflight && ex.redirects.length === 0 && isLocalAddressUrl(ex.url)) {
+  if (ex.response === null && ex.headers !== null && !ex.preflight && ex.redirects.length === 0 && !ex.partial && isLocalAddressUrl(ex.url)) {
     // The request went out and no response came back, yet Chromium failed it as a CORS block:
     // nothing was there to check. To a local address that is the Local Network Access check at
     // connection time, whose other outcomes have their own net error: a targetAddressSpace mismatch.
+    // Not so for a partial exchange: its response may have come and its event been lost.
     return withReasons(invalidLocalNetworkVerdict(ctx), preflightReasons);
   }
   const preflightNetworkError = (networkError: string): Verdict =>
@@ -302,7 +305,7 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
       );
     }
     if (result.kind === 'network') return preflightNetworkError(result.error);
-    return withReasons(unexplainedFailure(result, evidence, 'include'), preflightReasons);
+    return withReasons(unexplainedFailure(result, evidence, 'include', ex.partial), preflightReasons);
   }
   const omitted = replayFetch(ctx, 'omit');
   if (omitted.kind === 'network') return preflightNetworkError(omitted.error);
@@ -314,7 +317,7 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
         preflightReasons,
       );
     }
-    return withReasons(unexplainedFailure(omitted, evidence, 'omit-or-same-origin'), preflightReasons);
+    return withReasons(unexplainedFailure(omitted, evidence, 'omit-or-same-origin', ex.partial), preflightReasons);
   }
   const included = replayFetch(ctx, 'include');
   if (omitted.kind === 'cors') {
@@ -337,7 +340,9 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
     verdict.credentials = same ? 'unknown' : 'omit-or-same-origin';
     return withReasons(verdict, preflightReasons);
   }
-  if (included.kind === 'cors') {
+  // A partial exchange without its response passes "without credentials" only because the response
+  // that failed was never seen: that is no evidence of credentials.
+  if (included.kind === 'cors' && !(ex.partial && ex.response === null)) {
     evidence.push(
       "The browser failed the request although it passes every CORS check without credentials, so it must have been credentialed (`credentials: 'include'` or `withCredentials = true`); no `Cookie` header was sent because the browser had none for that site.",
     );
@@ -346,7 +351,7 @@ function judgeBlocked({ ctx, evidence, preflightReasons, seenCredentials }: Judg
       preflightReasons,
     );
   }
-  return withReasons(unexplainedFailure(omitted, evidence, 'unknown'), preflightReasons);
+  return withReasons(unexplainedFailure(omitted, evidence, 'unknown', ex.partial), preflightReasons);
 }
 
 /** Completed: the browser let it through. Say so, and warn about what may still break. */

@@ -106,6 +106,13 @@ export interface ObservedExchange {
    * capture fills it.
    */
   credentialsBeforeRedirect?: CredentialsEvidenceHeader | null;
+  /**
+   * True when the observer knows it did not see every event of this exchange: the browser stopped
+   * the extension's service worker while the request ran and discarded the events it sent then
+   * (docs/reliability.md). A missing response, preflight answer or request headers is then no
+   * evidence of anything, so the judge infers no rule from their absence.
+   */
+  partial?: boolean;
 }
 
 /** Where a header that shows credentials mode include was sent (see ObservedExchange.credentialsBeforeRedirect). */

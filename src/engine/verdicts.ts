@@ -241,16 +241,22 @@ export function withReasons(verdict: Verdict, reasons: PreflightReason[]): Verdi
 }
 
 /** net::ERR_FAILED although every replayed check passes: the engine does not invent a rule. */
-export function unexplainedFailure(result: Pass, evidence: string[], credentials: Verdict['credentials']): Verdict {
+export function unexplainedFailure(result: Pass, evidence: string[], credentials: Verdict['credentials'], partial = false): Verdict {
   const observedNothing = !result.checkedSomething;
-  const explanation = observedNothing
-    ? 'The browser failed the request (`net::ERR_FAILED`) before any response the extension could check arrived. The cause is not visible to extensions: possibly a block by another extension or an ad blocker, Content Security Policy, mixed content, or a CORS rule on a response webRequest did not report.'
-    : 'The browser failed the request (`net::ERR_FAILED`), but every CORS check the engine can replay passes under every credentials mode. No CORS rule can be named from what extensions see; likely causes: another extension or an ad blocker, Content Security Policy, mixed content, a Private/Local Network Access block, or a cached preflight the server has since changed.';
+  const explanation = partial
+    ? `The browser failed the request (\`net::ERR_FAILED\`, its error for a CORS block), but CORS Doctor did not see every event of it: the browser stopped the extension's service worker while the request ran, and discarded the events it sent meanwhile. What the extension saw passes every CORS check, so the check that failed was in what was lost and cannot be named. Reload the page to diagnose the request.`
+    : observedNothing
+      ? 'The browser failed the request (`net::ERR_FAILED`) before any response the extension could check arrived. The cause is not visible to extensions: possibly a block by another extension or an ad blocker, Content Security Policy, mixed content, or a CORS rule on a response webRequest did not report.'
+      : 'The browser failed the request (`net::ERR_FAILED`), but every CORS check the engine can replay passes under every credentials mode. No CORS rule can be named from what extensions see; likely causes: another extension or an ad blocker, Content Security Policy, mixed content, a Private/Local Network Access block, or a cached preflight the server has since changed.';
   const verdict = networkVerdict({
     error: 'net::ERR_FAILED',
     stage: null,
     explanation,
-    evidence: [...evidence, 'Every replayed CORS check passed; the engine does not invent a rule.'],
+    evidence: [
+      ...evidence,
+      ...(partial ? ["Some of the request's events never reached the extension (the entry is partial)."] : []),
+      'Every replayed CORS check passed; the engine does not invent a rule.',
+    ],
     confidence: 'inferred',
   });
   verdict.credentials = credentials;
