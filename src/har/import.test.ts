@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../shared/report';
+import { judgeExchange } from '../engine/index';
+import { exportReport } from '../report/export';
 import { HarFormatError, importHar } from './import';
 
 const GOLDEN = resolve(import.meta.dirname, '../report/__golden__');
@@ -64,6 +66,37 @@ describe('importHar', () => {
     const rules = (r: Pick<Report, 'entries'>) => r.entries.map((e) => `${e.request.url}: ${e.verdict.kind} ${e.verdict.rule}`).sort();
     expect(rules(report)).toEqual(rules(exported));
     expect(report.summary).toEqual(exported.summary);
+  });
+
+  it('keeps a partial entry partial through its HAR export, so its missing response is not judged again as a block', () => {
+    const golden = JSON.parse(readFileSync(resolve(GOLDEN, 'report.json'), 'utf8')) as Report;
+    const url = 'http://localhost:4000/api';
+    const sent = { ...golden.entries[0]!, preflight: null, redirects: [], response: null, error: 'net::ERR_FAILED' };
+    sent.request = { url, method: 'GET', type: 'xmlhttprequest', headers: [{ name: 'Origin', value: PAGE }] };
+    sent.initiator = PAGE;
+    const exchange = {
+      initiator: PAGE,
+      request: sent.request,
+      preflight: null,
+      redirects: [],
+      response: null,
+      outcome: { kind: 'error', error: 'net::ERR_FAILED' },
+    } as const;
+    const whole = { ...sent, id: 'whole', verdict: judgeExchange(exchange) };
+    const lost = {
+      ...sent,
+      id: 'lost',
+      request: { ...sent.request, url: `${url}/lost` },
+      partial: true,
+      verdict: judgeExchange({ ...exchange, request: { ...sent.request, url: `${url}/lost` }, partial: true }),
+    };
+    const { text } = exportReport({ ...golden, entries: [whole, lost] }, 'har');
+    const { report } = importHar(text);
+    const seen = report.entries.map((e) => [e.request.url, e.partial ?? false, e.verdict.rule]).sort();
+    expect(seen).toEqual([
+      [url, false, 'InvalidLocalNetworkAccess'],
+      [`${url}/lost`, true, null],
+    ]);
   });
 
   it('pairs a preflight DevTools logged after its request, and treats the provisional headers of a request that never went out as unsent', () => {

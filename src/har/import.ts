@@ -34,6 +34,8 @@ interface RawEntry {
   fromCache: boolean;
   corsExchangeId: string | null;
   corsPart: string | null;
+  /** `_cors.partial`: CORS Doctor wrote the entry without every event of its exchange. */
+  corsPartial: boolean;
 }
 
 export interface HarImportOptions {
@@ -103,6 +105,7 @@ function rawEntries(entries: unknown[]): RawEntry[] {
       fromCache: typeof item._fromCache === 'string' || (isObject(item.cache) && Object.keys(item.cache).length > 0 && isObject(item.cache.beforeRequest)),
       corsExchangeId: cors && typeof cors.exchangeId === 'string' ? cors.exchangeId : null,
       corsPart: cors && typeof cors.part === 'string' ? cors.part : null,
+      corsPartial: cors?.partial === true,
     });
   });
   // Stable by start time: the file's order breaks ties (DevTools writes them in start order).
@@ -285,6 +288,7 @@ function exchangeOf(chain: Chain): { exchange: ObservedExchange; start: number; 
     fromCache: last?.fromCache ?? false,
   };
   const entriesOfChain = [...(preflightEntry ? [preflightEntry] : []), ...hops];
+  if (entriesOfChain.some((e) => e.corsPartial)) exchange.partial = true;
   const start = Math.min(...entriesOfChain.map((e) => e.started));
   const end = Math.max(...entriesOfChain.map((e) => e.started + e.time));
   return { exchange, start, end };
@@ -375,6 +379,7 @@ export function importHar(input: string | unknown, options: HarImportOptions = {
       response: exchange.response,
       error: exchange.outcome.kind === 'error' ? exchange.outcome.error : null,
       fromCache: exchange.fromCache ?? false,
+      ...(exchange.partial ? { partial: true } : {}),
       verdict,
     });
   }

@@ -65,6 +65,11 @@ export interface HarCors {
   frameUrl?: string;
   /** Made by a service or shared worker of the page's origin (absent otherwise). */
   fromWorker?: true;
+  /**
+   * Some events of the exchange never reached the extension (the report entry's `partial`): a
+   * missing part is no evidence, and a tool that judges the HAR again must know it. Absent otherwise.
+   */
+  partial?: true;
   /** The full verdict, on the last HAR entry of the exchange only (the others point to it by exchangeId). */
   verdict?: Verdict;
 }
@@ -312,6 +317,7 @@ function exchangeEntries(entry: ReportEntry, original: ReportEntry, redactor: Re
     rule: verdict.rule,
     ...(entry.frameId > 0 && entry.frameUrl !== null ? { frameUrl: entry.frameUrl } : {}),
     ...(entry.fromWorker ? { fromWorker: true as const } : {}),
+    ...(entry.partial ? { partial: true as const } : {}),
   });
   const result: HarEntry[] = [];
 
