@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type RouteSpec } from '../lab/server';
+import type { FlightRecord } from '../src/background/flight-records';
 import type { Report } from '../src/shared/report';
 import { overlapsStopWindow, stopWindowsOf } from './stop-windows';
 import {
@@ -130,8 +131,8 @@ describe('service-worker restart', () => {
     const atLab = () => lab.requests().filter((r) => r.origin !== 'page' && r.path.startsWith('/restart/')).length;
     await waitFor(atLab, (n) => n === reached, { what: `${reached} requests at the lab` });
     const inFlight = await waitFor(
-      () => readSessionStorage(browser, ['flights', 'preflights']),
-      (s) => openRequests(s).length === 18 && (s['preflights'] as unknown[] | undefined)?.length === 6,
+      () => readSessionStorage(browser),
+      (s) => openRequests(s).length === 18 && recordIds(s, 'preflight:').length === 6,
       { what: '18 open requests and 6 preflights persisted' },
     );
     expect(openRequests(inFlight)).toHaveLength(18);
@@ -155,9 +156,12 @@ describe('service-worker restart', () => {
       // Partial only where Chromium itself discarded an event at the stop (docs/reliability.md): then
       // the tab's notice names the stop's window and the request lived through it. Never silently.
       if (entry.partial) {
-        expect(overlapsStopWindow(stopWindowsOf(report.notices), entry.time, entry.endTime), `${request.name} is partial outside any stop window`).toBe(true);
+        expect(
+          overlapsStopWindow(stopWindowsOf(report.notices), entry.time, entry.endTime),
+          `${request.name} is partial outside any stop window: ${entry.time} to ${entry.endTime}; notices: ${JSON.stringify(report.notices)}`,
+        ).toBe(true);
         partials.push(
-          `${request.name} (Chromium ${responded.has(oracle.requestId) ? 'received' : 'saw no'} response; ours: ${entry.response ? 'a response' : 'none'})`,
+          `${request.name} (Chromium ${responded.has(oracle.requestId) ? 'received' : 'saw no'} response; ours: ${entry.response ? 'a response' : 'none'}, ${entry.time} to ${entry.endTime})`,
         );
       }
       // A partial entry lacks an event Chromium never delivered (its response headers, say), so only
@@ -201,20 +205,24 @@ describe('service-worker restart', () => {
       { what: `badge ${counted}` },
     );
     expect(badge.title).toBe(`${counted} CORS failures on this page`);
-    const left = await readSessionStorage(browser, ['flights', 'preflights']);
-    expect(left['preflights']).toEqual([]);
+    const left = await readSessionStorage(browser);
+    expect(recordIds(left, 'preflight:')).toEqual([]);
     // Nothing is lost if a record of an open request outlives its request (seen about once in six
     // runs under load, after the stop; cause not found, docs/reliability.md): then that request must
     // be in the report, whole or partial inside a noticed stop window (as above), and the record is
     // named here. Any other leftover, a request the report lacks, fails the test.
-    const leftOpen = openRequests(left) as string[];
+    const leftOpen = openRequests(left);
     if (leftOpen.length > 0) {
-      const records = await readSessionStorage(
-        browser,
-        leftOpen.map((id) => `flight:${id}`),
-      );
+      const records = left;
       const urls = leftOpen.map((id) => (records[`flight:${id}`] as { firstUrl?: string } | undefined)?.firstUrl ?? null);
-      console.log(`restart: open-request records left after the burst: ${leftOpen.map((id, i) => `${id} ${urls[i]}`).join('; ')}`);
+      // What each record saw, to find how it outlived its request: the event that began it shows in
+      // its fields (request headers: an onSendHeaders; a response: an onHeadersReceived).
+      const described = leftOpen.map((id, i) => {
+        const record = records[`flight:${id}`] as Partial<FlightRecord> | undefined;
+        if (!record) return `${id} (no record)`;
+        return `${id} ${urls[i]} {partial ${record.partial}, crossed ${record.crossedWorkerStop ?? false}, headers ${record.requestHeaders ? 'yes' : 'no'}, response ${record.lastResponse?.status ?? 'none'}, start ${record.startTime}, last ${record.lastEventTime}}`;
+      });
+      console.log(`restart: open-request records left after the burst: ${described.join('; ')}`);
       const windows = stopWindowsOf(report.notices);
       // A record begun at a redirect's target (its first events there) belongs to the redirect's request.
       for (const url of urls)
@@ -269,6 +277,13 @@ function chromiumVerdictFor(verdicts: Map<string, ChromiumVerdict>, url: string)
 }
 
 /** The request ids the worker lists as open in chrome.storage.session. */
-function openRequests(storage: Record<string, unknown>): unknown[] {
-  return (storage['flights'] as { open?: unknown[] } | undefined)?.open ?? [];
+function openRequests(storage: Record<string, unknown>): string[] {
+  return recordIds(storage, 'flight:');
+}
+
+/** The request ids whose key under `prefix` holds a record; a closed request's or claimed preflight's holds 0. */
+function recordIds(storage: Record<string, unknown>, prefix: string): string[] {
+  return Object.keys(storage)
+    .filter((key) => key.startsWith(prefix) && typeof storage[key] === 'object' && storage[key] !== null)
+    .map((key) => key.slice(prefix.length));
 }

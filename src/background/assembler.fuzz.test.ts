@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { judgeExchange } from '../engine/index';
-import { ExchangeAssembler, type ClosedExchange, type FlightRecord } from './assembler';
+import { ExchangeAssembler, type ClosedExchange, type FlightRecord, type PendingPreflight } from './assembler';
 
 const PAGE = 'http://127.0.0.1:4000';
 const hostile = fc.oneof(
@@ -53,9 +53,10 @@ describe('ExchangeAssembler fuzz', () => {
       fc.property(fc.array(event, { maxLength: 12 }), (events) => {
         const closed: ClosedExchange[] = [];
         const persisted = new Map<string, FlightRecord>();
+        const persistedPool = new Map<string, PendingPreflight>();
         const assembler = new ExchangeAssembler((c) => closed.push(c), {
           onFlightChanged: (id, flight) => (flight ? persisted.set(id, structuredClone(flight)) : persisted.delete(id)),
-          onPreflightPoolChanged: () => void structuredClone(assembler.preflightPool()),
+          onPreflightChanged: (id, preflight) => (preflight ? persistedPool.set(id, structuredClone(preflight)) : persistedPool.delete(id)),
         });
         let clock = 1_000;
         for (const e of events) {
@@ -86,7 +87,14 @@ describe('ExchangeAssembler fuzz', () => {
         // What a restart would persist rebuilds an assembler that keeps working.
         const next = new ExchangeAssembler(() => {});
         next.restoreFlights([...persisted.values()]);
-        next.restorePreflightPool(structuredClone(assembler.preflightPool()));
+        // The preflights persisted one by one are the pool: none missing, none left over.
+        expect([...persistedPool.keys()].sort()).toEqual(
+          assembler
+            .preflightPool()
+            .map((p) => p.requestId)
+            .sort(),
+        );
+        next.restorePreflightPool([...persistedPool.values()].sort((a, b) => a.startTime - b.startTime));
         next.onErrorOccurred({
           requestId: '1',
           url: 'http://localhost:5000/a',

@@ -40,12 +40,13 @@ export interface AssemblerOptions {
   /** How often the sweep runs, at most (it runs from events, not from a timer). */
   sweepEveryMs?: number;
   /**
-   * Called when the preflight pool gains a preflight, its answer or its error, or loses one. A
+   * Called when a preflight joins the pool or gains its answer or its error, with its state; and
+   * with null once it left the pool (claimed by its actual request, replaced or expired). A
    * preflight often starts or ends in one worker while its answer or its actual request's error
-   * reaches the next one (a restart between them): the pool is persisted for that. Its end alone is
-   * not worth a write.
+   * reaches the next one (a restart between them): each preflight is persisted for that. Its end
+   * alone is not worth a write.
    */
-  onPreflightPoolChanged?: () => void;
+  onPreflightChanged?: (requestId: string, preflight: PendingPreflight | null) => void;
   /**
    * Called when an open request gains what its end event cannot give back (request headers, a
    * response that may be followed by a headerless error, a hop, a claimed preflight), with the
@@ -68,10 +69,12 @@ export class ExchangeAssembler {
   private readonly preflightClaimMs: number;
   private readonly idleFlightMs: number;
   private readonly sweepEveryMs: number;
-  private readonly onPoolChanged: () => void;
+  private readonly onPreflightChanged: (requestId: string, preflight: PendingPreflight | null) => void;
   private readonly onFlightChanged: (requestId: string, flight: FlightRecord | null) => void;
   private readonly onFlightForgotten: (flight: FlightRecord) => void;
   private lastSweep = 0;
+  /** Set while replayEarlierWorkerEvents runs. */
+  private replayingEarlierWorker = false;
 
   constructor(
     private readonly onClosed: (closed: ClosedExchange) => void,
@@ -81,7 +84,7 @@ export class ExchangeAssembler {
     this.preflightClaimMs = options.preflightClaimMs ?? 30_000;
     this.idleFlightMs = options.idleFlightMs ?? 10 * 60_000;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
-    this.onPoolChanged = options.onPreflightPoolChanged ?? (() => {});
+    this.onPreflightChanged = options.onPreflightChanged ?? (() => {});
     this.onFlightChanged = options.onFlightChanged ?? (() => {});
     this.onFlightForgotten = options.onFlightForgotten ?? (() => {});
   }
@@ -108,6 +111,19 @@ export class ExchangeAssembler {
       if (this.flights.has(flight.requestId)) continue;
       flight.crossedWorkerStop = true;
       this.flights.set(flight.requestId, flight);
+    }
+  }
+
+  /**
+   * Handles events an earlier worker received and journaled but never handled (restart.ts). A
+   * request they start ran across that worker's stop, as one whose record was restored did.
+   */
+  replayEarlierWorkerEvents(replay: () => void): void {
+    this.replayingEarlierWorker = true;
+    try {
+      replay();
+    } finally {
+      this.replayingEarlierWorker = false;
     }
   }
 
@@ -165,7 +181,7 @@ export class ExchangeAssembler {
       if (isRedirectStatus(details.statusCode) && location !== null) {
         preflight.redirectedTo = resolveLocation(location, details.url);
       }
-      this.onPoolChanged();
+      this.onPreflightChanged(preflight.requestId, preflight);
       return;
     }
     const flight = this.flightFor(details, false);
@@ -211,7 +227,7 @@ export class ExchangeAssembler {
       // With a response, the preflight reached the server: its failure is a CORS one, judged from that response.
       if (!preflight.response) {
         preflight.error = details.error;
-        this.onPoolChanged();
+        this.onPreflightChanged(preflight.requestId, preflight);
       }
       this.endPreflight(preflight, details.timeStamp);
       return;
@@ -309,6 +325,7 @@ export class ExchangeAssembler {
       lastResponse: null,
       fromCache: false,
       partial,
+      ...(this.replayingEarlierWorker ? { crossedWorkerStop: true } : {}),
     };
     this.flights.set(details.requestId, flight);
     return flight;
@@ -350,7 +367,7 @@ export class ExchangeAssembler {
     const queue = this.preflightsByKey.get(key);
     if (queue) queue.push(preflight);
     else this.preflightsByKey.set(key, [preflight]);
-    this.onPoolChanged();
+    this.onPreflightChanged(preflight.requestId, preflight);
   }
 
   private endPreflight(preflight: PendingPreflight, time: number): void {
@@ -388,7 +405,7 @@ export class ExchangeAssembler {
     const [preflight] = queue.splice(index, 1);
     if (queue.length === 0) this.preflightsByKey.delete(key);
     this.preflights.delete(preflight!.requestId);
-    this.onPoolChanged();
+    this.onPreflightChanged(preflight!.requestId, null);
     flight.preflight = preflight!;
     if (preflight!.startTime < flight.startTime) flight.startTime = preflight!.startTime;
   }
@@ -408,7 +425,7 @@ export class ExchangeAssembler {
 
   private dropPreflight(id: string, preflight: PendingPreflight): void {
     this.preflights.delete(id);
-    this.onPoolChanged();
+    this.onPreflightChanged(id, null);
     const queue = this.preflightsByKey.get(preflight.key);
     if (!queue) return;
     const index = queue.indexOf(preflight);

@@ -45,8 +45,9 @@ export interface FlightRecord {
   fromCache: boolean;
   partial: boolean;
   /**
-   * True once a later worker took the record back (restoreFlights): the request ran across a worker
-   * stop, whose discarded events may be any of its own. Absent in records no worker restored.
+   * True once a later worker took the record back (restoreFlights), or began it from an earlier
+   * worker's journal (replayEarlierWorkerEvents): the request ran across a worker stop, whose
+   * discarded events may be any of its own. Absent otherwise.
    */
   crossedWorkerStop?: boolean;
   /**

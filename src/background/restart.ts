@@ -25,7 +25,9 @@ import { judgeSafely, type Judge } from './entry';
 import type { CaptureProfile } from './profiles/index';
 import type { TabStore } from './store';
 
-const PREFLIGHT_POOL_KEY = 'preflights';
+/** Each preflight waiting for its actual request, under `preflight:<requestId>`. */
+const preflightKey = (requestId: string) => `preflight:${requestId}`;
+const PREFLIGHT_PREFIX = 'preflight:';
 /**
  * `activity:<worker>`: the time of the last webRequest event each tab had, written by each worker
  * under its own key with every event's batch (so a worker still restoring never overwrites its
@@ -40,11 +42,18 @@ const SESSION_KEY = 'session';
  * memory): events Chromium was dispatching then are discarded, so the tab's log gets a notice.
  */
 const IDLE_STOP_MS = 30_000;
-/** The request ids of the open requests whose state is persisted, each under flightKey(id). */
-const FLIGHT_INDEX_KEY = 'flights';
+/** Each open request whose state is persisted, under `flight:<requestId>`. */
 const flightKey = (requestId: string) => `flight:${requestId}`;
-/** Keys of closed requests are removed in batches: one removal call per this many, not one per request. */
-const STALE_FLIGHT_BATCH = 64;
+const FLIGHT_PREFIX = 'flight:';
+/**
+ * What the key of a closed request or of a preflight that left the pool holds until it is removed.
+ * Overwriting the key rides in the call that carries the event's other writes; a removal would be a
+ * call of its own per request. So the keys are removed in batches, one removal call per
+ * STALE_KEY_BATCH keys, and the next worker's restore tells an open record from a closed one by
+ * its value alone: no index of the open ones is rewritten at each change.
+ */
+const CLOSED = 0;
+const STALE_KEY_BATCH = 64;
 
 /**
  * Events a worker received before it had read back what the previous one left (its tabs' counters,
@@ -70,7 +79,7 @@ export interface RestartParts {
   store: TabStore;
   storage: BatchedStore;
   /** Set before restore() runs (the assembler is built with this state's callbacks). */
-  assembler: () => Pick<ExchangeAssembler, 'preflightPool' | 'restorePreflightPool' | 'restoreFlights'>;
+  assembler: () => Pick<ExchangeAssembler, 'restorePreflightPool' | 'restoreFlights' | 'replayEarlierWorkerEvents'>;
   judge: Judge;
   profile: CaptureProfile;
   now: () => number;
@@ -93,16 +102,18 @@ export class RestartState {
   private readonly activityKey: string;
   /** The previous worker left requests open: it did not stop for idleness (or one request outlived 30 s). */
   private inheritedOpenRequests = false;
-  /** Open requests whose state is in the session area (what FLIGHT_INDEX_KEY lists). */
+  /** Open requests whose state is in the session area, each under flightKey(id). */
   private readonly persistedFlights = new Set<string>();
+  /** Preflights of the pool whose state is in the session area, each under preflightKey(id). */
+  private readonly persistedPreflights = new Set<string>();
   /**
    * Open requests restored from an earlier worker, by request id, with their tab: the worker was
    * stopped while they ran, so their end may have been discarded by Chromium with it. Each leaves
    * when it closes; one given up on (no event for the assembler's idleFlightMs) is counted missing.
    */
   private readonly inheritedFlights = new Map<string, number>();
-  /** Keys of closed requests still in the session area; harmless (the index no longer lists them) until removed. */
-  private staleFlightKeys: string[] = [];
+  /** Keys holding CLOSED still in the session area; harmless (no restore reads them as open) until removed. */
+  private staleKeys: string[] = [];
   /** Each tab's last webRequest event time (under activityKey); a Map keeps the per-event cost to one set. */
   private readonly activity = new Map<number, number>();
   private activityStaged = false;
@@ -174,8 +185,11 @@ export class RestartState {
       const tabId = 'details' in event ? event.details.tabId : event.tabId;
       if (this.parts.captures?.(tabId) !== false || event.kind === 'navigated' || event.kind === 'frame') this.parts.dispatch(event);
     };
+    const assembler = this.parts.assembler();
     for (const journal of journals) {
-      for (const event of journal.events) release(event);
+      assembler.replayEarlierWorkerEvents(() => {
+        for (const event of journal.events) release(event);
+      });
       // Emptied, not removed: one set call is all or nothing. Emptied journals go on the next start.
       if (journal.events.length > 0) this.parts.storage.set(journal.key, []);
     }
@@ -185,26 +199,31 @@ export class RestartState {
 
   /**
    * An open request is written in the task that changed it, in the same call as the entry that task
-   * may close; a closed one leaves the index in that call too.
+   * may close; a closed one is marked CLOSED in that call too.
    */
   persistFlight(requestId: string, flight: FlightRecord | null): void {
     if (flight === null) {
       this.inheritedFlights.delete(requestId);
-      this.forgetPersistedFlight(requestId);
+      if (this.persistedFlights.delete(requestId)) this.markClosed(flightKey(requestId));
       return;
     }
     // A passing final response is followed by onCompleted, which carries its headers again.
     if (this.persistedFlights.has(requestId) && this.endEventCarriesTheRest(flight)) return;
     this.parts.storage.set(flightKey(requestId), flight);
-    if (!this.persistedFlights.has(requestId)) {
-      this.persistedFlights.add(requestId);
-      this.writeFlightIndex();
-    }
+    this.persistedFlights.add(requestId);
   }
 
-  /** The pool is written whole (it is small: preflights waiting for their actual request) at each change. */
-  preflightPoolChanged(): void {
-    this.parts.storage.set(PREFLIGHT_POOL_KEY, () => this.parts.assembler().preflightPool());
+  /**
+   * A preflight is written when it joins the pool and when it gains its answer or error; once its
+   * actual request claimed it, it lives on in that request's record, written in the same call.
+   */
+  persistPreflight(requestId: string, preflight: PendingPreflight | null): void {
+    if (preflight === null) {
+      if (this.persistedPreflights.delete(requestId)) this.markClosed(preflightKey(requestId));
+      return;
+    }
+    this.parts.storage.set(preflightKey(requestId), preflight);
+    this.persistedPreflights.add(requestId);
   }
 
   private stageActivity(): void {
@@ -288,18 +307,21 @@ export class RestartState {
     return journals;
   }
 
-  private forgetPersistedFlight(requestId: string): void {
-    if (!this.persistedFlights.delete(requestId)) return;
-    this.staleFlightKeys.push(flightKey(requestId));
-    if (this.staleFlightKeys.length >= STALE_FLIGHT_BATCH) {
-      for (const stale of this.staleFlightKeys) this.parts.storage.remove(stale);
-      this.staleFlightKeys = [];
-    }
-    this.writeFlightIndex();
+  private markClosed(key: string): void {
+    this.parts.storage.set(key, CLOSED);
+    this.staleKeys.push(key);
+    if (this.staleKeys.length >= STALE_KEY_BATCH) this.removeStaleKeys();
   }
 
-  private writeFlightIndex(): void {
-    this.parts.storage.set(FLIGHT_INDEX_KEY, () => ({ open: [...this.persistedFlights], stale: this.staleFlightKeys }));
+  private removeStaleKeys(): void {
+    // A key can be in use again (a preflight replaced under the same request id): it stays.
+    for (const key of this.staleKeys) if (!this.inUse(key)) this.parts.storage.remove(key);
+    this.staleKeys = [];
+  }
+
+  private inUse(key: string): boolean {
+    if (key.startsWith(FLIGHT_PREFIX)) return this.persistedFlights.has(key.slice(FLIGHT_PREFIX.length));
+    return this.persistedPreflights.has(key.slice(PREFLIGHT_PREFIX.length));
   }
 
   /**
@@ -315,29 +337,40 @@ export class RestartState {
     return !judgeSafely(this.parts.judge, exchangeOfFlight(flight, { kind: 'completed' })).blocked;
   }
 
-  /** What the previous worker left open: its preflight pool and its requests. */
+  /**
+   * What the previous workers left open: their preflight pool and their requests. A key holding
+   * anything but its own record (CLOSED, or a value no worker wrote) is stale, and removed now.
+   */
   private async restoreInFlight(): Promise<void> {
     const { storage } = this.parts;
     const assembler = this.parts.assembler();
-    const state = await storage.readKeys([PREFLIGHT_POOL_KEY, FLIGHT_INDEX_KEY, SESSION_KEY]);
+    const state = await storage.readKeys([SESSION_KEY]);
     if (state[SESSION_KEY] === undefined) this.firstStartInSession();
-    const openBefore = (state[FLIGHT_INDEX_KEY] as { open?: unknown } | undefined)?.open;
-    this.inheritedOpenRequests = Array.isArray(openBefore) && openBefore.length > 0;
-    const pool = state[PREFLIGHT_POOL_KEY];
-    if (Array.isArray(pool)) assembler.restorePreflightPool(pool as PendingPreflight[]);
-    const index = state[FLIGHT_INDEX_KEY] as { open?: unknown; stale?: unknown } | undefined;
-    if (Array.isArray(index?.stale)) this.staleFlightKeys = index.stale.filter((key): key is string => typeof key === 'string');
-    if (!Array.isArray(index?.open) || index.open.length === 0) return;
-    const ids = index.open.filter((id): id is string => typeof id === 'string');
-    const stored = await storage.readKeys(ids.map(flightKey));
+    const keys = [...(await storage.listKeys(FLIGHT_PREFIX)), ...(await storage.listKeys(PREFLIGHT_PREFIX))];
+    if (keys.length === 0) return;
+    const stored = await storage.readKeys(keys);
     const flights: FlightRecord[] = [];
-    for (const id of ids) {
-      const flight = stored[flightKey(id)] as FlightRecord | undefined;
-      if (!flight || typeof flight !== 'object' || flight.requestId !== id) continue;
-      flights.push(flight);
-      this.persistedFlights.add(id);
-      this.inheritedFlights.set(id, flight.tabId);
+    const pool: PendingPreflight[] = [];
+    for (const key of keys) {
+      const record = stored[key] as FlightRecord | PendingPreflight | undefined;
+      const flight = key.startsWith(FLIGHT_PREFIX);
+      const id = key.slice(flight ? FLIGHT_PREFIX.length : PREFLIGHT_PREFIX.length);
+      if (!record || typeof record !== 'object' || record.requestId !== id) {
+        if (stored[key] !== undefined) storage.remove(key);
+        continue;
+      }
+      if (flight) {
+        flights.push(record as FlightRecord);
+        this.persistedFlights.add(id);
+        this.inheritedFlights.set(id, (record as FlightRecord).tabId);
+      } else {
+        pool.push(record as PendingPreflight);
+        this.persistedPreflights.add(id);
+      }
     }
+    this.inheritedOpenRequests = flights.length > 0;
+    // Paired oldest first, as the previous worker would have.
+    assembler.restorePreflightPool(pool.sort((a, b) => a.startTime - b.startTime));
     assembler.restoreFlights(flights);
   }
 }

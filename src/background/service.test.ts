@@ -53,6 +53,13 @@ function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof 
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** The keys under `prefix` that hold a record (an open request, a pending preflight), not the closed mark. */
+function recordKeys(stored: Record<string, unknown>, prefix: string): string[] {
+  return Object.keys(stored)
+    .filter((key) => key.startsWith(prefix) && typeof stored[key] === 'object')
+    .sort();
+}
+
 describe('Background', () => {
   it('answers getReport with the contract shape and counts failures by rule', async () => {
     const { background, fail } = setup();
@@ -198,7 +205,10 @@ describe('Background', () => {
     expect(entry?.preflight?.response?.status).toBe(204);
     expect(entry?.partial).toBe(false);
     await second.flush();
-    expect(await area.get('preflights')).toEqual({ preflights: [] });
+    // Claimed: the preflight lives on in its request's entry, and its own key says it left the pool.
+    const left = await area.get(null);
+    expect(recordKeys(left, 'preflight:')).toEqual([]);
+    expect(left['preflight:p']).toBe(0);
   });
 
   it('closes complete a request whose start one worker saw and whose end reaches the next', async () => {
@@ -241,7 +251,7 @@ describe('Background', () => {
     first.capture.onSendHeaders({ ...request('put', `${api}/put`, 'PUT'), timeStamp: 7, requestHeaders: sent });
     await settle();
     await first.flush();
-    expect(await area.get('flights')).toEqual({ flights: { open: ['blocked', 'moved', 'put'], stale: [] } });
+    expect(recordKeys(await area.get(null), 'flight:')).toEqual(['flight:blocked', 'flight:moved', 'flight:put']);
 
     const second = setup(area).background;
     second.capture.onErrorOccurred({ ...request('blocked', `${api}/a`), timeStamp: 10, error: 'net::ERR_FAILED' });
@@ -272,8 +282,36 @@ describe('Background', () => {
     expect(entries[2]!.preflight?.response?.status).toBe(204);
     await second.flush();
     const left = await area.get(null);
-    // Closed requests leave the index at once; their keys go in the next batch of removals.
-    expect(left['flights']).toEqual({ open: [], stale: ['flight:blocked', 'flight:moved', 'flight:put'] });
+    // A closed request's key is marked closed in the call that closed it, and removed in a later batch.
+    expect(recordKeys(left, 'flight:')).toEqual([]);
+    expect(['flight:blocked', 'flight:moved', 'flight:put'].map((key) => left[key])).toEqual([0, 0, 0]);
+  });
+
+  it('removes the keys of closed requests in batches, keeps the open ones, and the next worker clears what is left', async () => {
+    const area = memoryArea();
+    const { background: first, fail } = setup(area);
+    await first.whenCapturing();
+    const open = { requestId: 'open', url: 'http://localhost:5000/open', method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE };
+    first.capture.onSendHeaders({ ...open, timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    for (let i = 0; i < 70; i++) fail(`closed-${i}`);
+    await settle();
+    await first.flush();
+    const before = await area.get(null);
+    const closedKeys = Object.keys(before).filter((key) => key.startsWith('flight:') && before[key] === 0);
+    // One removal call took the first 64; the other 6 wait for the next batch.
+    expect(closedKeys).toHaveLength(6);
+    expect(recordKeys(before, 'flight:')).toEqual(['flight:open']);
+
+    const second = setup(area).background;
+    await second.whenCapturing();
+    await second.flush();
+    const after = await area.get(null);
+    expect(Object.keys(after).filter((key) => key.startsWith('flight:'))).toEqual(['flight:open']);
+    // The request the first worker left open closes whole in the next.
+    second.capture.onErrorOccurred({ ...open, timeStamp: 2, error: 'net::ERR_FAILED' });
+    await settle();
+    const entry = (await second.report(9)).entries.find((e) => e.request.url === open.url);
+    expect(entry?.request.headers).toEqual([{ name: 'Origin', value: PAGE }]);
   });
 
   it('hands what each event taught it to the area within the task that handled the event, with no timer', async () => {
@@ -293,9 +331,10 @@ describe('Background', () => {
         queueMicrotask(() => queueMicrotask(() => queueMicrotask(resolve)));
       }, 0);
     });
-    expect(calls.flat()).toEqual(expect.arrayContaining(['entry:9:0', 'tab:9', 'flight:held', 'flights']));
+    expect(calls.flat()).toEqual(expect.arrayContaining(['entry:9:0', 'tab:9', 'flight:held', 'flight:quick']));
     const stored = await area.get(null);
-    expect(stored['flights']).toEqual({ open: ['held'], stale: ['flight:quick'] });
+    expect(recordKeys(stored, 'flight:')).toEqual(['flight:held']);
+    expect(stored['flight:quick']).toBe(0);
     expect((stored['flight:held'] as { requestId?: string } | undefined)?.requestId).toBe('held');
   });
 
@@ -334,6 +373,30 @@ describe('Background', () => {
     expect((await fourth.report(9)).entries).toHaveLength(4);
     await fourth.flush();
     expect(Object.keys(await area.get(null)).filter((key) => key.startsWith('journal:'))).toEqual([]);
+  });
+
+  it("marks partial a request begun from an earlier worker's journal that ended blocked without a response", async () => {
+    const area = memoryArea();
+    // This worker journals a request's start and is stopped before its reads come back; the
+    // request's response event goes with it.
+    const stalled = { ...area, get: () => new Promise<Record<string, unknown>>(() => {}) };
+    const journaling = setup(stalled).background;
+    const request = (requestId: string) =>
+      ({ requestId, url: `http://localhost:5000/${requestId}`, method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE }) as const;
+    journaling.capture.onSendHeaders({ ...request('journaled'), timeStamp: 1, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    await settle();
+    const next = setup(area).background;
+    next.capture.onErrorOccurred({ ...request('journaled'), timeStamp: 3, error: 'net::ERR_FAILED' });
+    await next.whenCapturing();
+    // One worker sees the same kind of request through: nothing was lost.
+    next.capture.onSendHeaders({ ...request('seen'), timeStamp: 4, requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    next.capture.onErrorOccurred({ ...request('seen'), timeStamp: 5, error: 'net::ERR_FAILED' });
+    await settle();
+    const entries = (await next.report(9)).entries;
+    expect(entries.map((e) => [e.request.url.split('/').pop(), e.partial, e.request.headers?.length ?? 0])).toEqual([
+      ['journaled', true, 1],
+      ['seen', false, 1],
+    ]);
   });
 
   it('does not log a no-cors request whose start one worker saw and whose end wakes the next', async () => {

@@ -117,7 +117,7 @@ export class Background {
       {
         profile,
         ...deps.assemblerOptions,
-        onPreflightPoolChanged: () => this.restart.preflightPoolChanged(),
+        onPreflightChanged: (requestId, preflight) => this.restart.persistPreflight(requestId, preflight),
         onFlightChanged: (requestId, flight) => this.restart.persistFlight(requestId, flight),
         onFlightForgotten: (flight) => this.restart.flightForgotten(flight),
       },
