@@ -353,13 +353,13 @@ export class RestartState {
     const pool: PendingPreflight[] = [];
     for (const key of keys) {
       const record = stored[key] as FlightRecord | PendingPreflight | undefined;
-      const flight = key.startsWith(FLIGHT_PREFIX);
-      const id = key.slice(flight ? FLIGHT_PREFIX.length : PREFLIGHT_PREFIX.length);
+      const isFlight = key.startsWith(FLIGHT_PREFIX);
+      const id = key.slice(isFlight ? FLIGHT_PREFIX.length : PREFLIGHT_PREFIX.length);
       if (!record || typeof record !== 'object' || record.requestId !== id) {
         if (stored[key] !== undefined) storage.remove(key);
         continue;
       }
-      if (flight) {
+      if (isFlight) {
         flights.push(record as FlightRecord);
         this.persistedFlights.add(id);
         this.inheritedFlights.set(id, (record as FlightRecord).tabId);
