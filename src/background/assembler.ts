@@ -458,7 +458,6 @@ export class ExchangeAssembler {
       startTime: flight.startTime,
       endTime,
       exchange,
-      partial: flight.partial,
     });
   }
 }

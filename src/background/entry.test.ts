@@ -18,7 +18,7 @@ describe('expandEntry', () => {
       outcome: { kind: 'error', error: 'net::ERR_FAILED' },
       partial: true,
     };
-    const closed: ClosedExchange = { requestId: '1', tabId: 3, frameId: 0, startTime: 10, endTime: 20, exchange, partial: true };
+    const closed: ClosedExchange = { requestId: '1', tabId: 3, frameId: 0, startTime: 10, endTime: 20, exchange };
     const verdict = judgeExchange(exchange);
     const stored: StoredEntry = { ...toStoredDraft(buildEntryDraft(closed, verdict, null)), id: 'e1', pageId: 1 };
     expect(stored.verdict).toMatchObject({ summaryOnly: true, kind: 'network-error', rule: null });

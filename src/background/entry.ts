@@ -151,7 +151,7 @@ export function buildEntryDraft(closed: ClosedExchange, verdict: Verdict, frameU
     fromCache: exchange.fromCache ?? false,
     ...(exchange.context ? { context: exchange.context } : {}),
     ...(exchange.credentialsBeforeRedirect ? { credentialsBeforeRedirect: exchange.credentialsBeforeRedirect } : {}),
-    partial: closed.partial,
+    partial: exchange.partial === true,
     verdict: capVerdict(verdict, limits, truncated),
     truncated,
   };

@@ -15,12 +15,8 @@ export interface ClosedExchange {
   frameId: number;
   startTime: number;
   endTime: number;
+  /** Its `partial` says whether some of the request's events never reached the worker. */
   exchange: ObservedExchange;
-  /**
-   * True when the request's first events were not seen (the service worker restarted mid-flight),
-   * so its request headers may be missing.
-   */
-  partial: boolean;
 }
 
 /** An open request's state: plain data, persisted across worker restarts. */

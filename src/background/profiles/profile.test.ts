@@ -49,7 +49,7 @@ describe('capture profiles', () => {
   it("the assembler takes the CORS error string from the profile, not from Chromium's", () => {
     // A request blocked before it sent headers, with no preflight seen: partial only if the error is a CORS block.
     const blockedBeforeHeaders = (profile: CaptureProfile | undefined, error: string) =>
-      assemble(profile, (a, base) => a.onErrorOccurred({ ...base('a', { method: 'DELETE' }), error })).map((c) => c.partial);
+      assemble(profile, (a, base) => a.onErrorOccurred({ ...base('a', { method: 'DELETE' }), error })).map((c) => c.exchange.partial === true);
     expect(blockedBeforeHeaders(undefined, 'net::ERR_FAILED')).toEqual([true]);
     expect(blockedBeforeHeaders(otherBrowser, 'net::ERR_FAILED')).toEqual([false]);
     expect(blockedBeforeHeaders(otherBrowser, 'NS_ERROR_DOM_BAD_URI')).toEqual([true]);
