@@ -172,9 +172,12 @@ export class RestartState {
     let journals: Array<{ key: string; events: JournalEvent[] }> = [];
     try {
       await this.parts.store.whenReady();
-      await this.restoreInFlight();
-      journals = await this.readEarlierJournals();
-      await this.noteForcedStop(this.inheritedOpenRequests || journals.length > 0);
+      // One listing serves every step: what they read is earlier workers' keys, which this one
+      // does not write while it restores (its own journal and activity keys are left out).
+      const keys = await this.parts.storage.listKeys('');
+      await this.restoreInFlight(keys);
+      journals = await this.readEarlierJournals(keys);
+      await this.noteForcedStop(keys, this.inheritedOpenRequests || journals.length > 0);
     } catch (error) {
       console.warn("CORS Doctor: could not read back the previous worker's state", error);
     }
@@ -241,10 +244,10 @@ export class RestartState {
    * stop needs that long without events), or they left requests open or events unhandled. Each such
    * tab gets the window, from its last event to this start, to show in its notice.
    */
-  private async noteForcedStop(leftWorkUndone: boolean): Promise<void> {
+  private async noteForcedStop(listed: readonly string[], leftWorkUndone: boolean): Promise<void> {
     const { storage, store } = this.parts;
     // Oldest first: the key carries the worker's start time, zero-padded.
-    const keys = (await storage.listKeys(ACTIVITY_PREFIX)).filter((key) => key !== this.activityKey).sort();
+    const keys = listed.filter((key) => key.startsWith(ACTIVITY_PREFIX) && key !== this.activityKey).sort();
     if (keys.length === 0) return;
     const stored = await storage.readKeys(keys);
     const startedAt = this.parts.now();
@@ -293,9 +296,9 @@ export class RestartState {
     );
   }
 
-  private async readEarlierJournals(): Promise<Array<{ key: string; events: JournalEvent[] }>> {
+  private async readEarlierJournals(listed: readonly string[]): Promise<Array<{ key: string; events: JournalEvent[] }>> {
     const { storage } = this.parts;
-    const keys = (await storage.listKeys(JOURNAL_PREFIX)).filter((key) => key !== this.journalKey).sort();
+    const keys = listed.filter((key) => key.startsWith(JOURNAL_PREFIX) && key !== this.journalKey).sort();
     if (keys.length === 0) return [];
     const stored = await storage.readKeys(keys);
     const journals: Array<{ key: string; events: JournalEvent[] }> = [];
@@ -341,12 +344,11 @@ export class RestartState {
    * What the previous workers left open: their preflight pool and their requests. A key holding
    * anything but its own record (CLOSED, or a value no worker wrote) is stale, and removed now.
    */
-  private async restoreInFlight(): Promise<void> {
+  private async restoreInFlight(listed: readonly string[]): Promise<void> {
     const { storage } = this.parts;
     const assembler = this.parts.assembler();
-    const state = await storage.readKeys([SESSION_KEY]);
-    if (state[SESSION_KEY] === undefined) this.firstStartInSession();
-    const keys = [...(await storage.listKeys(FLIGHT_PREFIX)), ...(await storage.listKeys(PREFLIGHT_PREFIX))];
+    if (!listed.includes(SESSION_KEY)) this.firstStartInSession();
+    const keys = listed.filter((key) => key.startsWith(FLIGHT_PREFIX) || key.startsWith(PREFLIGHT_PREFIX));
     if (keys.length === 0) return;
     const stored = await storage.readKeys(keys);
     const flights: FlightRecord[] = [];
