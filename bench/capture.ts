@@ -239,7 +239,10 @@ interface Variant {
   prepare?: (worker: Worker, tabId: number) => Promise<void>;
 }
 
-type Probe = { corsDoctorProbe: { setWatch(tabId: number, watched: boolean): Promise<unknown>; setWatchMode(mode: string): Promise<unknown> } };
+/** The worker's test probe (src/background/index.ts), as the benchmarks use it. */
+export type Probe = {
+  corsDoctorProbe: { setWatch(tabId: number, watched: boolean): Promise<unknown>; setWatchMode(mode: string): Promise<unknown>; eventsReceived(): number };
+};
 
 function variants(shapeRoot: string): Variant[] {
   const shaped = SHAPES.map(
@@ -484,7 +487,7 @@ export async function measureWorker(): Promise<WorkerFigures> {
       tabIds,
     );
     const sessionBytes = await helper.evaluate(() => chrome.storage.session.getBytesInUse(null));
-    const captured = await worker.evaluate(() => (globalThis as unknown as { corsDoctorProbe: { eventsReceived(): number } }).corsDoctorProbe.eventsReceived());
+    const captured = await worker.evaluate(() => (globalThis as unknown as Probe).corsDoctorProbe.eventsReceived());
     await session.cdp.detach();
     return { cpuMicrosPerRequest: (busy * 1000) / HEAP_REQUESTS, heapMb, sessionBytes, captured, entries };
   } finally {

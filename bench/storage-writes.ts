@@ -9,7 +9,7 @@
  * every key and nearly every value is ASCII).
  */
 import { DIST_DIR } from '../tools/chromium';
-import { launch, startServers, type BenchResult } from './capture';
+import { launch, startServers, type BenchResult, type Probe } from './capture';
 
 export const title = 'What a watched tab writes to storage.session (storage-writes)';
 
@@ -24,7 +24,6 @@ const KINDS: Array<[string, string]> = [
   ['tab', "the tab's counters (`tab:<id>`)"],
 ];
 
-type Probe = { corsDoctorProbe: { setWatch(tabId: number, watched: boolean): Promise<unknown>; eventsReceived(): number } };
 interface Counts {
   setCalls: number;
   removeCalls: number;

@@ -132,10 +132,10 @@ describe('service-worker restart', () => {
     await waitFor(atLab, (n) => n === reached, { what: `${reached} requests at the lab` });
     const inFlight = await waitFor(
       () => readSessionStorage(browser),
-      (s) => openRequests(s).length === 18 && recordIds(s, 'preflight:').length === 6,
+      (s) => recordIds(s, 'flight:').length === 18 && recordIds(s, 'preflight:').length === 6,
       { what: '18 open requests and 6 preflights persisted' },
     );
-    expect(openRequests(inFlight)).toHaveLength(18);
+    expect(recordIds(inFlight, 'flight:')).toHaveLength(18);
     await browser.stopServiceWorker();
     // The premise: the stop came before the lab answered anything that was held.
     expect(Date.now() - sentAt).toBeLessThan(HOLD_MS);
@@ -211,7 +211,7 @@ describe('service-worker restart', () => {
     // runs under load, after the stop; cause not found, docs/reliability.md): then that request must
     // be in the report, whole or partial inside a noticed stop window (as above), and the record is
     // named here. Any other leftover, a request the report lacks, fails the test.
-    const leftOpen = openRequests(left);
+    const leftOpen = recordIds(left, 'flight:');
     if (leftOpen.length > 0) {
       const records = left;
       const urls = leftOpen.map((id) => (records[`flight:${id}`] as { firstUrl?: string } | undefined)?.firstUrl ?? null);
@@ -274,11 +274,6 @@ function chromiumVerdictFor(verdicts: Map<string, ChromiumVerdict>, url: string)
   expect(found, url).toHaveLength(1);
   expect(found[0]!.finished, url).toBe(true);
   return found[0]!;
-}
-
-/** The request ids the worker lists as open in chrome.storage.session. */
-function openRequests(storage: Record<string, unknown>): string[] {
-  return recordIds(storage, 'flight:');
 }
 
 /** The request ids whose key under `prefix` holds a record; a closed request's or claimed preflight's holds 0. */
