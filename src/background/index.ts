@@ -3,7 +3,7 @@
  * level: Chromium delivers the events that wake a stopped worker only to listeners registered
  * during its first run.
  */
-import { judgeExchange } from '../engine/index';
+import { judgeExchange, responsePassesCorsChecks } from '../engine/index';
 import { exportReport } from '../report/export';
 import { PANEL_PORT_NAME } from '../shared/messages';
 import { badgeSurface, browser, browserInfo, detectBrowser, sessionArea } from '../platform/index';
@@ -25,6 +25,7 @@ const background = new Background({
   area,
   badge: badgeSurface(),
   judge: (exchange) => judgeExchange(exchange, { browser: browserName }),
+  passesCorsChecks: (exchange) => responsePassesCorsChecks(exchange),
   getTab: (tabId) => browser.tabs.get(tabId),
   listTabs: () => browser.tabs.query({}),
   tool: { name: manifest.name, version: manifest.version },

@@ -20,8 +20,8 @@ import {
   type PendingPreflight,
   type SendHeadersDetails,
 } from './assembler';
+import type { ObservedExchange } from '../engine/types';
 import type { BatchedStore } from './batched-store';
-import { judgeSafely, type Judge } from './entry';
 import type { CaptureProfile } from './profiles/index';
 import type { TabStore } from './store';
 
@@ -80,7 +80,8 @@ export interface RestartParts {
   storage: BatchedStore;
   /** Set before restore() runs (the assembler is built with this state's callbacks). */
   assembler: () => Pick<ExchangeAssembler, 'restorePreflightPool' | 'restoreFlights' | 'replayEarlierWorkerEvents'>;
-  judge: Judge;
+  /** The engine's responsePassesCorsChecks: whether a response passes before its end event says so. */
+  passesCorsChecks(exchange: ObservedExchange): boolean;
   profile: CaptureProfile;
   now: () => number;
   listTabs?(): Promise<Array<{ id?: number | undefined; url?: string | undefined; pendingUrl?: string | undefined }>>;
@@ -329,15 +330,16 @@ export class RestartState {
 
   /**
    * Where the browser's onCompleted repeats the final response's headers (the capture profile
-   * says), a final response that passes the CORS check needs no write: the state persisted when the
+   * says), a final response that passes the CORS checks needs no write: the state persisted when the
    * request sent its headers is enough. One that fails is followed by a headerless error, so it is
-   * written.
+   * written. (A verdict cannot tell them apart here: without an outcome it reads as completed, and a
+   * completed request passed.)
    */
   private endEventCarriesTheRest(flight: FlightRecord): boolean {
     if (!this.parts.profile.completedRepeatsResponseHeaders) return false;
     const last = flight.lastResponse;
     if (!last || last.location !== null) return false;
-    return !judgeSafely(this.parts.judge, exchangeOfFlight(flight, { kind: 'completed' })).blocked;
+    return this.parts.passesCorsChecks(exchangeOfFlight(flight, { kind: 'completed' }));
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ObservedExchange, Verdict } from '../engine/types';
 import type { PortMessage } from '../shared/messages';
 import { couldNotJudgeVerdict } from '../engine/could-not-judge';
+import { judgeExchange, responsePassesCorsChecks } from '../engine/index';
 import { exchangeOfEntry as exchangeOf } from './entry';
 import { memoryArea } from './memory-area';
 import { Background, type PortLike } from './service';
@@ -22,6 +23,11 @@ function fakeJudge(exchange: ObservedExchange): Verdict {
   return verdict;
 }
 
+/** The fake judge's CORS check, told apart from its verdict as the engine's responsePassesCorsChecks is. */
+function fakePassesCorsChecks(exchange: ObservedExchange): boolean {
+  return exchange.response?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin') ?? false;
+}
+
 function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof Background>[0]['captureScope']) {
   const badges: Array<[number, string]> = [];
   const background = new Background({
@@ -29,6 +35,7 @@ function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof 
     area,
     badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {}, setColor: async () => {} },
     judge: fakeJudge,
+    passesCorsChecks: fakePassesCorsChecks,
     getTab: async (tabId) => (tabId === 9 ? { url: `${PAGE}/app`, title: 'App' } : null),
     tool: { name: 'CORS Doctor', version: '0.1.0' },
     browserInfo: { name: 'Chromium', version: '156' },
@@ -285,6 +292,51 @@ describe('Background', () => {
     // A closed request's key is marked closed in the call that closed it, and removed in a later batch.
     expect(recordKeys(left, 'flight:')).toEqual([]);
     expect(['flight:blocked', 'flight:moved', 'flight:put'].map((key) => left[key])).toEqual([0, 0, 0]);
+  });
+
+  it('writes a response that fails the CORS checks and not one that passes, so a stop before the error loses nothing (the real engine)', async () => {
+    const area = memoryArea();
+    const calls: string[][] = [];
+    const recording = { ...area, set: (items: Record<string, unknown>) => (calls.push(Object.keys(items)), area.set(items)) };
+    const worker = (storage: typeof area) =>
+      new Background({
+        area: storage,
+        badge: { setText: async () => {}, setTitle: async () => {}, setColor: async () => {} },
+        judge: (exchange) => judgeExchange(exchange),
+        passesCorsChecks: (exchange) => responsePassesCorsChecks(exchange),
+        getTab: async () => ({ url: `${PAGE}/app`, title: 'App' }),
+        tool: { name: 'CORS Doctor', version: '0.1.0' },
+        browserInfo: null,
+        badgeThrottleMs: 0,
+      });
+    const first = worker(recording);
+    await first.whenCapturing();
+    const request = (requestId: string) =>
+      ({ requestId, url: `http://localhost:5000/${requestId}`, method: 'GET', type: 'xmlhttprequest', tabId: 9, frameId: 0, initiator: PAGE }) as const;
+    const sent = [
+      { name: 'Origin', value: PAGE },
+      { name: 'Sec-Fetch-Mode', value: 'cors' },
+    ];
+    for (const id of ['blocked', 'passes']) first.capture.onSendHeaders({ ...request(id), timeStamp: 1, requestHeaders: sent });
+    await settle();
+    calls.length = 0;
+    first.capture.onHeadersReceived({ ...request('blocked'), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Seen', value: 'first' }] });
+    first.capture.onHeadersReceived({ ...request('passes'), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    await settle();
+    // The failing response is written in its task; the passing one waits for onCompleted, which repeats it.
+    expect(calls.flat().filter((key) => key.startsWith('flight:'))).toEqual(['flight:blocked']);
+
+    const second = worker(area);
+    second.capture.onErrorOccurred({ ...request('blocked'), timeStamp: 3, error: 'net::ERR_FAILED' });
+    second.capture.onCompleted({ ...request('passes'), timeStamp: 3, statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    await second.whenCapturing();
+    await settle();
+    const entries = (await second.report(9)).entries;
+    expect(entries.map((e) => [e.request.url.split('/').pop(), e.partial, e.verdict.kind, e.verdict.rule])).toEqual([
+      ['blocked', false, 'cors-blocked', 'MissingAllowOriginHeader'],
+      ['passes', false, 'passed', null],
+    ]);
+    expect(entries[0]!.response?.headers).toEqual([{ name: 'X-Seen', value: 'first' }]);
   });
 
   it('removes the keys of closed requests in batches, keeps the open ones, and the next worker clears what is left', async () => {

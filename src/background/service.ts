@@ -10,6 +10,7 @@
  *   restart.ts        what the next worker needs after a stop: journal, open requests, preflights
  * over the assembler (assembler.ts), the tab log (store.ts) and the badge (badge.ts).
  */
+import type { ObservedExchange } from '../engine/types';
 import type { ExportFormat, ExportResult, PortMessage } from '../shared/messages';
 import type { Report, ReportEntry } from '../shared/report';
 import {
@@ -42,6 +43,8 @@ export interface BackgroundDeps {
   area: SessionArea;
   badge: BadgeSurface;
   judge: Judge;
+  /** The engine's responsePassesCorsChecks (a response's fate before its end event). */
+  passesCorsChecks(exchange: ObservedExchange): boolean;
   getTab(tabId: number): Promise<{ url?: string | undefined; title?: string | undefined } | null>;
   /** Every open tab (tabs.query({})): at the first start in a browser session, the tabs already loading. */
   listTabs?(): Promise<Array<{ id?: number | undefined; url?: string | undefined; pendingUrl?: string | undefined }>>;
@@ -126,7 +129,7 @@ export class Background {
       store: this.store,
       storage: this.store.storage,
       assembler: () => this.assembler,
-      judge: deps.judge,
+      passesCorsChecks: deps.passesCorsChecks,
       profile,
       now: this.now,
       ...(deps.listTabs ? { listTabs: deps.listTabs } : {}),

@@ -29,6 +29,7 @@ function setup(area = memoryArea()) {
     area,
     badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {}, setColor: async () => {} },
     judge: blockAll,
+    passesCorsChecks: () => false,
     getTab: async (tabId) => {
       // As chrome.tabs.get does: -1 is no tab id at all.
       if (tabId < 0) throw new Error("Error at parameter 'tabId': Value must be at least 0.");

@@ -6,7 +6,7 @@
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './chromium';
 import { couldNotJudgeVerdict } from './could-not-judge';
 import { firefoxVerdict } from './firefox/verdict';
-import { judgeExchangeUnsafe } from './judge';
+import { judgeExchangeUnsafe, responsePassesCorsChecks as responsePassesUnsafe } from './judge';
 import { FIREFOX_PREFLIGHT_CACHE } from './firefox/preflight-cache';
 import type { Verdict } from './types';
 import type { ObservedExchange } from './types';
@@ -78,5 +78,22 @@ export function judgeExchange(exchange: ObservedExchange, options?: Partial<Engi
     return judgeExchangeUnsafe(exchange, resolved);
   } catch (error) {
     return couldNotJudgeVerdict(exchange, error);
+  }
+}
+
+/**
+ * Whether the exchange's final response passes the CORS checks in the credentials mode its request
+ * headers show, before the browser has said how the request ended (judge.ts). Never throws: when
+ * the engine cannot tell, the answer is false, the cautious one for a caller deciding what to keep.
+ */
+export function responsePassesCorsChecks(exchange: ObservedExchange, options?: Partial<EngineOptions>): boolean {
+  const resolved =
+    options === undefined
+      ? DEFAULT_ENGINE_OPTIONS
+      : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
+  try {
+    return responsePassesUnsafe(exchange, resolved);
+  } catch {
+    return false;
   }
 }

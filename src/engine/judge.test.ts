@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeExchange } from './index';
+import { judgeExchange, responsePassesCorsChecks } from './index';
 import { API, PAGE, RULE_EXAMPLES, browserHeaders, preflightedExchange, responseHeaders, simpleExchange } from './examples';
 import { RULES } from './rules';
 import type { CorsErrorName, ObservedExchange } from './types';
@@ -272,5 +272,36 @@ describe('exchange-level verdicts', () => {
     expect(nginx).toContain('X-Api-Key');
     expect(nginx).toContain('always');
     expect(v.fix?.traps.join(' ')).toContain('Authorization');
+  });
+});
+
+describe('responsePassesCorsChecks: a response before the browser says how its request ended', () => {
+  const atResponse = (exchange: ObservedExchange): ObservedExchange => ({ ...exchange, outcome: { kind: 'completed' } });
+  it('fails the response of every rule the response or a redirect breaks, where a verdict without an outcome reads it as passed', () => {
+    for (const name of ['MissingAllowOriginHeader', 'MultipleAllowOriginValues', 'InvalidAllowOriginValue', 'AllowOriginMismatch', 'WildcardOriginNotAllowed', 'InvalidAllowCredentials', 'RedirectContainsCredentials', 'DisallowedByMode'] as const) {
+      const example = atResponse(RULE_EXAMPLES[name] as ObservedExchange);
+      expect(judgeExchange(example).blocked, name).toBe(false);
+      expect(responsePassesCorsChecks(example), name).toBe(false);
+    }
+  });
+  it('passes a response the checks pass, in the credentials mode the request headers show', () => {
+    const echoed = simpleExchange({ response: [['Access-Control-Allow-Origin', PAGE]] });
+    expect(responsePassesCorsChecks(echoed)).toBe(true);
+    expect(responsePassesCorsChecks(simpleExchange({ response: [['Access-Control-Allow-Origin', '*']] }))).toBe(true);
+    // A Cookie was sent: the credentialed check needs Allow-Credentials.
+    const credentialed = simpleExchange({ requestExtra: [['Cookie', 'sid=1']], response: [['Access-Control-Allow-Origin', PAGE]] });
+    expect(responsePassesCorsChecks(credentialed)).toBe(false);
+    expect(
+      responsePassesCorsChecks(
+        simpleExchange({ requestExtra: [['Cookie', 'sid=1']], response: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']] }),
+      ),
+    ).toBe(true);
+  });
+  it('passes a request no CORS check applies to, and never throws on malformed input', () => {
+    const sameOrigin = simpleExchange({ url: `${PAGE}/local`, response: [] });
+    expect(responsePassesCorsChecks(sameOrigin)).toBe(true);
+    for (const garbage of [null, {}, { initiator: PAGE, request: null }, { request: { url: 42, headers: 'x' }, response: { headers: [null] } }]) {
+      expect(typeof responsePassesCorsChecks(garbage as unknown as ObservedExchange)).toBe('boolean');
+    }
   });
 });

@@ -71,7 +71,50 @@ interface Judging {
   seenCredentials: string | null;
 }
 
+/**
+ * Whether the final response passes the CORS checks, replayed in the credentials mode the request's
+ * headers show ("omit" without evidence), before the browser has said how the request ended. The
+ * worker asks at a response whether its end event will repeat it (a passing one is followed by
+ * onCompleted); a verdict needs the outcome, which reads a failed check the other way.
+ */
+export function responsePassesCorsChecks(input: ObservedExchange, options: EngineOptions): boolean {
+  const judging = judgingOf(cleanExchange(input), options);
+  // Not a CORS request: no check to fail.
+  if (!('ctx' in judging)) return true;
+  return replayFetch(judging.ctx, judging.seenCredentials ? 'include' : 'omit').kind === 'pass';
+}
+
 function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
+  const judging = judgingOf(ex, options);
+  if (!('ctx' in judging)) return judging;
+  const requestHeaders = ex.headers;
+  const error = ex.error;
+
+  if (error === 'net::ERR_ABORTED' && ex.redirects.length > 0 && ex.response === null) {
+    const stopped = stoppedAtRedirectVerdict(judging);
+    if (stopped !== null) return stopped;
+  }
+  const preflightError = ex.preflight && ex.preflight.response === null ? ex.preflight.error : null;
+  if (
+    error === 'net::ERR_FAILED' &&
+    preflightError !== null &&
+    (LOCAL_NETWORK_ERRORS.has(preflightError) ||
+      // A partial exchange may lack its request headers only because their event was lost.
+      (preflightError === 'net::ERR_FAILED' && requestHeaders === null && !ex.partial && isLocalAddressUrl(ex.preflight!.url)))
+  ) {
+    return preflightLocalNetworkVerdict(judging, preflightError);
+  }
+  if (error !== null && error !== 'net::ERR_FAILED') return judgeNetworkError(judging, error);
+  if (error === 'net::ERR_FAILED') return judgeBlocked(judging);
+  return judgeCompleted(judging);
+}
+
+/**
+ * What the judge learns of an exchange before it reads the outcome: the page's origin, the URL
+ * list, the mode, the preflight's reasons and the credentials evidence; or the verdict of an
+ * exchange no CORS check applies to (a navigation, a same-origin or no-cors request).
+ */
+function judgingOf(ex: CleanExchange, options: EngineOptions): Judging | Verdict {
   const evidence: string[] = [];
 
   if (ex.type === 'main_frame' || ex.type === 'sub_frame') {
@@ -139,26 +182,7 @@ function judgeAsChromium(ex: CleanExchange, options: EngineOptions): Verdict {
           (ex.credentialsBeforeRedirect
             ? credentialsBeforeRedirectEvidence(ex.credentialsBeforeRedirect, urls[ex.credentialsBeforeRedirect.urlIndex]!)
             : null));
-  const judging: Judging = { ctx, scan, evidence, preflightReasons, preflightFromCache, seenCredentials };
-  const error = ex.error;
-
-  if (error === 'net::ERR_ABORTED' && ex.redirects.length > 0 && ex.response === null) {
-    const stopped = stoppedAtRedirectVerdict(judging);
-    if (stopped !== null) return stopped;
-  }
-  const preflightError = ex.preflight && ex.preflight.response === null ? ex.preflight.error : null;
-  if (
-    error === 'net::ERR_FAILED' &&
-    preflightError !== null &&
-    (LOCAL_NETWORK_ERRORS.has(preflightError) ||
-      // A partial exchange may lack its request headers only because their event was lost.
-      (preflightError === 'net::ERR_FAILED' && requestHeaders === null && !ex.partial && isLocalAddressUrl(ex.preflight!.url)))
-  ) {
-    return preflightLocalNetworkVerdict(judging, preflightError);
-  }
-  if (error !== null && error !== 'net::ERR_FAILED') return judgeNetworkError(judging, error);
-  if (error === 'net::ERR_FAILED') return judgeBlocked(judging);
-  return judgeCompleted(judging);
+  return { ctx, scan, evidence, preflightReasons, preflightFromCache, seenCredentials };
 }
 
 /** A no-cors request, a navigation or a WebSocket handshake: the browser applies no CORS check. */
