@@ -6,6 +6,7 @@
  */
 import type { ExchangeContext, ObservedExchange, ObservedPreflight } from '../engine/types';
 import { firstHeaderValue } from './headers';
+import { originOfUrl } from './origin';
 
 const MAX_PREFLIGHTS_PER_TAB = 500;
 const MAX_SERVERS_PER_TAB = 200;
@@ -23,12 +24,10 @@ function header(lines: readonly { name: string; value: string }[] | null | undef
   return firstHeaderValue(lines, name)?.trim() ?? null;
 }
 
+/** The server's origin, a key of the echoed origins; null for a URL with no origin of its own (opaque or unparsable). */
 function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
+  const origin = originOfUrl(url);
+  return origin === 'null' ? null : origin;
 }
 
 export class TabMemory {
