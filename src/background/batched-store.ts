@@ -58,6 +58,11 @@ export class BatchedStore {
     this.stillWanted = options.stillWanted ?? (() => true);
   }
 
+  /** Whether this task staged a write not yet handed to the area (one more key then rides in that call). */
+  get writesStaged(): boolean {
+    return this.flushQueued;
+  }
+
   /** Sentences about storage itself (storage full, write failed), newest last. */
   get notices(): readonly string[] {
     return this.sentences;

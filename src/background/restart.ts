@@ -42,6 +42,15 @@ const SESSION_KEY = 'session';
  * memory): events Chromium was dispatching then are discarded, so the tab's log gets a notice.
  */
 const IDLE_STOP_MS = 30_000;
+/**
+ * How far behind a tab's last event its written activity may be. An event whose task writes anyway
+ * carries the activity in that call; one whose task would write nothing else (a same-origin module
+ * of a watched tab, a passing response) writes it only once it is this much newer than what was
+ * written, or every such event would cost a storage call of its own. So a stop window's start may
+ * come up to this much early (the window is wider, never narrower), and a forced stop less than
+ * this short of IDLE_STOP_MS after a tab's last event reads as an idle one.
+ */
+const ACTIVITY_RESOLUTION_MS = 1000;
 /** Each open request whose state is persisted, under `flight:<requestId>`. */
 const flightKey = (requestId: string) => `flight:${requestId}`;
 const FLIGHT_PREFIX = 'flight:';
@@ -117,6 +126,8 @@ export class RestartState {
   private staleKeys: string[] = [];
   /** Each tab's last webRequest event time (under activityKey); a Map keeps the per-event cost to one set. */
   private readonly activity = new Map<number, number>();
+  /** What the last activity write carried, per tab. */
+  private readonly writtenActivity = new Map<number, number>();
   private activityStaged = false;
 
   constructor(private readonly parts: RestartParts) {
@@ -135,18 +146,25 @@ export class RestartState {
     this.parts.storage.set(this.journalKey, () => this.held ?? []);
   }
 
-  /** Records the tab's latest event, in this task's batch (one staged function per task). */
+  /**
+   * Records the tab's latest event, called once the event is handled or held: in that task's batch
+   * when the task writes anyway, else once it is ACTIVITY_RESOLUTION_MS newer than the last write.
+   */
   noteActivity(tabId: number, timeStamp: number): void {
     if (tabId < 0) return;
     // The event's own time (when Chromium generated it), not when it reached us: the events a stop
     // discards are the ones generated after the last one delivered, however late that one came.
-    this.activity.set(tabId, Math.max(this.activity.get(tabId) ?? 0, timeStamp));
-    this.stageActivity();
+    const latest = Math.max(this.activity.get(tabId) ?? 0, timeStamp);
+    this.activity.set(tabId, latest);
+    if (this.activityStaged) return;
+    const written = this.writtenActivity.get(tabId);
+    if (this.parts.storage.writesStaged || written === undefined || latest - written >= ACTIVITY_RESOLUTION_MS) this.stageActivity();
   }
 
   /** The tab closed: its activity no longer says anything about a stop. */
   forgetTab(tabId: number): void {
     this.activity.delete(tabId);
+    this.writtenActivity.delete(tabId);
   }
 
   /**
@@ -235,6 +253,7 @@ export class RestartState {
     this.activityStaged = true;
     this.parts.storage.set(this.activityKey, () => {
       this.activityStaged = false;
+      for (const [tabId, at] of this.activity) this.writtenActivity.set(tabId, at);
       return Object.fromEntries(this.activity);
     });
   }

@@ -390,6 +390,47 @@ describe('Background', () => {
     expect((stored['flight:held'] as { requestId?: string } | undefined)?.requestId).toBe('held');
   });
 
+  it("writes a tab's activity in the call its event makes anyway, else at most once per second of events", async () => {
+    const area = memoryArea();
+    const calls: string[][] = [];
+    const recording = { ...area, set: (items: Record<string, unknown>) => (calls.push(Object.keys(items)), area.set(items)) };
+    const { background } = setup(recording);
+    await background.whenCapturing();
+    await background.store.whenReady();
+    const event = (requestId: string, url: string, timeStamp: number) =>
+      ({ requestId, url, method: 'GET', type: 'script', tabId: 9, frameId: 0, initiator: PAGE, timeStamp, requestHeaders: [] }) as const;
+    const task = (run: () => void) =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          run();
+          resolve();
+        }, 0),
+      );
+    const activityCalls = () => calls.filter((keys) => keys.some((key) => key.startsWith('activity:')));
+    const writtenActivity = async () => {
+      const stored = await area.get(null);
+      const key = Object.keys(stored).find((k) => k.startsWith('activity:'))!;
+      return (stored[key] as Record<string, number>)['9'];
+    };
+    // Same-origin modules: the assembler ignores them, so their tasks write nothing else.
+    await task(() => background.capture.onSendHeaders(event('m0', `${PAGE}/m0.js`, 50_000)));
+    expect(activityCalls()).toHaveLength(1);
+    for (let i = 1; i < 10; i++) await task(() => background.capture.onSendHeaders(event(`m${i}`, `${PAGE}/m${i}.js`, 50_000 + i * 90)));
+    expect(activityCalls()).toHaveLength(1);
+    expect(await writtenActivity()).toBe(50_000);
+    await task(() => background.capture.onSendHeaders(event('late', `${PAGE}/late.js`, 51_000)));
+    expect(activityCalls()).toHaveLength(2);
+    expect(await writtenActivity()).toBe(51_000);
+    // A cross-origin request's event writes its record: the activity rides in that call, however recent.
+    const before = calls.length;
+    await task(() =>
+      background.capture.onSendHeaders({ ...event('x', 'http://localhost:5000/x', 51_010), type: 'xmlhttprequest', requestHeaders: [{ name: 'Origin', value: PAGE }] }),
+    );
+    expect(calls.slice(before)).toHaveLength(1);
+    expect(calls.at(-1)).toEqual(expect.arrayContaining(['flight:x', expect.stringMatching(/^activity:/)]));
+    expect(await writtenActivity()).toBe(51_010);
+  });
+
   it('journals the events a worker gets before its state is back, and the next worker replays them once', async () => {
     const area = memoryArea();
     const { failCaptured: failInFirst } = setup(area);

@@ -269,12 +269,15 @@ export class Background {
     return this.store.flush();
   }
 
-  /** A webRequest event: counted, its tab's activity noted, then held or handed to the assembler. */
+  /** A webRequest event: counted, held or handed to the assembler, then its tab's activity noted (in the writes it made, if any). */
   private receive(details: { tabId: number; timeStamp: number }, event: Exclude<JournalEvent, { kind: 'navigated' | 'frame' }>): void {
     this.eventsReceived++;
-    this.restart.noteActivity(details.tabId, details.timeStamp);
-    if (this.restart.holding) this.restart.hold(event);
-    else this.dispatch(event);
+    try {
+      if (this.restart.holding) this.restart.hold(event);
+      else this.dispatch(event);
+    } finally {
+      this.restart.noteActivity(details.tabId, details.timeStamp);
+    }
   }
 
   private dispatch(event: JournalEvent): void {
