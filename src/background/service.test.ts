@@ -321,14 +321,24 @@ describe('Background', () => {
     await settle();
     calls.length = 0;
     first.capture.onHeadersReceived({ ...request('blocked'), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'X-Seen', value: 'first' }] });
-    first.capture.onHeadersReceived({ ...request('passes'), timeStamp: 2, statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    first.capture.onHeadersReceived({
+      ...request('passes'),
+      timeStamp: 2,
+      statusCode: 200,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
     await settle();
     // The failing response is written in its task; the passing one waits for onCompleted, which repeats it.
     expect(calls.flat().filter((key) => key.startsWith('flight:'))).toEqual(['flight:blocked']);
 
     const second = worker(area);
     second.capture.onErrorOccurred({ ...request('blocked'), timeStamp: 3, error: 'net::ERR_FAILED' });
-    second.capture.onCompleted({ ...request('passes'), timeStamp: 3, statusCode: 200, responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] });
+    second.capture.onCompleted({
+      ...request('passes'),
+      timeStamp: 3,
+      statusCode: 200,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: PAGE }],
+    });
     await second.whenCapturing();
     await settle();
     const entries = (await second.report(9)).entries;
@@ -397,8 +407,17 @@ describe('Background', () => {
     const { background } = setup(recording);
     await background.whenCapturing();
     await background.store.whenReady();
-    const event = (requestId: string, url: string, timeStamp: number) =>
-      ({ requestId, url, method: 'GET', type: 'script', tabId: 9, frameId: 0, initiator: PAGE, timeStamp, requestHeaders: [] }) as const;
+    const event = (requestId: string, url: string, timeStamp: number) => ({
+      requestId,
+      url,
+      method: 'GET',
+      type: 'script',
+      tabId: 9,
+      frameId: 0,
+      initiator: PAGE,
+      timeStamp,
+      requestHeaders: [] as Array<{ name: string; value: string }>,
+    });
     const task = (run: () => void) =>
       new Promise<void>((resolve) =>
         setTimeout(() => {
@@ -424,7 +443,11 @@ describe('Background', () => {
     // A cross-origin request's event writes its record: the activity rides in that call, however recent.
     const before = calls.length;
     await task(() =>
-      background.capture.onSendHeaders({ ...event('x', 'http://localhost:5000/x', 51_010), type: 'xmlhttprequest', requestHeaders: [{ name: 'Origin', value: PAGE }] }),
+      background.capture.onSendHeaders({
+        ...event('x', 'http://localhost:5000/x', 51_010),
+        type: 'xmlhttprequest',
+        requestHeaders: [{ name: 'Origin', value: PAGE }],
+      }),
     );
     expect(calls.slice(before)).toHaveLength(1);
     expect(calls.at(-1)).toEqual(expect.arrayContaining(['flight:x', expect.stringMatching(/^activity:/)]));

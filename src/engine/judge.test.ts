@@ -278,7 +278,16 @@ describe('exchange-level verdicts', () => {
 describe('responsePassesCorsChecks: a response before the browser says how its request ended', () => {
   const atResponse = (exchange: ObservedExchange): ObservedExchange => ({ ...exchange, outcome: { kind: 'completed' } });
   it('fails the response of every rule the response or a redirect breaks, where a verdict without an outcome reads it as passed', () => {
-    for (const name of ['MissingAllowOriginHeader', 'MultipleAllowOriginValues', 'InvalidAllowOriginValue', 'AllowOriginMismatch', 'WildcardOriginNotAllowed', 'InvalidAllowCredentials', 'RedirectContainsCredentials', 'DisallowedByMode'] as const) {
+    for (const name of [
+      'MissingAllowOriginHeader',
+      'MultipleAllowOriginValues',
+      'InvalidAllowOriginValue',
+      'AllowOriginMismatch',
+      'WildcardOriginNotAllowed',
+      'InvalidAllowCredentials',
+      'RedirectContainsCredentials',
+      'DisallowedByMode',
+    ] as const) {
       const example = atResponse(RULE_EXAMPLES[name] as ObservedExchange);
       expect(judgeExchange(example).blocked, name).toBe(false);
       expect(responsePassesCorsChecks(example), name).toBe(false);
@@ -293,7 +302,13 @@ describe('responsePassesCorsChecks: a response before the browser says how its r
     expect(responsePassesCorsChecks(credentialed)).toBe(false);
     expect(
       responsePassesCorsChecks(
-        simpleExchange({ requestExtra: [['Cookie', 'sid=1']], response: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']] }),
+        simpleExchange({
+          requestExtra: [['Cookie', 'sid=1']],
+          response: [
+            ['Access-Control-Allow-Origin', PAGE],
+            ['Access-Control-Allow-Credentials', 'true'],
+          ],
+        }),
       ),
     ).toBe(true);
   });
