@@ -28,14 +28,23 @@ function fakePassesCorsChecks(exchange: ObservedExchange): boolean {
   return exchange.response?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin') ?? false;
 }
 
-function setup(area = memoryArea(), captureScope?: ConstructorParameters<typeof Background>[0]['captureScope']) {
+/** The real engine, where a test needs its verdicts and its CORS checks rather than the fakes'. */
+const REAL_ENGINE = {
+  judge: (exchange: ObservedExchange) => judgeExchange(exchange),
+  passesCorsChecks: (exchange: ObservedExchange) => responsePassesCorsChecks(exchange),
+};
+
+function setup(
+  area = memoryArea(),
+  captureScope?: ConstructorParameters<typeof Background>[0]['captureScope'],
+  engine = { judge: fakeJudge, passesCorsChecks: fakePassesCorsChecks },
+) {
   const badges: Array<[number, string]> = [];
   const background = new Background({
     ...(captureScope ? { captureScope } : {}),
     area,
     badge: { setText: async (tabId, text) => void badges.push([tabId, text]), setTitle: async () => {}, setColor: async () => {} },
-    judge: fakeJudge,
-    passesCorsChecks: fakePassesCorsChecks,
+    ...engine,
     getTab: async (tabId) => (tabId === 9 ? { url: `${PAGE}/app`, title: 'App' } : null),
     tool: { name: 'CORS Doctor', version: '0.1.0' },
     browserInfo: { name: 'Chromium', version: '156' },
@@ -298,17 +307,7 @@ describe('Background', () => {
     const area = memoryArea();
     const calls: string[][] = [];
     const recording = { ...area, set: (items: Record<string, unknown>) => (calls.push(Object.keys(items)), area.set(items)) };
-    const worker = (storage: typeof area) =>
-      new Background({
-        area: storage,
-        badge: { setText: async () => {}, setTitle: async () => {}, setColor: async () => {} },
-        judge: (exchange) => judgeExchange(exchange),
-        passesCorsChecks: (exchange) => responsePassesCorsChecks(exchange),
-        getTab: async () => ({ url: `${PAGE}/app`, title: 'App' }),
-        tool: { name: 'CORS Doctor', version: '0.1.0' },
-        browserInfo: null,
-        badgeThrottleMs: 0,
-      });
+    const worker = (storage: typeof area) => setup(storage, undefined, REAL_ENGINE).background;
     const first = worker(recording);
     await first.whenCapturing();
     const request = (requestId: string) =>
