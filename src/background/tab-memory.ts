@@ -6,7 +6,7 @@
  */
 import type { ExchangeContext, ObservedExchange, ObservedPreflight } from '../engine/types';
 import { firstHeaderValue } from './headers';
-import { originOfUrl } from './origin';
+import { originOfUrl } from '../engine/index';
 
 const MAX_PREFLIGHTS_PER_TAB = 500;
 const MAX_SERVERS_PER_TAB = 200;

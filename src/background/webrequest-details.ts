@@ -5,7 +5,7 @@
  * document and watch bookkeeping take these shapes without needing the state machine.
  */
 import type { RawHeader } from './headers';
-import { originOfRequester } from './origin';
+import { originOfUrl } from '../engine/index';
 
 export interface RequestDetails {
   requestId: string;
@@ -39,5 +39,5 @@ export interface ErrorDetails extends RequestDetails {
 
 /** The origin that made the request: Chromium's `initiator`, or the origin of Firefox's `originUrl`. */
 export function initiatorOf(details: RequestDetails): string | undefined {
-  return details.initiator ?? (details.originUrl === undefined ? undefined : originOfRequester(details.originUrl));
+  return details.initiator ?? (details.originUrl === undefined ? undefined : originOfUrl(details.originUrl));
 }

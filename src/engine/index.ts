@@ -47,7 +47,7 @@ export {
 } from './fetch-spec';
 // Header lookups, the request mode and statuses, for the layers above the engine (docs/engine.md).
 export { EMPTY_HEADERS, combinedHeaderValue, countHeaderLines, firstHeaderValue, headerLinesNamed, headerNameIs } from './headers';
-export { byteLength } from './http';
+export { byteLength, originOfUrl } from './http';
 export { isOkStatus, isRedirectStatus } from './fetch-spec';
 export { fetchModeOf, requestMode } from './request-evidence';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExchangeAssembler, initiatorOf, type ClosedExchange, type RequestDetails } from '../assembler';
 import { judgeExchange } from '../../engine/index';
-import { originOfRequester } from '../origin';
+import { originOfUrl } from '../../engine/index';
 import { captureProfileFor, chromiumCaptureProfile, firefoxCaptureProfile, type CaptureProfile } from './index';
 
 const PAGE_URL = 'http://127.0.0.1:4000/page.html';
@@ -54,12 +54,12 @@ describe("Firefox's capture profile", () => {
   });
 
   it("takes the requesting origin from Firefox's originUrl", () => {
-    expect(originOfRequester('http://127.0.0.1:4000/page.html?x=1')).toBe(PAGE);
-    expect(originOfRequester('https://a.test/')).toBe('https://a.test');
-    expect(originOfRequester('http://user:pw@a.test:81/x')).toBe('http://a.test:81');
-    expect(originOfRequester('data:text/html,hi')).toBe('null');
-    expect(originOfRequester('blob:http://a.test/1234')).toBe('http://a.test');
-    expect(originOfRequester('not a url')).toBe('null');
+    expect(originOfUrl('http://127.0.0.1:4000/page.html?x=1')).toBe(PAGE);
+    expect(originOfUrl('https://a.test/')).toBe('https://a.test');
+    expect(originOfUrl('http://user:pw@a.test:81/x')).toBe('http://a.test:81');
+    expect(originOfUrl('data:text/html,hi')).toBe('null');
+    expect(originOfUrl('blob:http://a.test/1234')).toBe('http://a.test');
+    expect(originOfUrl('not a url')).toBe('null');
     const details = { requestId: '1', url: `${API}/x`, method: 'GET', type: 'xmlhttprequest', tabId: 2, frameId: 0, timeStamp: 1 };
     expect(initiatorOf({ ...details, originUrl: PAGE_URL })).toBe(PAGE);
     expect(initiatorOf({ ...details, initiator: 'http://b.test', originUrl: PAGE_URL })).toBe('http://b.test');
