@@ -68,10 +68,7 @@ export interface JudgeOptions {
  * "could not judge" verdict with a warning (couldNotJudgeVerdict).
  */
 export function judgeExchange(exchange: ObservedExchange, options?: Partial<EngineOptions> & JudgeOptions): Verdict {
-  const resolved =
-    options === undefined
-      ? DEFAULT_ENGINE_OPTIONS
-      : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
+  const resolved = resolveEngineOptions(options);
   try {
     // Firefox's verdict is built over Chromium's judgement of the same exchange, with Firefox's preflight cache in its notes.
     if (options?.browser === 'firefox') return firefoxVerdict(exchange, (input) => judgeExchangeUnsafe(input, resolved, FIREFOX_PREFLIGHT_CACHE));
@@ -87,13 +84,15 @@ export function judgeExchange(exchange: ObservedExchange, options?: Partial<Engi
  * the engine cannot tell, the answer is false, the cautious one for a caller deciding what to keep.
  */
 export function responsePassesCorsChecks(exchange: ObservedExchange, options?: Partial<EngineOptions>): boolean {
-  const resolved =
-    options === undefined
-      ? DEFAULT_ENGINE_OPTIONS
-      : { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
+  const resolved = resolveEngineOptions(options);
   try {
     return responsePassesUnsafe(exchange, resolved);
   } catch {
     return false;
   }
+}
+
+function resolveEngineOptions(options: Partial<EngineOptions> | undefined): EngineOptions {
+  if (options === undefined) return DEFAULT_ENGINE_OPTIONS;
+  return { authorizationCoveredByWildcard: options.authorizationCoveredByWildcard ?? DEFAULT_ENGINE_OPTIONS.authorizationCoveredByWildcard };
 }
