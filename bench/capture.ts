@@ -548,16 +548,17 @@ export async function run(): Promise<BenchResult[]> {
       });
     }
     const byId = new Map(figures.map((f) => [f.variant.id, f]));
+    const WORKLOADS = [
+      ['fetches', 'fetches'],
+      ['devPage', 'dev page'],
+    ] as const;
     // A variant against a floor: the median over rounds of their times in the same round (paired, as against no extension).
     const over = (variant: VariantFigures, floor: VariantFigures, key: keyof RunTimes) =>
       ratio(median(variant.runs.map((run, round) => run[key] / floor.runs[round]![key])));
     const unwatched = byId.get('doctor-unwatched')!;
     const detector = byId.get('floor-unwatched')!;
     const permission = byId.get('floor-permission')!;
-    for (const [key, workload] of [
-      ['fetches', 'fetches'],
-      ['devPage', 'dev page'],
-    ] as const) {
+    for (const [key, workload] of WORKLOADS) {
       results.push({
         name: `CORS Doctor not watched / its floor (the detector): ${workload}`,
         value: over(unwatched, detector, key),
@@ -574,10 +575,7 @@ export async function run(): Promise<BenchResult[]> {
     const watched = byId.get('doctor-watched')!;
     const floor = byId.get('floor-watched')!;
     const persisted = byId.get('floor-watched-persisted')!;
-    for (const [key, workload] of [
-      ['fetches', 'fetches'],
-      ['devPage', 'dev page'],
-    ] as const) {
+    for (const [key, workload] of WORKLOADS) {
       results.push({ name: `CORS Doctor watched / its floor: ${workload}`, value: over(watched, floor, key), unit: '× floor', note: 'goal ≤ 1.03' });
       results.push({
         name: `CORS Doctor watched / the floor that keeps the reliability invariant: ${workload}`,
